@@ -1,0 +1,91 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import { migrationsUpToDate } from './db/migrate.js';
+import { MIGRATIONS_DIR } from './paths.js';
+import { silentLogger, type Logger } from './logger.js';
+import { createServices, type Services } from './services.js';
+import { requireKey } from './http/auth.js';
+import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
+import { createRateLimiters } from './http/rateLimits.js';
+import { requestLog } from './http/requestLog.js';
+import { siteCors } from './http/siteCors.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
+import { sitesAdminRoutes } from './sites/sites.routes.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/** Builds the Express app without listening: src/server.ts listens, tests use supertest. */
+export function createApp(deps: AppDeps): Express & { locals: { services: Services } } {
+  const { config } = deps;
+  const logger = deps.logger ?? silentLogger();
+  const services = createServices(deps);
+  const { sites, polls, keys, audit } = services;
+  const limits = createRateLimiters(config);
+
+  const app = express();
+  app.locals.services = services;
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+
+  app.use(requestLog(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // The demo and no-JS pages load only our own script and styles.
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    try {
+      if (!migrationsUpToDate(deps.db, MIGRATIONS_DIR)) throw new Error('migrations pending');
+      res.set('Cache-Control', 'no-store').json({ status: 'ready' });
+    } catch {
+      sendProblem(res, 503, 'not_ready', 'The database is not ready.');
+    }
+  });
+
+  // Public endpoints: CORS per site, decided before anything else can answer.
+  app.use('/v1/polls/:id', siteCors((req) => {
+    const site = polls.siteOf(String(req.params.id));
+    return site ? sites.get(site)?.origins : undefined;
+  }));
+  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))?.origins));
+
+  app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
+
+  app.use('/v1/polls', pollsPublicRoutes(polls, limits));
+
+  // Admin endpoints: never given a CORS allowance, always behind a key.
+  const admin = express.Router();
+  admin.use(limits.admin, requireKey(keys));
+  admin.use('/sites', sitesAdminRoutes(sites));
+  admin.use('/polls', pollsAdminRoutes(polls));
+  admin.use('/audit', auditRoutes(audit));
+  app.use('/v1/admin', admin);
+
+  app.use(notFoundHandler);
+  app.use(
+    errorHandler((err, req) => {
+      logger.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
+    }),
+  );
+  return app as Express & { locals: { services: Services } };
+}

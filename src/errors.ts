@@ -1,0 +1,37 @@
+/**
+ * Typed errors thrown by services. The single error handler (src/http/problem.ts)
+ * turns them into RFC 9457 problem+json with a stable `code`.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+  code?: string;
+}
+
+export class ValidationError extends AppError {
+  constructor(
+    readonly errors: FieldIssue[],
+    message = 'The request is not valid.',
+  ) {
+    super(400, 'validation_failed', message, { errors });
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} was not found.`);
+export const conflict = (code: string, message: string, extra?: Record<string, unknown>) =>
+  new AppError(409, code, message, extra);
+export const forbidden = (message = 'This key may not do that.') => new AppError(403, 'forbidden', message);
+export const unauthorized = (message = 'A valid API key is required (Authorization: Bearer KEY).') =>
+  new AppError(401, 'unauthorized', message);

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+
+/** Parses `data` with `schema` or throws a ValidationError listing each field's problem. */
+export function parse<S extends z.ZodType>(schema: S, data: unknown, where = 'body'): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((i) => ({
+      field: i.path.length ? i.path.join('.') : where,
+      message: i.message,
+      code: i.code,
+    })),
+  );
+}
+
+// Control characters other than tab/newline/CR never belong in text people type.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F]/;
+
+/**
+ * User-typed text: normalised to NFC (so "ế" typed as e + combining marks is stored once),
+ * trimmed, free of control characters and lone surrogates, with a length in characters
+ * (code points), not UTF-16 units.
+ */
+export function text(opts: { min?: number; max: number; multiline?: boolean }) {
+  const min = opts.min ?? 1;
+  const bad = opts.multiline ? CONTROL : CONTROL_SINGLE_LINE;
+  return z
+    .string()
+    .refine((s) => s.isWellFormed(), 'must be valid Unicode text')
+    .transform((s) => s.normalize('NFC').trim().replace(/\r\n?/g, '\n'))
+    .refine((s) => !bad.test(s), 'must not contain control characters')
+    .refine((s) => [...s].length >= min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .refine((s) => [...s].length <= opts.max, `must be at most ${opts.max} characters`);
+}
+
+/** Optional text where "" means absent. */
+export function optionalText(opts: { max: number; multiline?: boolean }) {
+  return z
+    .union([z.literal(''), z.null(), text({ ...opts, min: 1 })])
+    .optional()
+    .transform((v) => (v ? v : undefined));
+}
+
+/** URL-safe keys: site ids, thread keys, page keys. */
+export const slug = (max = 64) =>
+  z.string().min(1).max(max).regex(/^[A-Za-z0-9][A-Za-z0-9_.~-]*$/, 'may contain only letters, digits, "-", "_", "." and "~"');
+
+/** Keys of articles: any URL-safe string, such as an encoded path; "." and ".." alone are refused. */
+export const pageKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.~%-]+$/, 'may contain only URL-safe characters (letters, digits, "-", "_", ".", "~", "%")')
+  .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
+
+/** The random id the widget keeps in localStorage. */
+export const voterId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
+
+/** ISO 8601 date-time with an offset (or Z), stored as epoch ms; null clears it. */
+export const isoDateTime = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T08:00:00+07:00' })
+  .transform((s) => Date.parse(s));

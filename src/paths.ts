@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** The repository (or image) root: src/ and dist/ both sit one level below it. */
+export const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+export const MIGRATIONS_DIR = path.join(ROOT, 'migrations');
+export const WIDGET_DIST_DIR = path.join(ROOT, 'dist', 'widget');

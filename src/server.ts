@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/open.js';
+import { seedDemo } from './demo/seed.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface Running {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets requests in flight finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function start(config: Config, logger: Logger = createLogger(config)): Promise<Running> {
+  const db = openDatabase(config.DATABASE_PATH);
+  const app = createApp({ db, config, logger });
+  const services = app.locals.services;
+
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  if (config.SEED_DEMO && seedDemo(services, [new URL(publicUrl).origin])) {
+    logger.info({ site: 'tienngoc', poll: 'cong-thong-tin' }, 'seeded the demo site and poll');
+  }
+  if (config.CAPTCHA === 'off') {
+    logger.warn('CAPTCHA=off: comment forms have NO captcha. Use this only on an intranet or for tests.');
+  }
+  if (!services.keys.list().some((k) => k.role === 'admin' && k.revoked_at === null)) {
+    logger.info('no admin key yet; create one with: npm run -s ykien -- keys create --role admin --name "Your name"');
+  }
+
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  // A slow or stalled client cannot hold a connection for long.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://localhost:${port}`;
+  logger.info({ url, database: config.DATABASE_PATH }, `ykien listening on ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        db.close();
+        resolve();
+      });
+      server.closeIdleConnections();
+    }));
+  return { server, url, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const running = await start(config, logger);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      running.stop().then(
+        () => {
+          logger.info('stopped cleanly');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

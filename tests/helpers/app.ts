@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { afterEach } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { testConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+
+export interface TestClock {
+  now: () => number;
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = Date.parse('2026-06-08T08:27:00Z')): TestClock {
+  let t = start;
+  return { now: () => t, set: (ms) => void (t = ms), advance: (ms) => void (t += ms) };
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+/** A fresh on-disk SQLite database (WAL, migrated) in a temp folder, removed after the test. */
+export function tempDatabase(): { db: Db; file: string; dir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-test-'));
+  const file = path.join(dir, 'ykien.db');
+  const db = openDatabase(file);
+  cleanups.push(() => {
+    if (db.open) db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { db, file, dir };
+}
+
+/** An app on its own fresh database, an admin key, and a supertest agent. */
+export function makeTestApp(overrides: Partial<Config> = {}, opts: { clock?: TestClock } = {}) {
+  const { db, file, dir } = tempDatabase();
+  const config = testConfig({ DATABASE_PATH: file, ...overrides });
+  const clock = opts.clock ?? testClock(Date.now());
+  const app = createApp({ db, config, now: clock.now });
+  const services = app.locals.services;
+  const adminKey = services.keys.create({ name: 'Test admin', role: 'admin' }).key;
+  const http = request(app);
+  const admin = {
+    get: (url: string) => http.get(url).set('Authorization', `Bearer ${adminKey}`),
+    post: (url: string, body?: object) => http.post(url).set('Authorization', `Bearer ${adminKey}`).send(body),
+    patch: (url: string, body?: object) => http.patch(url).set('Authorization', `Bearer ${adminKey}`).send(body),
+    put: (url: string, body?: object) => http.put(url).set('Authorization', `Bearer ${adminKey}`).send(body),
+    delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${adminKey}`),
+  };
+  return { app, db, file, dir, config, clock, services, adminKey, http, admin };
+}
+
+export type TestApp = ReturnType<typeof makeTestApp>;
+
+/** Creates a site (default "xa-a", origin https://xa-a.example.vn) through the API. */
+export async function createSite(t: TestApp, body: Record<string, unknown> = {}) {
+  const res = await t.admin.post('/v1/admin/sites', { id: 'xa-a', name: 'Xã A', origins: ['https://xa-a.example.vn'], ...body });
+  if (res.status !== 201) throw new Error(`createSite: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; origins: string[]; timezone: string; premoderation: boolean };
+}
+
+export const PORTAL_POLL = {
+  question: 'Xin bạn cho ý kiến về cổng thông tin của chúng tôi?',
+  options: ['Bình thường', 'Đẹp, tiện lợi tra cứu', 'Cần chỉnh sửa thêm'],
+};
+
+export async function createPoll(t: TestApp, body: Record<string, unknown> = {}) {
+  const res = await t.admin.post('/v1/admin/polls', { site: 'xa-a', ...PORTAL_POLL, maxChoices: 1, ...body });
+  if (res.status !== 201) throw new Error(`createPoll: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; options: { id: string; label: string }[]; status: string };
+}
+
+let voterSeq = 0;
+export const newVoter = () => `voter-${process.pid}-${++voterSeq}-${Math.random().toString(36).slice(2, 10)}`;
+
+export function expectProblem(res: request.Response, status: number, code: string) {
+  if (res.status !== status || res.body?.code !== code || !String(res.headers['content-type']).startsWith('application/problem+json')) {
+    throw new Error(`expected ${status} ${code}, got ${res.status} ${res.headers['content-type']} ${JSON.stringify(res.body)}`);
+  }
+}

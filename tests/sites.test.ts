@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { createPoll, createSite, expectProblem, makeTestApp, newVoter } from './helpers/app.js';
+
+describe('sites API', () => {
+  it('creates a site with defaults: Asia/Ho_Chi_Minh and pre-moderation on', async () => {
+    const t = makeTestApp();
+    const res = await t.admin.post('/v1/admin/sites', { id: 'tienngoc', name: 'Cổng thông tin điện tử xã Tiên Ngọc', origins: ['https://tienngoc.quangnam.gov.vn'] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ id: 'tienngoc', timezone: 'Asia/Ho_Chi_Minh', premoderation: true, origins: ['https://tienngoc.quangnam.gov.vn'] });
+    expectProblem(await t.admin.post('/v1/admin/sites', { id: 'tienngoc', name: 'Lần hai' }), 409, 'site_exists');
+    expect((await t.admin.get('/v1/admin/sites')).body.sites).toHaveLength(1);
+    expect((await t.admin.get('/v1/admin/sites/tienngoc')).body.name).toBe('Cổng thông tin điện tử xã Tiên Ngọc');
+    expectProblem(await t.admin.get('/v1/admin/sites/khong-co'), 404, 'not_found');
+  });
+
+  it('validates ids, origins and time zones', async () => {
+    const t = makeTestApp();
+    const bad = [
+      { id: '../etc', name: 'x' },
+      { id: 'ok', name: '' },
+      { id: 'ok', name: 'x', origins: ['https://a.vn/path'] },
+      { id: 'ok', name: 'x', origins: ['javascript:alert(1)'] },
+      { id: 'ok', name: 'x', origins: ['https://a.vn/'] },
+      { id: 'ok', name: 'x', timezone: 'Mars/Olympus' },
+      { id: 'ok', name: 'x', premoderation: 'yes' },
+    ];
+    for (const body of bad) expectProblem(await t.admin.post('/v1/admin/sites', body), 400, 'validation_failed');
+    expect(t.db.prepare('SELECT COUNT(*) FROM sites').pluck().get()).toBe(0);
+  });
+
+  it('patches a site and records who did it', async () => {
+    const t = makeTestApp();
+    await createSite(t);
+    const res = await t.admin.patch('/v1/admin/sites/xa-a', { premoderation: false, timezone: 'Asia/Bangkok', origins: ['https://a.vn', 'http://localhost:3000'] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ premoderation: false, timezone: 'Asia/Bangkok', origins: ['https://a.vn', 'http://localhost:3000'] });
+    expectProblem(await t.admin.patch('/v1/admin/sites/none', { name: 'x' }), 404, 'not_found');
+    expectProblem(await t.admin.patch('/v1/admin/sites/xa-a', { id: 'other' }), 400, 'validation_failed');
+    const audit = (await t.admin.get('/v1/admin/audit?site=xa-a')).body.entries;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['site.update', 'site.create']);
+  });
+
+  it('lets a moderator read only its own site and never write sites', async () => {
+    const t = makeTestApp();
+    await createSite(t);
+    await createSite(t, { id: 'xa-b', name: 'Xã B' });
+    const mod = t.services.keys.create({ name: 'Mod A', role: 'moderator', siteId: 'xa-a' }).key;
+    const as = (r: import('supertest').Test) => r.set('Authorization', `Bearer ${mod}`);
+    expect((await as(t.http.get('/v1/admin/sites'))).body.sites.map((s: { id: string }) => s.id)).toEqual(['xa-a']);
+    expectProblem(await as(t.http.get('/v1/admin/sites/xa-b')), 403, 'forbidden');
+    expectProblem(await as(t.http.post('/v1/admin/sites').send({ id: 'c', name: 'C' })), 403, 'forbidden');
+    expectProblem(await as(t.http.patch('/v1/admin/sites/xa-a').send({ name: 'C' })), 403, 'forbidden');
+  });
+});
+
+describe('CORS', () => {
+  it("allows a site's own origins on its public endpoints and nothing else", async () => {
+    const t = makeTestApp();
+    await createSite(t, { origins: ['https://xa-a.example.vn'] });
+    const p = await createPoll(t);
+    const ok = await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-a.example.vn');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://xa-a.example.vn');
+    expect(ok.headers.vary).toMatch(/Origin/);
+    const pre = await t.http.options(`/v1/polls/${p.id}/votes`).set('Origin', 'https://xa-a.example.vn').set('Access-Control-Request-Method', 'POST');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-methods']).toContain('POST');
+    expect(pre.headers['access-control-allow-headers']).toMatch(/content-type/i);
+
+    const evil = await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://evil.example');
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    const evilPre = await t.http.options(`/v1/polls/${p.id}/votes`).set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(evilPre.headers['access-control-allow-origin']).toBeUndefined();
+    const evilVote = await t.http.post(`/v1/polls/${p.id}/votes`).set('Origin', 'https://evil.example').send({ optionIds: [p.options[0]!.id], voterId: newVoter() });
+    expectProblem(evilVote, 403, 'origin_not_allowed');
+    expect(t.db.prepare('SELECT COUNT(*) FROM ballots').pluck().get()).toBe(0);
+    // Another site's origin is foreign too.
+    await createSite(t, { id: 'xa-b', name: 'Xã B', origins: ['https://xa-b.example.vn'] });
+    expect((await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-b.example.vn')).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('never gives admin endpoints a CORS allowance', async () => {
+    const t = makeTestApp();
+    await createSite(t, { origins: ['https://xa-a.example.vn'] });
+    const res = await t.admin.get('/v1/admin/polls').set('Origin', 'https://xa-a.example.vn');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const pre = await t.http.options('/v1/admin/polls').set('Origin', 'https://xa-a.example.vn').set('Access-Control-Request-Method', 'GET');
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('sends helmet security headers', async () => {
+    const t = makeTestApp();
+    const res = await t.http.get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});

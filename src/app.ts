@@ -12,6 +12,7 @@ import { createRateLimiters } from './http/rateLimits.js';
 import { requestLog } from './http/requestLog.js';
 import { siteCors } from './http/siteCors.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 
@@ -72,11 +73,13 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
 
   app.use('/v1/polls', pollsPublicRoutes(polls, limits));
+  app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
   // Admin endpoints: never given a CORS allowance, always behind a key.
   const admin = express.Router();
   admin.use(limits.admin, requireKey(keys));
   admin.use('/sites', sitesAdminRoutes(sites));
+  admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
   admin.use('/audit', auditRoutes(audit));
   app.use('/v1/admin', admin);

@@ -64,6 +64,8 @@ const schema = z.object({
   RATE_LIMIT_WRITE_PER_MIN: int(30),
   RATE_LIMIT_READ_PER_MIN: int(600),
   RATE_LIMIT_ADMIN_PER_MIN: int(600),
+  /** Page-view counts per IP per minute (generous: a whole office behind one NAT reads the portal); 0 = off. */
+  RATE_LIMIT_VIEWS_PER_MIN: int(120),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: int(16 * 1024, 256, 1024 * 1024),
   /** Captcha for comments: svg (default) or off (intranets, black-box tests). */
@@ -102,6 +104,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     RATE_LIMIT_WRITE_PER_MIN: 0,
     RATE_LIMIT_READ_PER_MIN: 0,
     RATE_LIMIT_ADMIN_PER_MIN: 0,
+    RATE_LIMIT_VIEWS_PER_MIN: 0,
     VOTE_LIMIT_PER_IP: 0,
     CAPTCHA: 'off',
     COMMENT_MIN_SECONDS: 0,

@@ -16,6 +16,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const db = openDatabase(config.DATABASE_PATH);
   const app = createApp({ db, config, logger });
   const services = app.locals.services;
+  services.counters.startJobs((err) => logger.error({ err }, 'pruning view counters failed'));
 
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   if (config.SEED_DEMO && seedDemo(services, [new URL(publicUrl).origin])) {
@@ -49,6 +50,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
       force.unref();
       server.close(() => {
         clearTimeout(force);
+        services.counters.stop();
         db.close();
         resolve();
       });

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import { auditRepo } from './audit/audit.repo.js';
+import { countersService } from './counters/counters.service.js';
 import { keysService } from './keys/keys.service.js';
 import { pollsService } from './polls/polls.service.js';
 import { sitesService } from './sites/sites.service.js';
@@ -20,7 +21,8 @@ export function createServices({ db, config, now = Date.now }: ServiceDeps) {
   const keys = keysService(db, now);
   const sites = sitesService(db, audit, { defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const polls = pollsService(db, { audit, sites, hasher, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now });
-  return { db, config, now, hasher, audit, keys, sites, polls };
+  const counters = countersService(db, { audit, sites, hasher, now });
+  return { db, config, now, hasher, audit, keys, sites, polls, counters };
 }
 
 export type Services = ReturnType<typeof createServices>;

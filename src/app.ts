@@ -12,6 +12,9 @@ import { createRateLimiters } from './http/rateLimits.js';
 import { requestLog } from './http/requestLog.js';
 import { siteCors } from './http/siteCors.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { commentsPublicRoutes } from './comments/comments.routes.js';
+import { commentersRoutes, moderationRoutes } from './comments/moderation.routes.js';
+import { webhookRoutes } from './comments/webhook.routes.js';
 import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
@@ -73,6 +76,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
 
   app.use('/v1/polls', pollsPublicRoutes(polls, limits));
+  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
   // Admin endpoints: never given a CORS allowance, always behind a key.
@@ -82,6 +86,9 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
   admin.use('/audit', auditRoutes(audit));
+  admin.use('/comments', moderationRoutes(services.comments));
+  admin.use('/commenters', commentersRoutes(services.comments));
+  admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit));
   app.use('/v1/admin', admin);
 
   app.use(notFoundHandler);

@@ -74,6 +74,13 @@ const schema = z.object({
   COMMENT_MIN_SECONDS: int(3, 0, 3600),
   /** Comments with more links than this go to "spam" for a moderator to look at. */
   COMMENT_MAX_LINKS: int(2, 0, 1000),
+  /** Comment posts and captcha fetches per IP per minute, on top of the write tier; 0 = off. */
+  RATE_LIMIT_COMMENT_PER_MIN: int(5),
+  RATE_LIMIT_CAPTCHA_PER_MIN: int(20),
+  /** Comment webhooks: time allowed per attempt, attempts in all, first retry delay (doubles each time). */
+  WEBHOOK_TIMEOUT_MS: int(5_000, 100, 60_000),
+  WEBHOOK_MAX_ATTEMPTS: int(4, 1, 10),
+  WEBHOOK_RETRY_BASE_MS: int(2_000, 0, 600_000),
   RETENTION_DAYS: int(180, 1, 36500),
   /** Bearer token accepted by GET /metrics in addition to admin keys. */
   METRICS_TOKEN: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
@@ -108,6 +115,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     VOTE_LIMIT_PER_IP: 0,
     CAPTCHA: 'off',
     COMMENT_MIN_SECONDS: 0,
+    RATE_LIMIT_COMMENT_PER_MIN: 0,
+    RATE_LIMIT_CAPTCHA_PER_MIN: 0,
+    WEBHOOK_RETRY_BASE_MS: 10,
     HASH_SALT: 'test-salt-0123456789abcdef',
     ...overrides,
   };

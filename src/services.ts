@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
+import type { Logger } from './logger.js';
 import { auditRepo } from './audit/audit.repo.js';
+import { createComments } from './comments/index.js';
 import { countersService } from './counters/counters.service.js';
 import { keysService } from './keys/keys.service.js';
 import { pollsService } from './polls/polls.service.js';
@@ -12,17 +14,20 @@ export interface ServiceDeps {
   config: Config;
   /** Clock, injectable so tests can move time. */
   now?: () => number;
+  /** For background work (comment webhooks) that has no request to report to. */
+  logger?: Logger;
 }
 
 /** Builds every service once per app: statements are prepared here, not per request. */
-export function createServices({ db, config, now = Date.now }: ServiceDeps) {
+export function createServices({ db, config, now = Date.now, logger }: ServiceDeps) {
   const hasher = createHasher(loadSalt(db, config.HASH_SALT));
   const audit = auditRepo(db, now);
   const keys = keysService(db, now);
   const sites = sitesService(db, audit, { defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const polls = pollsService(db, { audit, sites, hasher, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now });
+  const comments = createComments(db, { config, audit, sites, hasher, now, logger });
   const counters = countersService(db, { audit, sites, hasher, now });
-  return { db, config, now, hasher, audit, keys, sites, polls, counters };
+  return { db, config, now, hasher, audit, keys, sites, polls, comments, counters };
 }
 
 export type Services = ReturnType<typeof createServices>;

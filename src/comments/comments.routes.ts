@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { RateLimiters } from '../http/rateLimits.js';
+import { parse, slug } from '../http/validate.js';
+import { z } from 'zod';
+import type { Comments } from './index.js';
+import { listQuery, postCommentSchema, threadParams } from './comments.schema.js';
+
+const siteParams = z.object({ site: slug(64) });
+
+/** Public, mounted under /v1/sites/:site (CORS per site is applied there). */
+export function commentsPublicRoutes(comments: Comments, sites: { require(id: string): unknown }, limits: RateLimiters, perMinute: { comment: number; captcha: number }): Router {
+  const r = Router({ mergeParams: true });
+  const captchaLimit = limits.make(perMinute.captcha, 'captcha');
+  const commentLimit = limits.make(perMinute.comment, 'comment');
+
+  r.get('/captcha', limits.write, captchaLimit, (req, res) => {
+    const { site } = parse(siteParams, req.params, 'path');
+    sites.require(site);
+    res.set('Cache-Control', 'no-store').json(comments.captcha.issue(site));
+  });
+
+  r.get('/threads/:thread/comments', limits.read, (req, res) => {
+    const { site, thread } = parse(threadParams, req.params, 'path');
+    const q = parse(listQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-cache').json(comments.thread(site, thread, q));
+  });
+
+  r.post('/threads/:thread/comments', limits.write, commentLimit, (req, res) => {
+    const { site, thread } = parse(threadParams, req.params, 'path');
+    const input = parse(postCommentSchema, req.body ?? {});
+    const result = comments.post(site, thread, input, { ip: req.ip, userAgent: req.get('user-agent') });
+    res.status(result.status === 'approved' ? 201 : 202).set('Cache-Control', 'no-store').json(result);
+  });
+  return r;
+}

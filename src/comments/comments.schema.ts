@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { optionalText, pageKey, slug, text } from '../http/validate.js';
+
+const commentId = z.string().regex(/^[a-z0-9]{4,32}$/, 'is not a comment id');
+
+/** An e-mail address as people type it: trimmed, lower case, checked; "" means absent. */
+const email = z
+  .union([z.literal(''), z.null(), z.string().trim().toLowerCase().max(254).pipe(z.email('must be a valid e-mail address'))])
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/**
+ * The comment form. Unknown fields are ignored (the widget may grow), known ones are
+ * strict. `website` is the honeypot: hidden from people, so it must stay empty.
+ */
+export const postCommentSchema = z.object({
+  name: text({ max: 100 }),
+  address: optionalText({ max: 200 }),
+  email,
+  content: text({ max: 5000, multiline: true }),
+  captchaId: z.string().max(64).optional(),
+  captchaAnswer: z.string().max(32).optional(),
+  parentId: z.union([z.null(), commentId]).optional(),
+  website: z.unknown().optional(),
+});
+export type PostCommentInput = z.output<typeof postCommentSchema>;
+
+export const threadParams = z.object({ site: slug(64), thread: pageKey });
+
+/** Keyset cursor "createdAt-id", opaque to clients. */
+export const cursor = z
+  .string()
+  .regex(/^\d{1,15}-[a-z0-9]{4,32}$/, 'is not a cursor from a previous page')
+  .transform((s) => {
+    const i = s.indexOf('-');
+    return { at: Number(s.slice(0, i)), id: s.slice(i + 1) };
+  });
+export type Cursor = z.output<typeof cursor>;
+export const encodeCursor = (at: number, id: string) => `${at}-${id}`;
+
+export const listQuery = z.object({
+  cursor: cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
+export type CommentStatus = (typeof STATUSES)[number];
+
+export const adminListQuery = z.object({
+  site: slug(64).optional(),
+  status: z.enum(STATUSES).optional(),
+  thread: pageKey.optional(),
+  cursor: cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AdminListQuery = z.output<typeof adminListQuery>;
+
+export const ACTIONS = ['approve', 'reject', 'spam', 'delete'] as const;
+export type ModerationAction = (typeof ACTIONS)[number];
+
+export const idParam = z.object({ id: commentId });
+
+export const bulkSchema = z.strictObject({
+  ids: z.array(commentId).min(1).max(200),
+  action: z.enum(ACTIONS),
+});
+
+export const eraseQuery = z.object({
+  site: slug(64).optional(),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email('must be a valid e-mail address')),
+});
+
+export const webhookSchema = z.strictObject({
+  url: z
+    .string()
+    .max(500)
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL without user name or password'),
+  secret: z.string().min(16, 'must be at least 16 characters').max(200),
+});

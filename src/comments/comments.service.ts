@@ -1,0 +1,129 @@
+import type { Db } from '../db/open.js';
+import { AppError } from '../errors.js';
+import type { SitesService } from '../sites/sites.service.js';
+import type { Hasher } from '../util/hash.js';
+import { newId } from '../util/ids.js';
+import type { CaptchaService } from './captcha.service.js';
+import { commentsRepo, type CommentRow, type CommentsRepo } from './comments.repo.js';
+import { encodeCursor, type CommentStatus, type Cursor, type PostCommentInput } from './comments.schema.js';
+import { toPublic, type PublicComment, type PublicThreadComment } from './comments.view.js';
+import { countLinks } from './spam.js';
+import type { WebhookService } from './webhook.service.js';
+
+export interface ThreadPage {
+  total: number;
+  comments: PublicThreadComment[];
+  nextCursor: string | null;
+}
+
+export type PostResult =
+  | { id: string; status: 'pending' }
+  | { id: string; status: 'approved'; comment: PublicComment | PublicThreadComment };
+
+const parentNotFound = () =>
+  new AppError(404, 'parent_not_found', 'The comment you are replying to does not exist, is not published, or is in another thread.', {
+    errors: [{ field: 'parentId', message: 'is not a published comment of this thread' }],
+  });
+
+/** Payload of the moderation webhook: what a moderator needs, no e-mail or IP hash. */
+export const webhookComment = (c: Pick<CommentRow, 'id' | 'thread_key' | 'parent_id' | 'name' | 'address' | 'content' | 'status' | 'created_at'>) => ({
+  thread: c.thread_key,
+  comment: {
+    id: c.id,
+    parentId: c.parent_id,
+    status: c.status,
+    name: c.name,
+    address: c.address,
+    content: c.content,
+    createdAt: new Date(c.created_at).toISOString(),
+  },
+});
+
+/** Public side of comments: posting through the spam defences, and reading a thread. */
+export function commentsService(
+  db: Db,
+  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; repo?: CommentsRepo },
+) {
+  const repo = deps.repo ?? commentsRepo(db);
+
+  function checkParent(siteId: string, thread: string, parentId: string): CommentRow {
+    const parent = repo.get(parentId);
+    if (!parent || parent.site_id !== siteId || parent.thread_key !== thread || parent.status !== 'approved') throw parentNotFound();
+    if (parent.parent_id !== null)
+      throw new AppError(422, 'reply_too_deep', 'Replies go one level deep: reply to the original comment instead.', {
+        errors: [{ field: 'parentId', message: 'is itself a reply' }],
+      });
+    return parent;
+  }
+
+  const insert = db.transaction((c: Omit<CommentRow, 'updated_at' | 'moderated_at' | 'moderated_by'>) => {
+    if (c.parent_id) checkParent(c.site_id, c.thread_key, c.parent_id); // it may have changed since the first check
+    repo.insert(c);
+    if (c.status === 'approved') repo.bump(c.site_id, c.thread_key, 1);
+  });
+
+  return {
+    repo,
+
+    post(siteId: string, thread: string, input: PostCommentInput, client: { ip: string | undefined; userAgent: string | undefined }): PostResult {
+      const site = deps.sites.require(siteId);
+      if (input.website !== undefined && input.website !== null && input.website !== '')
+        throw new AppError(400, 'honeypot_filled', 'This form looks automated and was not accepted.', {
+          errors: [{ field: 'website', message: 'must be left empty' }],
+        });
+      if (input.parentId) checkParent(siteId, thread, input.parentId);
+      // Cheap checks first: a refusal above never burns the commenter's captcha.
+      if (input.captchaId) deps.captcha.assertNotTooFast(siteId, input.captchaId);
+      deps.captcha.verify(siteId, input.captchaId, input.captchaAnswer);
+
+      const links = countLinks(input.name, input.address, input.content);
+      const status: CommentStatus = links > deps.maxLinks ? 'spam' : site.premoderation ? 'pending' : 'approved';
+      const row = {
+        id: newId(12),
+        site_id: siteId,
+        thread_key: thread,
+        parent_id: input.parentId ?? null,
+        name: input.name,
+        address: input.address ?? null,
+        email: input.email ?? null,
+        content: input.content,
+        status,
+        spam_reason: status === 'spam' ? `links:${links}` : null,
+        ip_hash: deps.hasher.ip(client.ip),
+        user_agent: client.userAgent?.slice(0, 300) || null,
+        created_at: deps.now(),
+      };
+      insert.immediate(row);
+
+      if (status !== 'approved') {
+        deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));
+        // A spammer is told the same as everybody else.
+        return { id: row.id, status: 'pending' };
+      }
+      const comment = toPublic(row);
+      return { id: row.id, status: 'approved', comment: row.parent_id ? comment : { ...comment, replies: [] } };
+    },
+
+    /** Approved comments, oldest first, each with its approved replies. */
+    thread(siteId: string, thread: string, q: { cursor?: Cursor | undefined; limit: number }): ThreadPage {
+      deps.sites.require(siteId);
+      const rows = repo.page(siteId, thread, q.cursor, q.limit + 1);
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      const byParent = new Map<string, PublicComment[]>();
+      for (const r of repo.replies(page.map((c) => c.id))) {
+        const list = byParent.get(r.parent_id!) ?? [];
+        list.push(toPublic(r));
+        byParent.set(r.parent_id!, list);
+      }
+      const last = page.at(-1);
+      return {
+        total: repo.total(siteId, thread),
+        comments: page.map((c) => ({ ...toPublic(c), replies: byParent.get(c.id) ?? [] })),
+        nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null,
+      };
+    },
+  };
+}
+
+export type CommentsService = ReturnType<typeof commentsService>;

@@ -1,0 +1,38 @@
+import type { AuditRepo } from '../audit/audit.repo.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/open.js';
+import type { Logger } from '../logger.js';
+import type { SitesService } from '../sites/sites.service.js';
+import type { Hasher } from '../util/hash.js';
+import { captchaService } from './captcha.service.js';
+import { commentsRepo } from './comments.repo.js';
+import { commentsService } from './comments.service.js';
+import { moderationService } from './moderation.service.js';
+import { webhookService } from './webhook.service.js';
+
+/** Builds the comments feature once per app: captcha, public comments, moderation, webhooks. */
+export function createComments(
+  db: Db,
+  deps: { config: Config; audit: AuditRepo; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined },
+) {
+  const { config, now } = deps;
+  const repo = commentsRepo(db);
+  const captcha = captchaService(db, {
+    enabled: config.CAPTCHA === 'svg',
+    ttlSeconds: config.CAPTCHA_TTL_SECONDS,
+    minSeconds: config.COMMENT_MIN_SECONDS,
+    now,
+  });
+  const webhooks = webhookService(db, {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    now,
+    logger: deps.logger,
+  });
+  const publicSide = commentsService(db, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, repo });
+  const moderation = moderationService(db, { repo, audit: deps.audit, sites: deps.sites, now });
+  return { repo, captcha, webhooks, moderation, post: publicSide.post, thread: publicSide.thread };
+}
+
+export type Comments = ReturnType<typeof createComments>;

@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { principalOf } from '../http/auth.js';
+import { parse } from '../http/validate.js';
+import { adminListQuery, bulkSchema, eraseQuery, idParam, type ModerationAction } from './comments.schema.js';
+import type { Comments } from './index.js';
+
+/** /v1/admin/comments — behind requireKey; moderators and admins. */
+export function moderationRoutes(comments: Comments): Router {
+  const r = Router();
+  const m = comments.moderation;
+  r.get('/', (req, res) => {
+    res.json(m.list(principalOf(req), parse(adminListQuery, req.query, 'query')));
+  });
+  r.post('/moderate', (req, res) => {
+    const { ids, action } = parse(bulkSchema, req.body ?? {});
+    res.json({ action, results: m.bulk(principalOf(req), ids, action) });
+  });
+  r.get('/:id', (req, res) => {
+    const { id } = parse(idParam, req.params, 'path');
+    res.json(m.get(principalOf(req), id));
+  });
+  for (const action of ['approve', 'reject', 'spam'] as const satisfies ModerationAction[]) {
+    r.post(`/:id/${action}`, (req, res) => {
+      const { id } = parse(idParam, req.params, 'path');
+      res.json(m.act(principalOf(req), id, action));
+    });
+  }
+  r.delete('/:id', (req, res) => {
+    const { id } = parse(idParam, req.params, 'path');
+    m.act(principalOf(req), id, 'delete');
+    res.status(204).end();
+  });
+  return r;
+}
+
+/** /v1/admin/commenters — data-deletion requests. */
+export function commentersRoutes(comments: Comments): Router {
+  const r = Router();
+  r.delete('/', (req, res) => {
+    const { site, email } = parse(eraseQuery, req.query, 'query');
+    res.json(comments.moderation.erase(principalOf(req), site, email));
+  });
+  return r;
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AuditRepo } from '../audit/audit.repo.js';
+import type { Db } from '../db/open.js';
+import { notFound } from '../errors.js';
+import { principalOf, requireAdmin } from '../http/auth.js';
+import { parse, slug } from '../http/validate.js';
+import type { SitesService } from '../sites/sites.service.js';
+import { webhookSchema } from './comments.schema.js';
+import type { WebhookService } from './webhook.service.js';
+
+const params = z.object({ site: slug(64) });
+
+/** /v1/admin/sites/:site/webhook — admin only; the secret is write-only. */
+export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesService, audit: AuditRepo): Router {
+  const r = Router({ mergeParams: true });
+  r.use(requireAdmin);
+  r.get('/', (req, res) => {
+    const { site } = parse(params, req.params, 'path');
+    sites.require(site);
+    const info = webhooks.info(site);
+    if (!info) throw notFound(`A webhook for site "${site}"`);
+    res.json({ site, ...info });
+  });
+  r.put('/', (req, res) => {
+    const { site } = parse(params, req.params, 'path');
+    const hook = parse(webhookSchema, req.body ?? {});
+    sites.require(site);
+    db.transaction(() => {
+      webhooks.set(site, hook);
+      audit.record({ actor: principalOf(req).name, action: 'webhook.set', targetType: 'site', targetId: site, siteId: site, detail: { url: hook.url } });
+    })();
+    res.json({ site, ...webhooks.info(site)! });
+  });
+  r.delete('/', (req, res) => {
+    const { site } = parse(params, req.params, 'path');
+    sites.require(site);
+    const removed = db.transaction(() => {
+      const ok = webhooks.remove(site);
+      if (ok) audit.record({ actor: principalOf(req).name, action: 'webhook.delete', targetType: 'site', targetId: site, siteId: site });
+      return ok;
+    })();
+    if (!removed) throw notFound(`A webhook for site "${site}"`);
+    res.status(204).end();
+  });
+  return r;
+}

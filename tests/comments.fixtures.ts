@@ -1,0 +1,45 @@
+import { expect } from 'vitest';
+import type { Config } from '../src/config.js';
+import { createSite, makeTestApp, testClock, type TestApp, type TestClock } from './helpers/app.js';
+
+export const THREAD = 'ke-hoach-206-kh-hu';
+export const base = (site = 'xa-a', thread = THREAD) => `/v1/sites/${site}/threads/${thread}/comments`;
+
+/** An app with site "xa-a" (premoderation on unless told) on a fresh database. */
+export async function commentsApp(overrides: Partial<Config> = {}, site: Record<string, unknown> = {}, clock: TestClock = testClock()) {
+  const t = makeTestApp(overrides, { clock });
+  await createSite(t, site);
+  return t;
+}
+
+/** The stored answer of a captcha: tests read it from the database like nobody else can. */
+export function answerOf(t: TestApp, id: string): string {
+  return t.db.prepare('SELECT answer FROM captchas WHERE id = ?').pluck().get(id) as string;
+}
+
+export async function newCaptcha(t: TestApp, site = 'xa-a'): Promise<{ id: string; answer: string }> {
+  const res = await t.http.get(`/v1/sites/${site}/captcha`);
+  expect(res.status).toBe(200);
+  return { id: res.body.id, answer: answerOf(t, res.body.id) };
+}
+
+export const form = (over: Record<string, unknown> = {}) => ({
+  name: 'Nguyễn Văn An',
+  address: 'Thôn 3, xã Tiên Ngọc',
+  email: 'an.nguyen@example.vn',
+  content: 'Đề nghị xã công khai tiến độ kế hoạch 206/KH-HU trên cổng thông tin.',
+  ...over,
+});
+
+/** Posts a comment (CAPTCHA=off apps) and returns its id. */
+export async function post(t: TestApp, over: Record<string, unknown> = {}, url = base()): Promise<string> {
+  const res = await t.http.post(url).send(form(over));
+  if (res.status !== 202 && res.status !== 201) throw new Error(`post: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+export async function approve(t: TestApp, id: string) {
+  const res = await t.admin.post(`/v1/admin/comments/${id}/approve`);
+  expect(res.status).toBe(200);
+  return res.body;
+}

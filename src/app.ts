@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config.js';
@@ -6,6 +7,7 @@ import { migrationsUpToDate } from './db/migrate.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createServices, type Services } from './services.js';
+import { AppError } from './errors.js';
 import { requireKey } from './http/auth.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { createRateLimiters } from './http/rateLimits.js';
@@ -73,7 +75,16 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   }));
   app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))?.origins));
 
-  app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
+  app.use(
+    express.json({
+      limit: config.BODY_LIMIT_BYTES,
+      strict: true,
+      // Bytes that are not UTF-8 would be decoded to U+FFFD and stored silently: refuse them instead.
+      verify: (_req, _res, buf) => {
+        if (!isUtf8(buf)) throw new AppError(400, 'invalid_utf8', 'The request body is not valid UTF-8.');
+      },
+    }),
+  );
 
   app.use('/v1/polls', pollsPublicRoutes(polls, limits));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }));

@@ -1,0 +1,319 @@
+/**
+ * npm run bench — the built service against a bare Express app, same machine, same run.
+ *
+ * Starts `node dist/server.js` on a temporary database (demo site seeded, every rate
+ * limit and the captcha off) and bench/bare-express.mjs, each as its own process on a
+ * free loopback port, drives both with autocannon and prints a markdown table of
+ * requests/s, p99 latency and the ratio to bare Express. The table is also written to
+ * bench/results.md with the date and the machine.
+ *
+ *   BENCH_SECONDS     seconds per scenario (default 5)
+ *   BENCH_CONNECTIONS concurrent connections (default 50)
+ *   BENCH_ONLY        comma-separated scenario names to run (bare Express always runs)
+ *   BENCH_PROFILE=1   start the service with --cpu-prof (profiles in bench/profiles/)
+ *   BENCH_NO_WRITE=1  do not rewrite bench/results.md
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import {
+  benchEnv,
+  createAdminKey,
+  DIST_SERVER,
+  freePort,
+  machine,
+  peakRssMb,
+  requireBuild,
+  ROOT,
+  spawnNode,
+  tempDir,
+  type Child,
+} from './lib/service.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const SITE = 'tienngoc';
+const POLL = 'cong-thong-tin';
+const THREAD = 'ke-hoach-206-kh-hu';
+const PAGE = 'tin-tuc-ke-hoach-206';
+const RUN = Date.now().toString(36);
+
+interface Row {
+  name: string;
+  target?: number;
+  rps?: number;
+  p99?: number;
+  p50?: number;
+  non2xx?: number;
+  errors?: number;
+  note?: string;
+}
+
+async function cannon(url: string, opts: Omit<autocannon.Options, 'url'>, seconds = SECONDS): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 10, ...opts });
+}
+
+function rowOf(name: string, r: autocannon.Result, target?: number): Row {
+  return {
+    name,
+    target,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+async function json(res: Response) {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { text };
+  }
+}
+
+/** 50 approved comments in one thread, posted through the public API and approved through the admin API. */
+async function seedComments(base: string, adminKey: string): Promise<string | undefined> {
+  const url = `${base}/v1/sites/${SITE}/threads/${THREAD}/comments`;
+  const ids: string[] = [];
+  for (let i = 1; i <= 50; i++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'ykien-bench' },
+      body: JSON.stringify({
+        name: `Nguyễn Văn ${String.fromCharCode(65 + (i % 26))} ${i}`,
+        address: 'Thôn Đông, xã Tiên Ngọc',
+        content: `Ý kiến số ${i}: Tôi đồng ý với kế hoạch 206/KH-UBND về chuyển đổi số của xã. Đề nghị bổ sung lịch tiếp dân trực tuyến và công khai tiến độ thực hiện từng quý (${RUN}).`,
+      }),
+    });
+    if (res.status === 404) return 'not available yet (POST comments answered 404)';
+    const body = await json(res);
+    if (res.status !== 201 && res.status !== 202) return `seeding failed: POST comment answered ${res.status} ${JSON.stringify(body)}`;
+    if (body.status !== 'approved') ids.push(String(body.id));
+  }
+  if (ids.length) {
+    const res = await fetch(`${base}/v1/admin/comments/moderate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ ids, action: 'approve' }),
+    });
+    if (!res.ok) return `seeding failed: approving answered ${res.status} ${JSON.stringify(await json(res))}`;
+  }
+  const check = await json(await fetch(`${url}?limit=50`));
+  const count = Array.isArray(check.comments) ? check.comments.length : 0;
+  if (count !== 50) return `seeding failed: the thread lists ${count} comments, not 50`;
+  return undefined;
+}
+
+const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+function table(rows: Row[], bare: number): string {
+  const lines = [
+    '| Scenario | Requests/s | p50 ms | p99 ms | vs bare Express | Target | Non-2xx / errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    if (r.rps === undefined) {
+      lines.push(`| ${r.name} | – | – | – | – | ${r.target ? `≥ ${Math.round(r.target * 100)} %` : ''} | ${r.note ?? ''} |`);
+      continue;
+    }
+    const ratio = r.rps / bare;
+    const met = r.target === undefined ? '' : ratio >= r.target ? ' ✅' : ' ❌';
+    lines.push(
+      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)}${(r.p99 ?? 0) >= 30 ? ' ❌' : ''} | ${Math.round(ratio * 100)} %${met} | ${r.target ? `≥ ${Math.round(r.target * 100)} %` : ''} | ${r.non2xx ?? 0} / ${r.errors ?? 0} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  requireBuild();
+  const dir = tempDir('ykien-bench-');
+  const dbPath = path.join(dir, 'ykien.db');
+  const children: Child[] = [];
+  const cleanup = async () => {
+    await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+  try {
+    const adminKey = createAdminKey(dbPath);
+    const servicePort = await freePort();
+    const profileDir = path.join(ROOT, 'bench/profiles');
+    const service = await spawnNode(DIST_SERVER, {
+      env: benchEnv(dbPath, servicePort),
+      port: servicePort,
+      readyPath: '/readyz',
+      logFile: path.join(dir, 'service.log'),
+      nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    children.push(service);
+    const barePort = await freePort();
+    const bare = await spawnNode(path.join(ROOT, 'bench/bare-express.mjs'), {
+      env: { PORT: String(barePort), NODE_ENV: 'production' },
+      port: barePort,
+      readyPath: '/readyz',
+      logFile: path.join(dir, 'bare.log'),
+    });
+    children.push(bare);
+    const base = service.url;
+
+    console.error(`service pid ${service.pid} on ${base}, bare Express pid ${bare.pid} on ${bare.url}; ${SECONDS} s per scenario, ${CONNECTIONS} connections`);
+    // Warm both up (JIT, statement cache) before measuring.
+    await cannon(`${bare.url}/`, {}, 1);
+    await cannon(`${base}/v1/polls/${POLL}`, {}, 1);
+
+    const commentsProblem = await seedComments(base, adminKey);
+    const options = ((await json(await fetch(`${base}/v1/polls/${POLL}`))).options as { id: string }[] | undefined)?.map((o) => o.id) ?? [];
+    if (!options.length) throw new Error(`the demo poll ${POLL} was not seeded`);
+
+    let voteSeq = 0;
+    let viewSeq = 0;
+    const scenarios: { name: string; target?: number; path: string; probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> }[] = [
+      {
+        name: `GET /v1/polls/:id`,
+        target: 0.8,
+        path: `/v1/polls/${POLL}`,
+        probe: async () => undefined,
+        opts: {},
+      },
+      {
+        name: `GET /v1/polls/:id/results`,
+        target: 0.8,
+        path: `/v1/polls/${POLL}/results`,
+        probe: async () => undefined,
+        opts: {},
+      },
+      {
+        name: `POST /v1/polls/:id/votes`,
+        target: 0.5,
+        path: `/v1/polls/${POLL}/votes`,
+        probe: async () => undefined,
+        opts: {
+          requests: [
+            {
+              method: 'POST',
+              path: `/v1/polls/${POLL}/votes`,
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (req) => ({
+                ...req,
+                body: JSON.stringify({ optionIds: [options[voteSeq % options.length]], voterId: `bench-${RUN}-${++voteSeq}` }),
+              }),
+            },
+          ],
+        },
+      },
+      {
+        name: `GET thread comments (50 approved)`,
+        target: 0.6,
+        path: `/v1/sites/${SITE}/threads/${THREAD}/comments?limit=50`,
+        probe: async () => commentsProblem,
+        opts: {},
+      },
+      {
+        name: `POST page view`,
+        path: `/v1/sites/${SITE}/pages/${PAGE}/views`,
+        probe: async () => {
+          const res = await fetch(`${base}/v1/sites/${SITE}/pages/${PAGE}/views`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ visitorId: `bench-${RUN}-probe` }),
+          });
+          return res.status === 404 ? 'not available yet (404)' : res.ok ? undefined : `probe answered ${res.status}`;
+        },
+        opts: {
+          requests: [
+            {
+              method: 'POST',
+              path: `/v1/sites/${SITE}/pages/${PAGE}/views`,
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (req) => ({ ...req, body: JSON.stringify({ visitorId: `bench-${RUN}-${++viewSeq}` }) }),
+            },
+          ],
+        },
+      },
+      {
+        name: `GET /widget.js`,
+        path: `/widget.js`,
+        probe: async () => {
+          const res = await fetch(`${base}/widget.js`);
+          await res.arrayBuffer();
+          return res.status === 404 ? 'not available yet (404)' : res.ok ? undefined : `probe answered ${res.status}`;
+        },
+        opts: {},
+      },
+    ];
+
+    const bareRuns: number[] = [];
+    const bareP99: number[] = [];
+    const rows: Row[] = [];
+    const runBare = async () => {
+      const r = await cannon(`${bare.url}/`, {});
+      bareRuns.push(r.requests.average);
+      bareP99.push(r.latency.p99);
+      console.error(`  bare Express: ${fmt(r.requests.average)} req/s, p99 ${r.latency.p99} ms`);
+    };
+
+    await runBare();
+    for (const s of scenarios) {
+      if (ONLY && !ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) continue;
+      const problem = await s.probe();
+      if (problem) {
+        console.error(`  ${s.name}: skipped — ${problem}`);
+        rows.push({ name: s.name, target: s.target, note: problem });
+        continue;
+      }
+      const r = await cannon(base + s.path, s.opts);
+      rows.push(rowOf(s.name, r, s.target));
+      const codes = Object.entries(r.statusCodeStats ?? {}).map(([c, v]) => `${c}×${v.count}`).join(' ');
+      console.error(`  ${s.name}: ${fmt(r.requests.average)} req/s, p99 ${r.latency.p99} ms (${codes}${r.errors ? `, ${r.errors} errors` : ''})`);
+    }
+    // Bare Express again at the end: the baseline is the mean of both runs, which evens out drift from other load on the machine.
+    await runBare();
+
+    const peak = peakRssMb(service.pid);
+    const bareMean = bareRuns.reduce((a, b) => a + b, 0) / bareRuns.length;
+    const allRows: Row[] = [{ name: 'bare Express (mean of first and last run)', rps: bareMean, p99: Math.max(...bareP99), non2xx: 0, errors: 0 }, ...rows];
+    const m = machine();
+    const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const header = [
+      `Run ${when} on ${m.nproc} CPU(s), ${m.cpu}, ${m.memGb} GB RAM, Node ${m.node}.`,
+      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback; service and bare Express each in their own process.`,
+    ].join(' ');
+    const out = [
+      header,
+      '',
+      table(allRows, bareMean),
+      '',
+      `Peak memory of the service (VmHWM) after all scenarios: ${peak === undefined ? 'n/a' : `${peak.toFixed(0)} MB`} (target < 150 MB).`,
+    ].join('\n');
+    console.log(`\n${out}\n`);
+
+    if (process.env.BENCH_NO_WRITE !== '1') {
+      const md = [
+        '# Benchmark results',
+        '',
+        'Written by `npm run bench` (scripts/bench.ts). The numbers are noisy on a shared machine: compare the ratios to bare',
+        'Express measured in the same run, not the absolute requests/s. Targets: poll and results reads ≥ 80 % of bare',
+        'Express, a vote ≥ 50 %, a comment-list read ≥ 60 %, p99 < 30 ms at 50 connections, peak memory < 150 MB.',
+        '',
+        out,
+        '',
+      ].join('\n');
+      fs.writeFileSync(path.join(ROOT, 'bench/results.md'), md);
+      console.error('written to bench/results.md');
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+/**
+ * Helpers shared by the benchmark and the crash test: run the BUILT service
+ * (`node dist/server.js`) as a child process on a free loopback port.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const DIST_SERVER = path.join(ROOT, 'dist/server.js');
+export const DIST_CLI = path.join(ROOT, 'dist/cli.js');
+
+/** A port the kernel just handed out on 127.0.0.1 (closed again, so a child can take it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every limit off, captcha off, the demo site seeded: the service as a load generator sees it. */
+export function benchEnv(databasePath: string, port: number): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'true',
+    CAPTCHA: 'off',
+    COMMENT_MIN_SECONDS: '0',
+    RATE_LIMIT_WRITE_PER_MIN: '0',
+    RATE_LIMIT_READ_PER_MIN: '0',
+    RATE_LIMIT_ADMIN_PER_MIN: '0',
+    RATE_LIMIT_VIEWS_PER_MIN: '0',
+    RATE_LIMIT_COMMENT_PER_MIN: '0',
+    RATE_LIMIT_CAPTCHA_PER_MIN: '0',
+    VOTE_LIMIT_PER_IP: '0',
+  };
+}
+
+export function requireBuild(): void {
+  if (!fs.existsSync(DIST_SERVER) || !fs.existsSync(DIST_CLI)) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm run bench / npm run crash-test do it for you).');
+  }
+}
+
+/** Creates an admin key with the built CLI (which also creates and migrates the database). */
+export function createAdminKey(databasePath: string, name = 'Bench'): string {
+  const out = execFileSync(process.execPath, [DIST_CLI, 'keys', 'create', '--role', 'admin', '--name', name], {
+    env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  const key = out.trim().split('\n').pop()?.trim();
+  if (!key) throw new Error(`keys create printed no key:\n${out}`);
+  return key;
+}
+
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  url: string;
+  logFile: string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Spawns `node [nodeArgs] script` with env, output to a log file; resolves once GET readyPath answers 200. */
+export async function spawnNode(
+  script: string,
+  opts: { env: Record<string, string>; port: number; readyPath: string; logFile: string; nodeArgs?: string[] },
+): Promise<Child> {
+  const log = fs.openSync(opts.logFile, 'a');
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], {
+    env: { PATH: process.env.PATH ?? '', ...opts.env },
+    stdio: ['ignore', log, log],
+    cwd: ROOT,
+  });
+  fs.closeSync(log);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (dead) throw new Error(`${path.basename(script)} exited before it was ready; log:\n${fs.readFileSync(opts.logFile, 'utf8')}`);
+    try {
+      const res = await fetch(url + opts.readyPath);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`${path.basename(script)} not ready after 20 s; log:\n${fs.readFileSync(opts.logFile, 'utf8')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    proc,
+    pid: proc.pid!,
+    url,
+    logFile: opts.logFile,
+    exited,
+    async stop() {
+      if (!dead) proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (!dead) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MB; undefined if /proc is not there. */
+export function peakRssMb(pid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function machine(): { nproc: number; cpu: string; node: string; memGb: number } {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
+  } catch {
+    /* not Linux */
+  }
+  return { nproc: os.availableParallelism(), cpu, node: process.version, memGb: Math.round(os.totalmem() / 2 ** 30) };
+}

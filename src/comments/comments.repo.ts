@@ -44,6 +44,8 @@ export function commentsRepo(db: Db) {
       `INSERT INTO comment_threads (site_id, thread_key, approved) VALUES (?, ?, ?)
        ON CONFLICT (site_id, thread_key) DO UPDATE SET approved = approved + excluded.approved`,
     ),
+    // A negative delta cannot go through the upsert: the CHECK (approved >= 0) sees the inserted row first.
+    drop: db.prepare('UPDATE comment_threads SET approved = approved + ? WHERE site_id = ? AND thread_key = ?'),
     total: db.prepare('SELECT approved FROM comment_threads WHERE site_id = ? AND thread_key = ?').pluck(),
     firstPage: db.prepare(
       `SELECT ${PUBLIC_COLS} FROM comments
@@ -93,7 +95,8 @@ export function commentsRepo(db: Db) {
     othersReplies: (id: string, email: string) => s.othersReplies.get(id, email) as number,
     /** Adds delta (may be negative) to the thread's approved counter. */
     bump(siteId: string, thread: string, delta: number) {
-      if (delta !== 0) s.bump.run(siteId, thread, delta);
+      if (delta > 0) s.bump.run(siteId, thread, delta);
+      else if (delta < 0) s.drop.run(delta, siteId, thread);
     },
     total: (siteId: string, thread: string) => (s.total.get(siteId, thread) as number | undefined) ?? 0,
     page(siteId: string, thread: string, after: Cursor | undefined, limit: number): PublicRow[] {

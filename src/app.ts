@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import { migrationsUpToDate } from './db/migrate.js';
-import { MIGRATIONS_DIR } from './paths.js';
+import { MIGRATIONS_DIR, WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createServices, type Services } from './services.js';
 import { AppError } from './errors.js';
@@ -20,6 +20,8 @@ import { webhookRoutes } from './comments/webhook.routes.js';
 import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
+import { pagesRoutes } from './pages/pages.routes.js';
+import { widgetRoutes } from './widget/widget.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -101,6 +103,10 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   admin.use('/commenters', commentersRoutes(services.comments));
   admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit));
   app.use('/v1/admin', admin);
+
+  // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
+  app.use(widgetRoutes(WIDGET_DIST_DIR));
+  app.use(pagesRoutes({ polls, sites, limits }));
 
   app.use(notFoundHandler);
   app.use(

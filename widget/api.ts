@@ -1,0 +1,56 @@
+/** The service's JSON API, as the widget uses it. Failures become ApiError, never a throw of something else. */
+export interface FieldError {
+  field: string;
+  message: string;
+  code?: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the network failed or timed out. */
+    readonly status: number,
+    /** The problem's stable `code`, or "network". */
+    readonly code: string,
+    readonly body: { errors?: FieldError[]; closesAt?: string | null; opensAt?: string | null; [k: string]: unknown } = {},
+  ) {
+    super(code);
+  }
+}
+
+export type Api = <T>(path: string, body?: unknown) => Promise<T>;
+
+/** A client bound to the service's base URL (ends with "/"). */
+export function client(base: string): Api {
+  return async <T>(path: string, body?: unknown): Promise<T> => {
+    const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = setTimeout(() => ctl?.abort(), 15000);
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        mode: 'cors',
+        signal: ctl?.signal,
+      });
+    } catch {
+      throw new ApiError(0, 'network');
+    } finally {
+      clearTimeout(timer);
+    }
+    let data: unknown = null;
+    try {
+      data = await res.json();
+    } catch {
+      if (res.ok) throw new ApiError(0, 'network');
+    }
+    if (!res.ok) {
+      const p = (data && typeof data === 'object' ? data : {}) as ApiError['body'];
+      throw new ApiError(res.status, typeof p.code === 'string' ? p.code : `http_${res.status}`, p);
+    }
+    return data as T;
+  };
+}
+
+export const enc = encodeURIComponent;

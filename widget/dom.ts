@@ -1,0 +1,70 @@
+import { css } from './styles.js';
+
+type Child = Node | string | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined>;
+
+/** Creates an element. Text goes in through text nodes only: nothing is ever parsed as HTML. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (attrs)
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v === true) el.setAttribute(k, '');
+      else if (v !== false && v !== null && v !== undefined) el.setAttribute(k, String(v));
+    }
+  for (const c of children) if (c || c === '') el.append(c);
+  return el;
+}
+
+/** Reports a failure without letting it reach the host page. */
+export function report(err: unknown): void {
+  try {
+    console.warn('[ykien]', err);
+  } catch {
+    /* nothing left to do */
+  }
+}
+
+/** Wraps an event handler or callback so nothing it throws (or rejects) escapes to the host page. */
+export function safe<A extends unknown[]>(fn: (...a: A) => unknown): (...a: A) => void {
+  return (...a: A) => {
+    try {
+      const r = fn(...a);
+      if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(report);
+    } catch (e) {
+      report(e);
+    }
+  };
+}
+
+export function on(el: EventTarget, type: string, fn: (e: Event) => unknown): void {
+  el.addEventListener(type, safe(fn));
+}
+
+let sheet: CSSStyleSheet | null | undefined;
+
+/**
+ * An open shadow root with the widget's styles: one shared constructable stylesheet
+ * where the browser has them (no CSP needed), a <style> element otherwise.
+ */
+export function shadow(host: HTMLElement): ShadowRoot {
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  root.textContent = '';
+  if (sheet === undefined) {
+    try {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    } catch {
+      sheet = null;
+    }
+  }
+  if (sheet && 'adoptedStyleSheets' in root) root.adoptedStyleSheets = [sheet];
+  else root.append(h('style', null, css));
+  return root;
+}
+
+/** Replaces an element's children. */
+export function fill(el: Element, ...children: Child[]): void {
+  el.textContent = '';
+  for (const c of children) if (c || c === '') el.append(c);
+}

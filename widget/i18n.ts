@@ -1,0 +1,147 @@
+/** Every string the widget shows, one table per language. Vietnamese is the default. */
+const vi = {
+  loc: 'vi-VN',
+  loading: 'Đang tải…',
+  vote: 'Bình chọn',
+  results: 'Kết quả',
+  resultsTitle: 'Kết quả bình chọn',
+  back: 'Quay lại bình chọn',
+  votes: (n: string) => `${n} Phiếu`,
+  total: (n: string) => `Tổng cộng: ${n} Phiếu`,
+  chooseOne: 'Vui lòng chọn một phương án.',
+  chooseUpTo: (n: number) => `Chọn tối đa ${n} phương án.`,
+  closed: 'Cuộc thăm dò đã kết thúc.',
+  scheduled: (d: string) => `Cuộc thăm dò sẽ bắt đầu lúc ${d}.`,
+  closes: (d: string) => `Hạn bình chọn: ${d}.`,
+  thanks: 'Cảm ơn bạn đã bình chọn.',
+  voted: 'Bạn đã bình chọn trong cuộc thăm dò này.',
+  hiddenVote: 'Kết quả sẽ hiển thị sau khi bạn bình chọn.',
+  hiddenClose: (d: string) => `Kết quả sẽ được công bố khi cuộc thăm dò kết thúc${d ? ` (${d})` : ''}.`,
+  ipLimit: 'Mạng của bạn đã bình chọn quá nhiều lần hôm nay.',
+  rateLimited: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.',
+  network: 'Không kết nối được máy chủ.',
+  error: 'Đã có lỗi xảy ra, vui lòng thử lại.',
+  notFound: 'Không tìm thấy nội dung này.',
+  retry: 'Thử lại',
+  commentsTitle: (n: string) => `Ý kiến bạn đọc: (${n})`,
+  none: 'Chưa có ý kiến nào.',
+  more: 'Xem thêm ý kiến',
+  reply: 'Trả lời',
+  replyTo: (n: string) => `Trả lời ý kiến của ${n}`,
+  cancel: 'Hủy',
+  required: 'Thông tin (*) là bắt buộc:',
+  name: 'Họ và tên:',
+  address: 'Địa chỉ:',
+  email: 'Email:',
+  content: 'Nội dung:',
+  captcha: 'Mã xác nhận',
+  captchaAlt: 'Ảnh mã xác nhận',
+  refresh: 'Đổi mã khác',
+  send: 'Gửi ý kiến',
+  sending: 'Đang gửi…',
+  pending: 'Ý kiến của bạn đã được gửi và đang chờ kiểm duyệt.',
+  approved: 'Ý kiến của bạn đã được đăng.',
+  eName: 'Vui lòng nhập họ và tên.',
+  eContent: 'Vui lòng nhập nội dung ý kiến.',
+  eEmail: 'Địa chỉ email không hợp lệ.',
+  eCaptcha: 'Vui lòng nhập mã xác nhận.',
+  eCaptchaBad: 'Mã xác nhận không đúng hoặc đã hết hạn, vui lòng nhập mã mới.',
+  eLong: 'Nội dung quá dài.',
+  eInvalid: 'Thông tin không hợp lệ.',
+  tooFast: 'Bạn gửi quá nhanh, vui lòng đợi vài giây rồi gửi lại.',
+  hp: 'Để trống ô này',
+};
+
+export type Strings = typeof vi;
+
+const en: Strings = {
+  loc: 'en-GB',
+  loading: 'Loading…',
+  vote: 'Vote',
+  results: 'Results',
+  resultsTitle: 'Poll results',
+  back: 'Back to the poll',
+  votes: (n) => `${n} ${n === '1' ? 'vote' : 'votes'}`,
+  total: (n) => `Total: ${n} ${n === '1' ? 'vote' : 'votes'}`,
+  chooseOne: 'Please choose an option.',
+  chooseUpTo: (n) => `Choose up to ${n} options.`,
+  closed: 'This poll is closed.',
+  scheduled: (d) => `This poll opens at ${d}.`,
+  closes: (d) => `Voting closes at ${d}.`,
+  thanks: 'Thank you for voting.',
+  voted: 'You have voted in this poll.',
+  hiddenVote: 'Results are shown after you vote.',
+  hiddenClose: (d) => `Results will be published when the poll closes${d ? ` (${d})` : ''}.`,
+  ipLimit: 'Too many votes from your network today.',
+  rateLimited: 'Too many requests. Please try again in a minute.',
+  network: 'Could not reach the server.',
+  error: 'Something went wrong. Please try again.',
+  notFound: 'This content was not found.',
+  retry: 'Try again',
+  commentsTitle: (n) => `Reader comments: (${n})`,
+  none: 'No comments yet.',
+  more: 'More comments',
+  reply: 'Reply',
+  replyTo: (n) => `Replying to ${n}`,
+  cancel: 'Cancel',
+  required: 'Fields marked (*) are required:',
+  name: 'Full name:',
+  address: 'Address:',
+  email: 'Email:',
+  content: 'Comment:',
+  captcha: 'Verification code',
+  captchaAlt: 'Verification code image',
+  refresh: 'New code',
+  send: 'Send comment',
+  sending: 'Sending…',
+  pending: 'Your comment has been sent and is waiting for moderation.',
+  approved: 'Your comment has been published.',
+  eName: 'Please enter your name.',
+  eContent: 'Please enter your comment.',
+  eEmail: 'This e-mail address is not valid.',
+  eCaptcha: 'Please enter the verification code.',
+  eCaptchaBad: 'The verification code is wrong or has expired. Please enter the new code.',
+  eLong: 'This text is too long.',
+  eInvalid: 'This value is not valid.',
+  tooFast: 'You sent this too quickly. Please wait a few seconds and send again.',
+  hp: 'Leave this field empty',
+};
+
+export interface Locale {
+  t: Strings;
+  lang: 'vi' | 'en';
+  /** Whole numbers with the locale's thousands separator. */
+  num(n: number): string;
+  /** An ISO date-time in the site's time zone, e.g. "15:27 08/06/2026". */
+  date(iso: string | null | undefined): string;
+}
+
+const cache: Record<string, Locale> = {};
+
+export function locale(lang: string | null | undefined, tz: string | null | undefined): Locale {
+  const l = lang === 'en' ? 'en' : 'vi';
+  const zone = tz || 'Asia/Ho_Chi_Minh';
+  const key = l + zone;
+  if (cache[key]) return cache[key];
+  const t = l === 'en' ? en : vi;
+  const nf = new Intl.NumberFormat(t.loc);
+  let df: Intl.DateTimeFormat;
+  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false };
+  try {
+    df = new Intl.DateTimeFormat(t.loc, { ...opts, timeZone: zone });
+  } catch {
+    df = new Intl.DateTimeFormat(t.loc, opts);
+  }
+  return (cache[key] = {
+    t,
+    lang: l,
+    num: (n) => nf.format(n),
+    date: (iso) => {
+      const d = iso ? new Date(iso) : null;
+      return d && !isNaN(d.getTime()) ? df.format(d) : '';
+    },
+  });
+}
+
+/** "23.8%": one decimal, as portals print their poll results. */
+export const percent = (p: number) => `${(Math.round(p * 10) / 10).toFixed(1)}%`;

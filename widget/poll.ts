@@ -1,0 +1,128 @@
+import { ApiError, enc } from './api.js';
+import { fill, h, on, shadow } from './dom.js';
+import { resultsView } from './results.js';
+import { browserId } from './storage.js';
+import type { Ctx, Poll, Results } from './types.js';
+
+/** Shows an error with a retry button inside `box`. */
+export function failure(box: Element, ctx: Ctx, err: unknown, retry: () => unknown): void {
+  const { t } = ctx.loc;
+  const e = err instanceof ApiError ? err : new ApiError(0, 'error');
+  const text = e.code === 'network' ? t.network : e.code === 'not_found' ? t.notFound : e.code === 'rate_limited' ? t.rateLimited : t.error;
+  const btn = h('button', { type: 'button', class: 'lk' }, t.retry);
+  on(btn, 'click', retry);
+  fill(box, h('div', { class: 'msg err', role: 'alert' }, text, ' ', e.code === 'not_found' ? null : btn));
+}
+
+/** `<div data-ykien-poll="ID">`: the question and options, or the results once voted. */
+export function mountPoll(host: HTMLElement, ctx: Ctx): void {
+  const id = host.getAttribute('data-ykien-poll') || '';
+  const { t, date } = ctx.loc;
+  const voter = browserId('voter');
+  const root = shadow(host);
+  const view = h('div', { class: 'view', 'aria-live': 'polite' });
+  root.append(h('div', { class: 'yk', lang: ctx.loc.lang }, view));
+  const path = `v1/polls/${enc(id)}`;
+
+  const load = async (note?: string) => {
+    fill(view, h('p', { class: 'note' }, t.loading));
+    try {
+      show(await ctx.api<Poll>(`${path}?voterId=${enc(voter)}`), note);
+    } catch (e) {
+      failure(view, ctx, e, () => load(note));
+    }
+  };
+
+  const hiddenText = (p: Poll) => (p.resultsVisibility === 'after_vote' && p.status !== 'closed' ? t.hiddenVote : t.hiddenClose(date(p.closesAt)));
+
+  const showResults = (p: Poll, r: Results, note?: string, canGoBack = false) => {
+    const box = resultsView(p.question, r, ctx.loc);
+    if (note) box.prepend(h('p', { class: 'msg ok' }, note));
+    if (p.status !== 'open') box.append(h('p', { class: 'note' }, p.status === 'closed' ? t.closed : t.scheduled(date(p.opensAt))));
+    if (canGoBack) {
+      const back = h('button', { type: 'button', class: 'lk' }, t.back);
+      on(back, 'click', () => form(p));
+      box.append(h('div', { class: 'row' }, back));
+    }
+    fill(view, box);
+    return box;
+  };
+
+  const show = (p: Poll, note?: string) => {
+    if (p.status === 'open' && !p.voted) return form(p);
+    if (p.results) return showResults(p, p.results, note);
+    fill(
+      view,
+      h('p', { class: 'q' }, p.question),
+      note && h('p', { class: 'msg ok' }, note),
+      h('p', { class: 'note' }, p.status === 'scheduled' ? t.scheduled(date(p.opensAt)) : p.status === 'closed' ? t.closed : t.voted),
+      p.status !== 'scheduled' && h('p', { class: 'note' }, hiddenText(p)),
+    );
+  };
+
+  const form = (p: Poll) => {
+    const multi = p.maxChoices > 1;
+    const msg = h('div', { class: 'msg err', role: 'alert' });
+    const inputs = p.options.map((o) =>
+      h('input', { type: multi ? 'checkbox' : 'radio', name: 'o', value: o.id }),
+    );
+    const submit = h('button', { type: 'submit', class: 'btn' }, t.vote);
+    const resultsBtn = h('button', { type: 'button', class: 'lk' }, t.results);
+    const f = h(
+      'form',
+      { novalidate: true },
+      h(
+        'fieldset',
+        null,
+        h('legend', null, p.question),
+        multi && h('p', { class: 'hint' }, t.chooseUpTo(p.maxChoices)),
+        ...p.options.map((o, i) => h('label', { class: 'opt' }, inputs[i], h('span', null, o.label))),
+      ),
+      p.closesAt && h('p', { class: 'hint' }, t.closes(date(p.closesAt))),
+      msg,
+      h('div', { class: 'row' }, submit, resultsBtn),
+    );
+    const limit = () => {
+      if (!multi) return;
+      const full = inputs.filter((i) => i.checked).length >= p.maxChoices;
+      for (const i of inputs) i.disabled = full && !i.checked;
+    };
+    for (const i of inputs) on(i, 'change', limit);
+    on(resultsBtn, 'click', async () => {
+      msg.textContent = '';
+      try {
+        const r = await ctx.api<Results>(`${path}/results?voterId=${enc(voter)}`);
+        showResults(p, r, undefined, true).querySelector<HTMLElement>('.rt')?.focus();
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'results_hidden') msg.textContent = hiddenText(p);
+        else failure(msg, ctx, e, () => resultsBtn.click());
+      }
+    });
+    on(f, 'submit', async (ev) => {
+      ev.preventDefault();
+      msg.textContent = '';
+      const optionIds = inputs.filter((i) => i.checked).map((i) => i.value);
+      if (!optionIds.length) {
+        msg.textContent = t.chooseOne;
+        inputs[0]?.focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const res = await ctx.api<{ poll: Poll }>(`${path}/votes`, { optionIds, voterId: voter });
+        show(res.poll, t.thanks);
+        root.querySelector<HTMLElement>('.rt')?.focus();
+      } catch (e) {
+        submit.disabled = false;
+        const code = e instanceof ApiError ? e.code : '';
+        if (code === 'already_voted' || code === 'poll_closed' || code === 'poll_not_open' || code === 'not_found') return load();
+        if (code === 'too_many_choices') msg.textContent = t.chooseUpTo(p.maxChoices);
+        else if (code === 'ip_vote_limit') msg.textContent = t.ipLimit;
+        else failure(msg, ctx, e, () => submit.click());
+      }
+    });
+    fill(view, f);
+  };
+
+  void load();
+}

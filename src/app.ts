@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
@@ -18,6 +18,8 @@ import { commentsPublicRoutes } from './comments/comments.routes.js';
 import { commentersRoutes, moderationRoutes } from './comments/moderation.routes.js';
 import { webhookRoutes } from './comments/webhook.routes.js';
 import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
+import { exportsAdminRoutes } from './exports/exports.routes.js';
+import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { pagesRoutes } from './pages/pages.routes.js';
@@ -36,7 +38,8 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   const logger = deps.logger ?? silentLogger();
   const services = createServices(deps);
   const { sites, polls, keys, audit } = services;
-  const limits = createRateLimiters(config);
+  const { metrics } = services;
+  const limits = createRateLimiters(config, (tier) => metrics.rateLimited(tier));
 
   const app = express();
   app.locals.services = services;
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.disable('x-powered-by');
 
   app.use(requestLog(logger));
+  app.use(metrics.middleware);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -68,6 +72,11 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
     } catch {
       sendProblem(res, 503, 'not_ready', 'The database is not ready.');
     }
+  });
+  app.get('/metrics', metricsHandler(metrics, keys, config.METRICS_TOKEN));
+  app.post('/v1/polls/:id/votes', (req, res, next) => {
+    res.once('finish', () => res.statusCode === 201 && metrics.voteCast(polls.siteOf(String(req.params.id))));
+    next();
   });
 
   // Public endpoints: CORS per site, decided before anything else can answer.
@@ -95,6 +104,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   // Admin endpoints: never given a CORS allowance, always behind a key.
   const admin = express.Router();
   admin.use(limits.admin, requireKey(keys));
+  admin.use(exportsAdminRoutes(services.exports)); // before /comments/:id can claim /comments/export
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
@@ -109,6 +119,11 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.use(pagesRoutes({ polls, sites, limits }));
 
   app.use(notFoundHandler);
+  app.use(((err, _req, _res, next) => {
+    if (err instanceof AppError && err.code.startsWith('captcha_')) metrics.captchaFailed(err.code);
+    if (err instanceof AppError && err.code === 'ip_vote_limit') metrics.rateLimited('vote_per_ip');
+    next(err);
+  }) as ErrorRequestHandler);
   app.use(
     errorHandler((err, req) => {
       logger.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');

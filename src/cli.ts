@@ -1,8 +1,11 @@
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { AppError } from './errors.js';
+import { exportCommands, type CliIo } from './exports/exports.cli.js';
 import { keysService } from './keys/keys.service.js';
+import { opsCommands } from './ops/ops.cli.js';
 import type { Role } from './keys/keys.repo.js';
 
 const USAGE = `Usage: npm run -s ykien -- <command>
@@ -11,10 +14,16 @@ const USAGE = `Usage: npm run -s ykien -- <command>
                          create an API key; the key is printed alone on the last line
   keys list              list keys (never the keys themselves)
   keys revoke ID         revoke a key at once
+  export poll ID [--format csv|json] [--detail votes]
+                         a poll's results (or every ballot) to stdout: ... > file.csv
+  export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json]
+                         comments with their private fields to stdout
+  backup PATH            consistent online copy of the database (safe while the service runs)
+  retention run          erase IP hashes and user agents older than RETENTION_DAYS now
 
 The database is DATABASE_PATH (default ./data/ykien.db).`;
 
-type Command = (db: Db, args: string[], out: (line: string) => void) => void | Promise<void>;
+type Command = (db: Db, args: string[], out: (line: string) => void, io: CliIo) => void | Promise<void>;
 
 const commands: Record<string, Command> = {
   'keys create': (db, args, out) => {
@@ -38,12 +47,20 @@ const commands: Record<string, Command> = {
     keysService(db).revoke(id);
     out(`Revoked key ${id}.`);
   },
+  ...exportCommands((m) => new UsageError(m)),
+  ...opsCommands((m) => new UsageError(m)),
 };
 
 export class UsageError extends Error {}
 
 /** Runs one CLI command; returns the exit code. Output goes through `out` so tests can read it. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  err: (line: string) => void,
+  stdout: Writable = process.stdout,
+): Promise<number> {
   const [a, b, ...rest] = argv;
   const two = `${a ?? ''} ${b ?? ''}`;
   const cmd = commands[two] ? two : a && commands[a] ? a : undefined;
@@ -56,7 +73,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   try {
     const config = loadConfig(env);
     db = openDatabase(config.DATABASE_PATH);
-    await commands[cmd]!(db, args, out);
+    await commands[cmd]!(db, args, out, { config, stdout });
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof AppError) {

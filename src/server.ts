@@ -41,6 +41,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
+  services.retention.start();
   logger.info({ url, database: config.DATABASE_PATH }, `ykien listening on ${url}`);
 
   let stopping: Promise<void> | undefined;
@@ -48,6 +49,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     (stopping ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
       force.unref();
+      services.retention.stop();
       server.close(() => {
         clearTimeout(force);
         services.counters.stop();

@@ -1,0 +1,28 @@
+import { stringify, type Stringifier } from 'csv-stringify';
+
+/** A spreadsheet reads a cell starting with one of these as a formula (or DDE); CR/tab hide the rest. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Neutralises formula injection: a text cell that a spreadsheet would evaluate gets a leading
+ * apostrophe (shown as text by Excel and LibreOffice). Numbers are written as numbers.
+ */
+export const guardCell = (s: string): string => (FORMULA_START.test(s) ? `'${s}` : s);
+
+/**
+ * RFC 4180 CSV (CRLF, quotes doubled, fields quoted when needed), UTF-8 with a byte-order mark
+ * so Excel shows Vietnamese correctly, a header row and the formula guard on every text cell.
+ * Takes rows as objects (object mode) and emits text, honouring backpressure both ways.
+ */
+export function csvStringifier(columns: readonly string[]): Stringifier {
+  return stringify({
+    bom: true,
+    header: true,
+    columns: columns.map((key) => ({ key })),
+    record_delimiter: '\r\n',
+    cast: {
+      string: (s) => guardCell(s),
+      boolean: (b) => (b ? 'true' : 'false'),
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import type { Db } from '../db/open.js';
+import type { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { parse } from '../http/validate.js';
+import { createServices } from '../services.js';
+import { commentsExportQuery, pollExportQuery } from './exports.schema.js';
+
+export interface CliIo {
+  config: Config;
+  /** Where exports stream to (process.stdout), written with backpressure. */
+  stdout: Writable;
+}
+type Out = (line: string) => void;
+
+/**
+ *   export poll ID [--format csv|json] [--detail votes]
+ *   export comments [--site S] [--status S] [--from D] [--to D] [--format csv|json]
+ * The export goes to stdout alone (redirect it to a file); the audit log records it as "cli".
+ */
+export function exportCommands(usage: (message: string) => Error) {
+  const options = <S extends z.ZodType>(schema: S, query: unknown): z.output<S> => {
+    try {
+      return parse(schema, query, 'options');
+    } catch (e) {
+      if (e instanceof ValidationError) throw usage(e.errors.map((i) => `--${i.field} ${i.message}`).join('; '));
+      throw e;
+    }
+  };
+  const opts = (args: string[], extra: Record<string, { type: 'string' }>) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, ...extra } });
+    // The same rules as the HTTP query: unknown values are refused with the field named.
+    const query = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+    return { query, positionals };
+  };
+  return {
+    'export poll': async (db: Db, args: string[], _out: Out, io: CliIo) => {
+      const { query, positionals } = opts(args, { detail: { type: 'string' } });
+      const id = positionals[0];
+      if (!id || positionals.length > 1) throw usage('export poll needs exactly one poll id: export poll ID --format csv');
+      const q = options(pollExportQuery, query);
+      const file = createServices({ db, config: io.config }).exports.poll(id, { format: q.format, detail: q.detail, actor: 'cli' });
+      await file.pipe(io.stdout);
+    },
+    'export comments': async (db: Db, args: string[], _out: Out, io: CliIo) => {
+      const { query, positionals } = opts(args, { site: { type: 'string' }, status: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
+      if (positionals.length) throw usage(`export comments takes options only, not "${positionals[0]}"`);
+      const q = options(commentsExportQuery, query);
+      await createServices({ db, config: io.config }).exports.comments({ ...q, actor: 'cli' }).pipe(io.stdout);
+    },
+  };
+}

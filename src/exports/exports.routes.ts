@@ -1,0 +1,38 @@
+import { Router, type Response } from 'express';
+import { assertSiteAccess, principalOf, requireAdmin } from '../http/auth.js';
+import { parse } from '../http/validate.js';
+import { commentsExportQuery, pollExportQuery, timelineQuery } from './exports.schema.js';
+import type { ExportFile, ExportsService } from './exports.service.js';
+
+/** Sends an export as a download, streamed with backpressure. */
+export async function sendExport(res: Response, file: ExportFile): Promise<void> {
+  res.set({
+    'Content-Type': file.contentType,
+    'Content-Disposition': `attachment; filename="${file.filename}"`,
+    'Cache-Control': 'no-store',
+  });
+  await file.pipe(res);
+}
+
+/** Mounted on /v1/admin, behind requireKey. */
+export function exportsAdminRoutes(exportsSvc: ExportsService): Router {
+  const r = Router();
+  r.get('/polls/:id/export', requireAdmin, async (req, res) => {
+    const q = parse(pollExportQuery, req.query, 'query');
+    const file = exportsSvc.poll(String(req.params.id), { format: q.format, detail: q.detail, actor: principalOf(req).name });
+    await sendExport(res, file);
+  });
+  r.get('/polls/:id/timeline', requireAdmin, (req, res) => {
+    const q = parse(timelineQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(exportsSvc.timeline(String(req.params.id), q));
+  });
+  // Moderators too; one scoped to a site exports that site only.
+  r.get('/comments/export', async (req, res) => {
+    const p = principalOf(req);
+    const q = parse(commentsExportQuery, req.query, 'query');
+    if (q.site) assertSiteAccess(p, q.site);
+    const site = q.site ?? (p.role === 'admin' || p.siteId === null ? undefined : p.siteId);
+    await sendExport(res, exportsSvc.comments({ ...q, site, actor: p.name }));
+  });
+  return r;
+}

@@ -1,0 +1,362 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AuditRepo } from '../audit/audit.repo.js';
+import type { Db } from '../db/open.js';
+import { AppError, notFound } from '../errors.js';
+import type { PollsService } from '../polls/polls.service.js';
+import type { SitesService } from '../sites/sites.service.js';
+import { csvStringifier } from './csv.js';
+import { resolveWhen, type When } from './exports.schema.js';
+import { openReader } from './reader.js';
+import { bucketStart, dateInZone, isoInZone, isoInZoneOrNull, nextBucket, zonedIsoFormatter, type Bucket } from './zone.js';
+
+export type ExportFormat = 'csv' | 'json';
+
+export interface ExportFile {
+  /** e.g. ykien-poll-cong-thong-tin-2026-06-08.csv */
+  filename: string;
+  contentType: string;
+  /** Streams the export into `dest`, pausing while `dest` is full; resolves when all is written. */
+  pipe(dest: Writable): Promise<void>;
+}
+
+export const POLL_RESULT_COLUMNS = ['poll_id', 'question', 'option_id', 'option', 'votes', 'percent', 'total_choices', 'voters'] as const;
+export const COMMENT_COLUMNS = [
+  'id', 'site', 'thread', 'parent_id', 'status', 'spam_reason', 'name', 'address', 'email', 'content',
+  'ip_hash', 'user_agent', 'created_at', 'updated_at', 'moderated_at', 'moderated_by',
+] as const;
+export const BALLOT_COLUMNS = ['ballot_id', 'time', 'option_ids', 'options', 'voter_hash', 'ip_hash', 'user_agent'] as const;
+
+/** Most buckets a timeline answers with (an hourly timeline of a bit more than a year). */
+export const MAX_BUCKETS = 10_000;
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/** JSON arrays are sent in pieces of about this many characters. */
+const JSON_CHUNK = 64 * 1024;
+
+interface CommentRow {
+  id: string;
+  site_id: string;
+  thread_key: string;
+  parent_id: string | null;
+  status: string;
+  spam_reason: string | null;
+  name: string;
+  address: string | null;
+  email: string | null;
+  content: string;
+  ip_hash: string | null;
+  user_agent: string | null;
+  created_at: number;
+  updated_at: number;
+  moderated_at: number | null;
+  moderated_by: string | null;
+}
+
+interface BallotRow {
+  id: number;
+  created_at: number;
+  voter_hash: string;
+  ip_hash: string | null;
+  user_agent: string | null;
+  option_ids: string | null;
+}
+
+function fileFrom(filename: string, format: ExportFormat, source: () => Iterable<unknown>, columns?: readonly string[]): ExportFile {
+  return {
+    filename,
+    contentType: CONTENT_TYPES[format],
+    pipe: (dest) =>
+      format === 'csv'
+        ? pipeline(Readable.from(source()), csvStringifier(columns!), dest)
+        : pipeline(Readable.from(source(), { objectMode: false }), dest),
+  };
+}
+
+/** Yields the JSON text of `head` with `items` streamed into the array property `key`. */
+export function* jsonWithArray(head: Record<string, unknown>, key: string, items: Iterable<unknown>): Generator<string> {
+  const open = JSON.stringify(head);
+  let buf = `${open.length > 2 ? `${open.slice(0, -1)},` : '{'}${JSON.stringify(key)}:[`;
+  let first = true;
+  for (const item of items) {
+    buf += (first ? '\n' : ',\n') + JSON.stringify(item);
+    first = false;
+    if (buf.length >= JSON_CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield `${buf}\n]}\n`;
+}
+
+export function exportsService(
+  db: Db,
+  deps: { polls: PollsService; sites: SitesService; audit: AuditRepo; defaultTimezone: string; now?: () => number },
+) {
+  const now = deps.now ?? Date.now;
+  const zoneOf = (site: string) => deps.sites.get(site)?.timezone ?? deps.defaultTimezone;
+  const pollRow = db.prepare('SELECT id, site_id FROM polls WHERE id = ?');
+  const slots = db.prepare(
+    `SELECT created_at / 900000 AS slot, COUNT(*) AS n FROM ballots
+     WHERE poll_id = @poll AND created_at >= @from AND created_at < @to GROUP BY slot ORDER BY slot`,
+  );
+
+  /** The poll as the admin API shows it, with its dates in the site's zone. */
+  function pollHead(id: string) {
+    const view = deps.polls.adminView(id); // 404 when missing
+    const tz = zoneOf(view.site);
+    const local = (s: string | null) => (s === null ? null : isoInZone(Date.parse(s), tz));
+    const t = now();
+    return {
+      tz,
+      at: t,
+      head: {
+        poll: {
+          id: view.id,
+          site: view.site,
+          question: view.question,
+          status: view.status,
+          maxChoices: view.maxChoices,
+          opensAt: local(view.opensAt),
+          closesAt: local(view.closesAt),
+          createdAt: local(view.createdAt),
+        },
+        timezone: tz,
+        exportedAt: isoInZone(t, tz),
+        results: view.results,
+      },
+    };
+  }
+
+  function ballots(pollId: string, tz: string, labels: Map<string, { label: string; position: number }>): () => Generator<{
+    id: number; time: string; optionIds: string[]; options: string[]; voterHash: string; ipHash: string | null; userAgent: string | null;
+  }> {
+    return function* () {
+      const reader = openReader(db);
+      try {
+        const iso = zonedIsoFormatter(tz);
+        const stmt = reader.conn.prepare(
+          `SELECT b.id, b.created_at, b.voter_hash, b.ip_hash, b.user_agent,
+             (SELECT group_concat(c.option_id, ' ') FROM ballot_choices c WHERE c.ballot_id = b.id) AS option_ids
+           FROM ballots b WHERE b.poll_id = ? ORDER BY b.created_at, b.id`,
+        );
+        for (const r of stmt.iterate(pollId) as IterableIterator<BallotRow>) {
+          const ids = r.option_ids ? r.option_ids.split(' ') : [];
+          if (ids.length > 1) ids.sort((a, b) => (labels.get(a)?.position ?? 1e9) - (labels.get(b)?.position ?? 1e9));
+          yield {
+            id: r.id,
+            time: iso(r.created_at),
+            optionIds: ids,
+            options: ids.map((o) => labels.get(o)?.label ?? o),
+            voterHash: r.voter_hash,
+            ipHash: r.ip_hash,
+            userAgent: r.user_agent,
+          };
+        }
+      } finally {
+        reader.close();
+      }
+    };
+  }
+
+  function* comments(q: { site?: string | undefined; status?: string | undefined; from?: number | undefined; to?: number | undefined }) {
+    const reader = openReader(db);
+    try {
+      const isos = new Map<string, (ms: number) => string>();
+      const iso = (site: string, ms: number | null) => {
+        if (ms === null) return null;
+        let f = isos.get(site);
+        if (!f) isos.set(site, (f = zonedIsoFormatter(zoneOf(site))));
+        return f(ms);
+      };
+      const stmt = reader.conn.prepare(
+        `SELECT id, site_id, thread_key, parent_id, status, spam_reason, name, address, email, content, ip_hash, user_agent,
+                created_at, updated_at, moderated_at, moderated_by
+         FROM comments
+         WHERE (@site IS NULL OR site_id = @site) AND (@status IS NULL OR status = @status)
+           AND created_at >= @from AND created_at < @to
+         ORDER BY created_at, id`,
+      );
+      const params = { site: q.site ?? null, status: q.status ?? null, from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER };
+      for (const r of stmt.iterate(params) as IterableIterator<CommentRow>)
+        yield {
+          id: r.id,
+          site: r.site_id,
+          thread: r.thread_key,
+          parentId: r.parent_id,
+          status: r.status,
+          spamReason: r.spam_reason,
+          name: r.name,
+          address: r.address,
+          email: r.email,
+          content: r.content,
+          ipHash: r.ip_hash,
+          userAgent: r.user_agent,
+          createdAt: iso(r.site_id, r.created_at)!,
+          updatedAt: iso(r.site_id, r.updated_at)!,
+          moderatedAt: iso(r.site_id, r.moderated_at),
+          moderatedBy: r.moderated_by,
+        };
+    } finally {
+      reader.close();
+    }
+  }
+
+  return {
+    /**
+     * Every comment of a site (or of every site) with its private fields — e-mail, IP hash,
+     * user agent — optionally of one status and created in [from, to). Streamed like ballots.
+     * Access is checked by the caller (a scoped moderator passes its own site).
+     */
+    comments(q: { site?: string | undefined; status?: string | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: string }): ExportFile {
+      if (q.site) deps.sites.require(q.site);
+      const tz = q.site ? zoneOf(q.site) : deps.defaultTimezone;
+      const range = { site: q.site, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
+      if (range.from !== undefined && range.to !== undefined && range.from >= range.to)
+        throw new AppError(400, 'validation_failed', 'to must be after from.', { errors: [{ field: 'to', message: 'must be after from' }] });
+      const t = now();
+      deps.audit.record({
+        actor: q.actor,
+        action: 'comment.export',
+        targetType: 'comment',
+        siteId: q.site ?? null,
+        detail: { format: q.format, status: q.status ?? null, from: range.from ?? null, to: range.to ?? null },
+      });
+      const filename = `ykien-comments-${q.site ?? 'all'}${q.status ? `-${q.status}` : ''}-${dateInZone(t, tz)}.${q.format}`;
+      if (q.format === 'json') {
+        const head = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
+        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', comments(range)));
+      }
+      return fileFrom(
+        filename,
+        'csv',
+        function* () {
+          for (const c of comments(range))
+            yield {
+              id: c.id,
+              site: c.site,
+              thread: c.thread,
+              parent_id: c.parentId,
+              status: c.status,
+              spam_reason: c.spamReason,
+              name: c.name,
+              address: c.address,
+              email: c.email,
+              content: c.content,
+              ip_hash: c.ipHash,
+              user_agent: c.userAgent,
+              created_at: c.createdAt,
+              updated_at: c.updatedAt,
+              moderated_at: c.moderatedAt,
+              moderated_by: c.moderatedBy,
+            };
+        },
+        COMMENT_COLUMNS,
+      );
+    },
+
+    /**
+     * The results table of a poll (one row per option, with the poll's totals), or with
+     * detail "votes" one row per ballot. Ballots are read from a connection of their own
+     * and streamed: memory stays flat however many there are.
+     */
+    poll(id: string, opts: { format: ExportFormat; detail?: 'votes' | undefined; actor: string }): ExportFile {
+      const { tz, at, head } = pollHead(id);
+      const { results } = head;
+      const date = dateInZone(at, tz);
+      deps.audit.record({
+        actor: opts.actor,
+        action: 'poll.export',
+        targetType: 'poll',
+        targetId: id,
+        siteId: head.poll.site,
+        detail: { format: opts.format, detail: opts.detail ?? 'results' },
+      });
+
+      if (opts.detail === 'votes') {
+        const labels = new Map(results.options.map((o, position) => [o.id, { label: o.label, position }]));
+        const rows = ballots(id, tz, labels);
+        const filename = `ykien-poll-${id}-votes-${date}.${opts.format}`;
+        if (opts.format === 'json') return fileFrom(filename, 'json', () => jsonWithArray(head, 'ballots', rows()));
+        return fileFrom(
+          filename,
+          'csv',
+          function* () {
+            for (const b of rows())
+              yield {
+                ballot_id: b.id,
+                time: b.time,
+                option_ids: b.optionIds.join(' '),
+                options: b.options.join('; '),
+                voter_hash: b.voterHash,
+                ip_hash: b.ipHash,
+                user_agent: b.userAgent,
+              };
+          },
+          BALLOT_COLUMNS,
+        );
+      }
+
+      const filename = `ykien-poll-${id}-${date}.${opts.format}`;
+      if (opts.format === 'json') return fileFrom(filename, 'json', () => [`${JSON.stringify(head)}\n`]);
+      return fileFrom(
+        filename,
+        'csv',
+        () =>
+          results.options.map((o) => ({
+            poll_id: head.poll.id,
+            question: head.poll.question,
+            option_id: o.id,
+            option: o.label,
+            votes: o.votes,
+            percent: o.percent,
+            total_choices: results.total,
+            voters: results.voters,
+          })),
+        POLL_RESULT_COLUMNS,
+      );
+    },
+
+    /**
+     * Ballots per local hour or day of the site's zone, zero-filled from the first to the last
+     * ballot, or over [from, to) when given. Counted in SQL per 15-minute UTC slot (each slot
+     * lies inside one local hour in every zone), then folded into local buckets.
+     */
+    timeline(id: string, q: { bucket: Bucket; from?: When | undefined; to?: When | undefined }) {
+      const poll = pollRow.get(id) as { id: string; site_id: string } | undefined;
+      if (!poll) throw notFound(`Poll "${id}"`);
+      const tz = zoneOf(poll.site_id);
+      const opts = { bucket: q.bucket, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
+      if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to)
+        throw new AppError(400, 'validation_failed', 'to must be after from.', { errors: [{ field: 'to', message: 'must be after from' }] });
+      const rows = slots.all({ poll: id, from: opts.from ?? 0, to: opts.to ?? Number.MAX_SAFE_INTEGER }) as { slot: number; n: number }[];
+
+      const counts = new Map<number, number>();
+      for (const r of rows) {
+        const start = bucketStart(r.slot * 900_000, opts.bucket, tz);
+        counts.set(start, (counts.get(start) ?? 0) + r.n);
+      }
+      const first = opts.from !== undefined ? bucketStart(opts.from, opts.bucket, tz) : rows.length ? Math.min(...counts.keys()) : undefined;
+      const last = opts.to !== undefined ? bucketStart(opts.to - 1, opts.bucket, tz) : rows.length ? Math.max(...counts.keys()) : undefined;
+
+      const buckets: { start: string; votes: number }[] = [];
+      let total = 0;
+      if (first !== undefined && last !== undefined) {
+        for (let s = first; s <= last; s = nextBucket(s, opts.bucket, tz)) {
+          if (buckets.length >= MAX_BUCKETS)
+            throw new AppError(400, 'range_too_large', `A timeline has at most ${MAX_BUCKETS} buckets; use bucket=day or a shorter from/to.`, { maxBuckets: MAX_BUCKETS });
+          const votes = counts.get(s) ?? 0;
+          total += votes;
+          buckets.push({ start: isoInZone(s, tz), votes });
+        }
+      }
+      return { pollId: id, bucket: opts.bucket, timezone: tz, total, buckets };
+    },
+  };
+}
+
+export type ExportsService = ReturnType<typeof exportsService>;

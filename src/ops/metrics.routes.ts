@@ -1,0 +1,27 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { forbidden, unauthorized } from '../errors.js';
+import type { KeysService } from '../keys/keys.service.js';
+import type { Metrics } from './metrics.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * GET /metrics in Prometheus text format, for `Authorization: Bearer METRICS_TOKEN`
+ * or an admin key. A moderator key is refused (403); nothing else gets in (401).
+ */
+export function metricsHandler(metrics: Metrics, keys: KeysService, token: string | undefined): RequestHandler {
+  const tokenDigest = token ? digest(token) : undefined;
+  return async (req, res) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    const presented = match?.[1];
+    if (!presented) throw unauthorized('GET /metrics needs Authorization: Bearer METRICS_TOKEN or an admin key.');
+    if (!(tokenDigest && timingSafeEqual(digest(presented), tokenDigest))) {
+      const principal = keys.authenticate(presented);
+      if (!principal) throw unauthorized();
+      if (principal.role !== 'admin') throw forbidden('GET /metrics needs an admin key or METRICS_TOKEN.');
+    }
+    const body = await metrics.text();
+    res.set('Cache-Control', 'no-store').type(metrics.contentType).send(body);
+  };
+}

@@ -1,0 +1,134 @@
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../db/open.js';
+
+/**
+ * Prometheus metrics on a registry of this app's own (never prom-client's global one:
+ * tests build many apps in one process). Other modules report through the small hooks
+ * below (`metrics.captchaFailed()`, …) and never touch prom-client themselves.
+ */
+export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ykien_' });
+
+  const requests = new Counter({
+    name: 'ykien_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'ykien_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const votes = new Counter({
+    name: 'ykien_votes_total',
+    help: 'Ballots cast, by site.',
+    labelNames: ['site'] as const,
+    registers: [registry],
+  });
+  const commentsPosted = new Counter({
+    name: 'ykien_comments_posted_total',
+    help: 'Comments accepted, by the status they were given (pending, approved, spam).',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const captchaFailures = new Counter({
+    name: 'ykien_captcha_failures_total',
+    help: 'Comment posts refused because the captcha was wrong, expired or reused.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'ykien_rate_limited_total',
+    help: 'Requests refused with 429 by a rate limit, by tier.',
+    labelNames: ['tier'] as const,
+    registers: [registry],
+  });
+  const retentionErased = new Counter({
+    name: 'ykien_retention_erased_total',
+    help: 'Rows whose IP hash and user agent the retention job erased, by table.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const retentionLastRun = new Gauge({
+    name: 'ykien_retention_last_run_timestamp_seconds',
+    help: 'When the retention job last finished (Unix time).',
+    registers: [registry],
+  });
+
+  const db = opts.db;
+  if (db) {
+    const hasComments = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'comments'").pluck();
+    new Gauge({
+      name: 'ykien_comments',
+      help: 'Comments stored, by moderation status (read from the database at each scrape).',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        if (!db.open || !hasComments.get()) return;
+        const rows = db.prepare('SELECT status, COUNT(*) AS n FROM comments GROUP BY status').all() as { status: string; n: number }[];
+        for (const r of rows) this.set({ status: r.status }, r.n);
+      },
+    });
+    const ballots = db.prepare('SELECT COALESCE(SUM(total_voters), 0) FROM polls').pluck();
+    new Gauge({
+      name: 'ykien_ballots',
+      help: 'Ballots stored in every poll (read from the database at each scrape).',
+      registers: [registry],
+      collect() {
+        if (db.open) this.set(ballots.get() as number);
+      },
+    });
+  }
+
+  /** Counts every request once it is answered; the route label is the pattern, never the raw URL. */
+  const middleware: RequestHandler = (req, res, next) => {
+    const stop = latency.startTimer();
+    let route: string | undefined;
+    let current: unknown;
+    // Express sets req.route when a route matches, while req.baseUrl still names the router
+    // it belongs to; capture both then (baseUrl is reset when an error leaves the router).
+    Object.defineProperty(req, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => current,
+      set(value: unknown) {
+        current = value;
+        const p = (value as { path?: unknown } | undefined)?.path;
+        if (typeof p === 'string') route = p === '/' && req.baseUrl ? req.baseUrl : `${req.baseUrl ?? ''}${p}`;
+      },
+    });
+    res.once('finish', () => {
+      const labels = {
+        method: req.method,
+        route: route ?? (res.statusCode === 404 ? 'unmatched' : 'other'),
+        status: String(res.statusCode),
+      };
+      requests.inc(labels);
+      stop(labels);
+    });
+    next();
+  };
+
+  return {
+    registry,
+    middleware,
+    contentType: registry.contentType,
+    text: () => registry.metrics(),
+    voteCast: (site = 'unknown') => votes.inc({ site }),
+    commentPosted: (status: string) => commentsPosted.inc({ status }),
+    captchaFailed: (reason = 'wrong') => captchaFailures.inc({ reason }),
+    rateLimited: (tier: string) => rateLimited.inc({ tier }),
+    retentionRan(erased: Record<string, number>, at: number) {
+      for (const [table, n] of Object.entries(erased)) retentionErased.inc({ table }, n);
+      retentionLastRun.set(Math.floor(at / 1000));
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

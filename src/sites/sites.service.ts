@@ -17,6 +17,8 @@ export function sitesService(db: Db, audit: AuditRepo, opts: { defaultTimezone: 
     const t = now();
     if (hit && hit.until > t) return hit.site;
     const site = repo.get(id);
+    // Unknown ids are cached too (a flood of random ids must not reach SQLite each time), so bound the map.
+    if (cache.size >= 10_000) cache.clear();
     cache.set(id, { site, until: t + CACHE_MS });
     return site;
   };

@@ -41,6 +41,9 @@ describe('spam defences', () => {
     // Two links are fine; Vietnamese abbreviations are not links.
     const ok = await t.http.post(base()).send(form({ content: 'Xem https://xa-a.example.vn/a và https://xa-a.example.vn/b, TP.HCM, v.v.' }));
     expect(ok.status).toBe(201);
+    const metrics = await t.services.metrics.text();
+    expect(metrics).toContain('ykien_comments_posted_total{status="spam"} 1');
+    expect(metrics).toContain('ykien_comments_posted_total{status="approved"} 1');
   });
 
   it('rate-limits comment posts and captcha fetches per IP with 429 rate_limited', async () => {

@@ -42,7 +42,7 @@ export const webhookComment = (c: Pick<CommentRow, 'id' | 'thread_key' | 'parent
 /** Public side of comments: posting through the spam defences, and reading a thread. */
 export function commentsService(
   db: Db,
-  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; repo?: CommentsRepo },
+  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; repo?: CommentsRepo; onPosted?: ((status: CommentStatus) => void) | undefined },
 ) {
   const repo = deps.repo ?? commentsRepo(db);
 
@@ -94,6 +94,7 @@ export function commentsService(
         created_at: deps.now(),
       };
       insert.immediate(row);
+      deps.onPosted?.(status);
 
       if (status !== 'approved') {
         deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));

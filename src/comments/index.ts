@@ -13,7 +13,7 @@ import { webhookService } from './webhook.service.js';
 /** Builds the comments feature once per app: captcha, public comments, moderation, webhooks. */
 export function createComments(
   db: Db,
-  deps: { config: Config; audit: AuditRepo; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined },
+  deps: { config: Config; audit: AuditRepo; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined; onPosted?: (status: string) => void },
 ) {
   const { config, now } = deps;
   const repo = commentsRepo(db);
@@ -30,7 +30,7 @@ export function createComments(
     now,
     logger: deps.logger,
   });
-  const publicSide = commentsService(db, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, repo });
+  const publicSide = commentsService(db, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, repo, onPosted: deps.onPosted });
   const moderation = moderationService(db, { repo, audit: deps.audit, sites: deps.sites, now });
   return { repo, captcha, webhooks, moderation, post: publicSide.post, thread: publicSide.thread };
 }

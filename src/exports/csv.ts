@@ -20,6 +20,8 @@ export function csvStringifier(columns: readonly string[]): Stringifier {
     header: true,
     columns: columns.map((key) => ({ key })),
     record_delimiter: '\r\n',
+    // A cell holding a line break (a comment's paragraphs, a lone CR) is quoted, as RFC 4180 asks.
+    quote_record_delimiter: true,
     cast: {
       string: (s) => guardCell(s),
       boolean: (b) => (b ? 'true' : 'false'),

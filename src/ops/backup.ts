@@ -26,7 +26,10 @@ export async function backupDatabase(db: Db, dest: string): Promise<BackupResult
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.partial-${process.pid}`;
   try {
-    await db.backup(tmp);
+    // All pages in one step, under one read snapshot: a step-by-step copy restarts whenever
+    // another connection (the running service) writes, and could never finish under load.
+    // WAL mode means that snapshot does not block the service's writers.
+    await db.backup(tmp, { progress: () => 0x7fffffff });
     const copy = new Database(tmp);
     try {
       const check = copy.pragma('quick_check', { simple: true });

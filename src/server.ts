@@ -54,7 +54,15 @@ export async function start(config: Config, logger: Logger = createLogger(config
         clearTimeout(force);
         services.counters.stop();
         db.close();
-        resolve();
+        // Comment webhooks already queued still go out (they need no database), within the shutdown budget.
+        let budget: NodeJS.Timeout | undefined;
+        void Promise.race([
+          services.comments.webhooks.idle(),
+          new Promise<void>((r) => (budget = setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))),
+        ]).then(() => {
+          clearTimeout(budget);
+          resolve();
+        });
       });
       server.closeIdleConnections();
     }));

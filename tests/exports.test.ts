@@ -73,7 +73,7 @@ describe('poll results export', () => {
       const o = api.options[i];
       expect(r.poll_id).toBe(p.id);
       expect(r.option_id).toBe(o.id);
-      expect(r.option.replace(/^'/, '')).toBe(o.label);
+      expect(r.option!.replace(/^'/, '')).toBe(o.label);
       expect(Number(r.votes)).toBe(o.votes);
       expect(Number(r.percent)).toBe(o.percent);
       expect(Number(r.total_choices)).toBe(api.total);

@@ -1,6 +1,6 @@
 import { ApiError, enc, type FieldError } from './api.js';
 import { fill, h, on, shadow } from './dom.js';
-import { failure } from './poll.js';
+import { failure, say } from './poll.js';
 import { get, set } from './storage.js';
 import type { Ctx } from './types.js';
 
@@ -105,7 +105,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
   const capRow = field('captchaAnswer', t.captcha, true, h('input', { type: 'text', class: 'cap', autocomplete: 'off', maxlength: 32, spellcheck: 'false' }), h('div', null, h('div', { class: 'cap-img' }, img, refresh), capMsg));
   capRow.hidden = true;
   const hp = h('input', { type: 'text', name: 'website', tabindex: -1, autocomplete: 'off' });
-  const msg = h('div', { class: 'msg', role: 'status' });
+  const msg = h('div', { 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'btn' }, t.send);
   const replyBox = h('div');
   const form = h(
@@ -182,8 +182,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
 
   on(form, 'submit', async (ev) => {
     ev.preventDefault();
-    msg.textContent = '';
-    msg.className = 'msg';
+    say(msg, '');
     const v = (k: Field) => inputs[k].value.trim();
     const local: [Field, string][] = [];
     if (!v('name')) local.push(['name', t.eName]);
@@ -208,11 +207,8 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
       inputs.content.value = '';
       inputs.captchaAnswer.value = '';
       save();
-      msg.className = 'msg ok';
-      if (res.status === 'approved' && res.comment) {
-        msg.textContent = t.approved;
-        void loadList();
-      } else msg.textContent = t.pending;
+      say(msg, res.status === 'approved' ? t.approved : t.pending, true);
+      if (res.status === 'approved') void loadList();
       replyTo(null);
       void loadCaptcha();
     } catch (e) {
@@ -220,14 +216,13 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
       if (err.code === 'validation_failed') {
         const fe = serverErrors(err.body.errors);
         showErrors(fe);
-        if (!fe.length) (msg.className = 'msg err'), (msg.textContent = t.eInvalid);
+        if (!fe.length) say(msg, t.eInvalid);
       } else if (err.code === 'captcha_invalid' || err.code === 'captcha_required') {
         inputs.captchaAnswer.value = '';
         await loadCaptcha();
         showErrors([['captchaAnswer', err.code === 'captcha_invalid' ? t.eCaptchaBad : t.eCaptcha]]);
       } else if (err.code === 'too_fast') {
-        msg.className = 'msg err';
-        msg.textContent = t.tooFast;
+        say(msg, t.tooFast);
       } else failure(msg, ctx, err, () => send.click());
     } finally {
       send.disabled = false;

@@ -4,6 +4,11 @@ import { resultsView } from './results.js';
 import { browserId } from './storage.js';
 import type { Ctx, Poll, Results } from './types.js';
 
+/** Replaces `box`'s content with one message: an alert for errors, a status otherwise. */
+export function say(box: Element, text: string, ok = false): void {
+  fill(box, text && h('div', ok ? { class: 'msg ok', role: 'status' } : { class: 'msg err', role: 'alert' }, text));
+}
+
 /** Shows an error with a retry button inside `box`. */
 export function failure(box: Element, ctx: Ctx, err: unknown, retry: () => unknown): void {
   const { t } = ctx.loc;
@@ -62,7 +67,7 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
 
   const form = (p: Poll) => {
     const multi = p.maxChoices > 1;
-    const msg = h('div', { class: 'msg err', role: 'alert' });
+    const msg = h('div');
     const inputs = p.options.map((o) =>
       h('input', { type: multi ? 'checkbox' : 'radio', name: 'o', value: o.id }),
     );
@@ -89,21 +94,21 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
     };
     for (const i of inputs) on(i, 'change', limit);
     on(resultsBtn, 'click', async () => {
-      msg.textContent = '';
+      say(msg, '');
       try {
         const r = await ctx.api<Results>(`${path}/results?voterId=${enc(voter)}`);
         showResults(p, r, undefined, true).querySelector<HTMLElement>('.rt')?.focus();
       } catch (e) {
-        if (e instanceof ApiError && e.code === 'results_hidden') msg.textContent = hiddenText(p);
+        if (e instanceof ApiError && e.code === 'results_hidden') say(msg, hiddenText(p));
         else failure(msg, ctx, e, () => resultsBtn.click());
       }
     });
     on(f, 'submit', async (ev) => {
       ev.preventDefault();
-      msg.textContent = '';
+      say(msg, '');
       const optionIds = inputs.filter((i) => i.checked).map((i) => i.value);
       if (!optionIds.length) {
-        msg.textContent = t.chooseOne;
+        say(msg, t.chooseOne);
         inputs[0]?.focus();
         return;
       }
@@ -116,8 +121,8 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
         submit.disabled = false;
         const code = e instanceof ApiError ? e.code : '';
         if (code === 'already_voted' || code === 'poll_closed' || code === 'poll_not_open' || code === 'not_found') return load();
-        if (code === 'too_many_choices') msg.textContent = t.chooseUpTo(p.maxChoices);
-        else if (code === 'ip_vote_limit') msg.textContent = t.ipLimit;
+        if (code === 'too_many_choices') say(msg, t.chooseUpTo(p.maxChoices));
+        else if (code === 'ip_vote_limit') say(msg, t.ipLimit);
         else failure(msg, ctx, e, () => submit.click());
       }
     });

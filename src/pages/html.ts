@@ -30,6 +30,7 @@ export function page(opts: { title: string; css: string; body: Raw; lang?: strin
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${esc(opts.css)}">
 </head>
 <body>

@@ -1,0 +1,351 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { runCli } from '../src/cli.js';
+import { testConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/open.js';
+import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock, type TestApp } from './helpers/app.js';
+
+const DAY = 86_400_000;
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+
+async function cli(args: string[], env: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env }, (l) => out.push(l), (l) => err.push(l));
+  return { code, out, err };
+}
+
+const metricsOf = async (t: TestApp) => {
+  const res = await t.admin.get('/metrics');
+  expect(res.status).toBe(200);
+  return res.text;
+};
+
+/** The value of one sample line, e.g. value(text, 'ykien_votes_total{site="xa-a"}'). */
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('health and readiness', () => {
+  it('GET /healthz answers while the process lives, with no key', async () => {
+    const t = makeTestApp();
+    const res = await t.http.get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('GET /readyz is ready when the database answers and every migration is applied, 503 otherwise', async () => {
+    const t = makeTestApp();
+    const ok = await t.http.get('/readyz');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ status: 'ready' });
+
+    t.db.prepare('DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)').run();
+    expectProblem(await t.http.get('/readyz'), 503, 'not_ready');
+    expect((await t.http.get('/healthz')).status).toBe(200);
+
+    const u = makeTestApp();
+    u.db.close();
+    expectProblem(await u.http.get('/readyz'), 503, 'not_ready');
+  });
+});
+
+describe('GET /metrics', () => {
+  it('needs METRICS_TOKEN or an admin key', async () => {
+    const t = makeTestApp({ METRICS_TOKEN });
+    expectProblem(await t.http.get('/metrics'), 401, 'unauthorized');
+    expectProblem(await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789'), 401, 'unauthorized');
+    expectProblem(await t.http.get('/metrics').set('Authorization', `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}`), 401, 'unauthorized');
+    await createSite(t);
+    const mod = t.services.keys.create({ name: 'Điều hành viên', role: 'moderator', siteId: 'xa-a' }).key;
+    expectProblem(await t.http.get('/metrics').set('Authorization', `Bearer ${mod}`), 403, 'forbidden');
+
+    const byToken = await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+    expect(byToken.status).toBe(200);
+    expect(byToken.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(byToken.headers['cache-control']).toBe('no-store');
+    expect(byToken.text).toContain('# TYPE ykien_http_requests_total counter');
+    expect((await t.admin.get('/metrics')).status).toBe(200);
+
+    // Without METRICS_TOKEN configured, only admin keys get in.
+    const u = makeTestApp();
+    expectProblem(await u.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`), 401, 'unauthorized');
+    expect((await u.admin.get('/metrics')).status).toBe(200);
+  });
+
+  it('counts requests and latency by route pattern and status, never by raw URL', async () => {
+    const t = makeTestApp();
+    await createSite(t);
+    const p = await createPoll(t);
+    for (let i = 0; i < 3; i++)
+      await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[i]!.id], voterId: newVoter() }).expect(201);
+    await t.http.get(`/v1/polls/${p.id}`).expect(200);
+    await t.http.get(`/v1/polls/${p.id}/results`).expect(200);
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: ['khong-co'], voterId: newVoter() }).expect(422);
+    await t.admin.get('/v1/admin/polls/khong-co').expect(404);
+    await t.http.get('/khong-co-trang-nay/123').expect(404);
+
+    const text = await metricsOf(t);
+    expect(value(text, 'ykien_http_requests_total{method="POST",route="/v1/polls/:id/votes",status="201"}')).toBe(3);
+    expect(value(text, 'ykien_http_requests_total{method="POST",route="/v1/polls/:id/votes",status="422"}')).toBe(1);
+    expect(value(text, 'ykien_http_requests_total{method="GET",route="/v1/polls/:id",status="200"}')).toBe(1);
+    expect(value(text, 'ykien_http_requests_total{method="GET",route="/v1/polls/:id/results",status="200"}')).toBe(1);
+    // An error thrown inside a nested router still carries the full pattern.
+    expect(value(text, 'ykien_http_requests_total{method="GET",route="/v1/admin/polls/:id",status="404"}')).toBe(1);
+    expect(value(text, 'ykien_http_requests_total{method="POST",route="/v1/admin/polls",status="201"}')).toBe(1);
+    expect(value(text, 'ykien_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
+    expect(value(text, 'ykien_http_request_duration_seconds_count{method="POST",route="/v1/polls/:id/votes",status="201"}')).toBe(3);
+    expect(value(text, 'ykien_http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/v1/polls/:id/votes",status="201"}')).toBe(3);
+    expect(value(text, 'ykien_votes_total{site="xa-a"}')).toBe(3);
+    expect(value(text, 'ykien_ballots')).toBe(3);
+    // No id, no query string, no address in any label.
+    expect(text).not.toContain(p.id);
+    expect(text).not.toContain('khong-co');
+    expect(text).not.toContain('127.0.0.1');
+  });
+
+  it('keeps one registry per app', async () => {
+    const a = makeTestApp();
+    const b = makeTestApp();
+    await a.http.get('/healthz').expect(200);
+    await a.http.get('/healthz').expect(200);
+    await b.http.get('/healthz').expect(200);
+    expect(value(await metricsOf(a), 'ykien_http_requests_total{method="GET",route="/healthz",status="200"}')).toBe(2);
+    expect(value(await metricsOf(b), 'ykien_http_requests_total{method="GET",route="/healthz",status="200"}')).toBe(1);
+  });
+
+  it('reports comments by status, captcha failures and rate-limit refusals', async () => {
+    const t = makeTestApp({ CAPTCHA: 'svg', RATE_LIMIT_READ_PER_MIN: 2 });
+    await createSite(t, { premoderation: true });
+    const url = '/v1/sites/xa-a/threads/bai-1/comments';
+    const form = { name: 'Nguyễn Văn An', content: 'Đề nghị công khai tiến độ.', email: 'an@example.vn' };
+    expectProblem(await t.http.post(url).send(form), 400, 'captcha_required');
+    const c1 = (await t.http.get('/v1/sites/xa-a/captcha').expect(200)).body.id as string;
+    expectProblem(await t.http.post(url).send({ ...form, captchaId: c1, captchaAnswer: 'sai-roi' }), 400, 'captcha_invalid');
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = (await t.http.get('/v1/sites/xa-a/captcha').expect(200)).body.id as string;
+      const answer = t.db.prepare('SELECT answer FROM captchas WHERE id = ?').pluck().get(c) as string;
+      const res = await t.http.post(url).send({ ...form, content: `Ý kiến số ${i + 1}`, captchaId: c, captchaAnswer: answer });
+      expect(res.status).toBe(202);
+      ids.push(res.body.id);
+    }
+    await t.admin.post(`/v1/admin/comments/${ids[0]}/approve`).expect(200);
+
+    // Three reads from one address in a minute, with a limit of two.
+    await t.http.get(`${url}`).expect(200);
+    await t.http.get(`${url}`).expect(200);
+    expectProblem(await t.http.get(`${url}`), 429, 'rate_limited');
+
+    const text = await metricsOf(t);
+    expect(value(text, 'ykien_captcha_failures_total{reason="captcha_required"}')).toBe(1);
+    expect(value(text, 'ykien_captcha_failures_total{reason="captcha_invalid"}')).toBe(1);
+    expect(value(text, 'ykien_comments{status="approved"}')).toBe(1);
+    expect(value(text, 'ykien_comments{status="pending"}')).toBe(1);
+    expect(value(text, 'ykien_rate_limited_total{tier="read"}')).toBe(1);
+    expect(text).not.toContain('an@example.vn');
+  });
+
+  it('offers hooks other modules call', () => {
+    const t = makeTestApp();
+    t.services.metrics.captchaFailed();
+    t.services.metrics.commentPosted('pending');
+    t.services.metrics.rateLimited('comment');
+    return t.services.metrics.text().then((text) => {
+      expect(value(text, 'ykien_captcha_failures_total{reason="wrong"}')).toBe(1);
+      expect(value(text, 'ykien_comments_posted_total{status="pending"}')).toBe(1);
+      expect(value(text, 'ykien_rate_limited_total{tier="comment"}')).toBe(1);
+    });
+  });
+});
+
+describe('retention', () => {
+  const T0 = Date.parse('2026-01-05T03:00:00Z');
+
+  async function appWithHistory(days?: number) {
+    const clock = testClock(T0);
+    const t = makeTestApp(days ? { RETENTION_DAYS: days } : {}, { clock });
+    await createSite(t, { premoderation: false });
+    const p = await createPoll(t);
+    const url = '/v1/sites/xa-a/threads/bai-1/comments';
+    const old = { voter: newVoter(), at: clock.now() };
+    await t.http.post(`/v1/polls/${p.id}/votes`).set('User-Agent', 'OldPhone/1.0').send({ optionIds: [p.options[0]!.id], voterId: old.voter }).expect(201);
+    const oldComment = (await t.http.post(url).set('User-Agent', 'OldPhone/1.0').send({ name: 'An', content: 'Ý kiến cũ' }).expect(201)).body.id;
+    clock.advance(20 * DAY);
+    const recent = newVoter();
+    await t.http.post(`/v1/polls/${p.id}/votes`).set('User-Agent', 'NewPhone/2.0').send({ optionIds: [p.options[1]!.id], voterId: recent }).expect(201);
+    const newComment = (await t.http.post(url).set('User-Agent', 'NewPhone/2.0').send({ name: 'Bình', content: 'Ý kiến mới' }).expect(201)).body.id;
+    return { t, p, clock, old, recent, oldComment, newComment };
+  }
+
+  const ballot = (t: TestApp, voterId: string) =>
+    t.db.prepare('SELECT voter_hash, ip_hash, user_agent, created_at FROM ballots WHERE voter_hash = ?').get(t.services.hasher.voter(voterId)) as Record<string, unknown>;
+  const comment = (t: TestApp, id: string) => t.db.prepare('SELECT * FROM comments WHERE id = ?').get(id) as Record<string, unknown>;
+
+  it('erases IP hashes and user agents older than RETENTION_DAYS and keeps everything else', async () => {
+    const { t, p, old, recent, oldComment, newComment } = await appWithHistory();
+    const before = (await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results;
+    expect(ballot(t, old.voter).ip_hash).toBeTruthy();
+
+    // 179 days on: nothing is old enough yet.
+    expect(t.services.retention.runRetention(T0 + 179 * DAY).erased).toEqual({ ballots: 0, comments: 0 });
+    expect(ballot(t, old.voter).user_agent).toBe('OldPhone/1.0');
+
+    const result = t.services.retention.runRetention(T0 + 181 * DAY);
+    expect(result.erased).toEqual({ ballots: 1, comments: 1 });
+    expect(result.cutoff).toBe(new Date(T0 + DAY).toISOString());
+    expect(ballot(t, old.voter)).toMatchObject({ ip_hash: null, user_agent: null, voter_hash: t.services.hasher.voter(old.voter), created_at: T0 });
+    expect(ballot(t, recent)).toMatchObject({ user_agent: 'NewPhone/2.0' });
+    expect(ballot(t, recent).ip_hash).toBeTruthy();
+    expect(comment(t, oldComment)).toMatchObject({ ip_hash: null, user_agent: null, content: 'Ý kiến cũ', name: 'An', status: 'approved' });
+    expect(comment(t, newComment)).toMatchObject({ user_agent: 'NewPhone/2.0' });
+
+    // Results and the one-vote-per-voter rule are untouched.
+    expect((await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results).toEqual(before);
+    t.clock.set(T0 + 25 * DAY);
+    expectProblem(await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[2]!.id], voterId: old.voter }), 409, 'already_voted');
+
+    // Running again changes nothing; the metrics saw it.
+    expect(t.services.retention.runRetention(T0 + 181 * DAY).erased).toEqual({ ballots: 0, comments: 0 });
+    const text = await metricsOf(t);
+    expect(value(text, 'ykien_retention_erased_total{table="ballots"}')).toBe(1);
+    expect(value(text, 'ykien_retention_erased_total{table="comments"}')).toBe(1);
+    expect(value(text, 'ykien_retention_last_run_timestamp_seconds')).toBe(Math.floor((T0 + 181 * DAY) / 1000));
+  });
+
+  it('honours RETENTION_DAYS and works through batches of rows', async () => {
+    const { t, old, recent } = await appWithHistory(10);
+    const insert = t.db.prepare('INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) VALUES (?, ?, ?, ?, ?)');
+    const pollId = t.db.prepare('SELECT id FROM polls').pluck().get() as string;
+    t.db.transaction(() => {
+      for (let i = 0; i < 45_000; i++) insert.run(pollId, `bulk-${i}`, 'ip', 'ua', T0 + (i % 2 ? 0 : 30 * DAY));
+    })();
+    const r = t.services.retention.runRetention(T0 + 15 * DAY);
+    expect(r.erased.ballots).toBe(1 + 22_500);
+    expect(ballot(t, old.voter).ip_hash).toBeNull();
+    expect(ballot(t, recent).ip_hash).toBeTruthy();
+    expect(t.db.prepare("SELECT COUNT(*) FROM ballots WHERE voter_hash LIKE 'bulk-%' AND ip_hash IS NULL").pluck().get()).toBe(22_500);
+  });
+
+  it('the daily job starts and stops without keeping the process alive', () => {
+    const t = makeTestApp();
+    t.services.retention.start();
+    t.services.retention.start();
+    t.services.retention.stop();
+    t.services.retention.stop();
+  });
+
+  it('npm run -s ykien -- retention run erases now', async () => {
+    const clock = testClock(Date.now() - 200 * DAY);
+    const t = makeTestApp({}, { clock });
+    await createSite(t);
+    const p = await createPoll(t);
+    const voter = newVoter();
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: voter }).expect(201);
+    const res = await cli(['retention', 'run'], { DATABASE_PATH: t.file });
+    expect(res.code).toBe(0);
+    expect(res.out.join('\n')).toMatch(/ballots 1, comments 0/);
+    expect(ballot(t, voter).ip_hash).toBeNull();
+  });
+});
+
+describe('backup and restore', () => {
+  const counts = (db: Database.Database) =>
+    Object.fromEntries(['sites', 'polls', 'poll_options', 'ballots', 'ballot_choices', 'comments'].map((tb) => [tb, db.prepare(`SELECT COUNT(*) FROM ${tb}`).pluck().get() as number]));
+
+  /** Every counter equals the rows it summarises: the copy is one consistent moment. */
+  function expectConsistent(db: Database.Database) {
+    expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+    const bad = db
+      .prepare(
+        `SELECT p.id FROM polls p WHERE p.total_voters != (SELECT COUNT(*) FROM ballots b WHERE b.poll_id = p.id)
+           OR p.total_choices != (SELECT COUNT(*) FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id WHERE b.poll_id = p.id)
+           OR p.total_choices != (SELECT COALESCE(SUM(votes), 0) FROM poll_options o WHERE o.poll_id = p.id)`,
+      )
+      .all();
+    expect(bad).toEqual([]);
+  }
+
+  it('takes a consistent copy while votes keep coming, and the copy restores', async () => {
+    const t = makeTestApp();
+    await createSite(t);
+    const p = await createPoll(t, { maxChoices: 2 });
+    const castVote = () =>
+      t.services.polls.vote(p.id, { optionIds: [p.options[Math.floor(Math.random() * 3)]!.id], voterId: newVoter() }, { ip: '203.0.113.9', userAgent: 'UA' });
+    for (let i = 0; i < 500; i++) castVote();
+    await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send({ name: 'An', content: 'Ý kiến', email: 'an@example.vn' }).expect(202);
+
+    // The service (this connection) keeps voting while the CLI (its own connection) backs up.
+    let running = true;
+    let during = 0;
+    const writer = (async () => {
+      while (running) {
+        castVote();
+        during++;
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const dest = path.join(t.dir, 'backups', 'ykien-2026-06-08.db');
+    const res = await cli(['backup', dest], { DATABASE_PATH: t.file });
+    const votesWhileBackingUp = during;
+    running = false;
+    await writer;
+    expect(res.err).toEqual([]);
+    expect(res.code).toBe(0);
+    expect(res.out.join('\n')).toContain(`Backed up to ${dest}`);
+    expect(votesWhileBackingUp).toBeGreaterThan(0);
+
+    // One self-contained file: no -wal beside it, nothing half-written left behind.
+    expect(fs.readdirSync(path.dirname(dest))).toEqual(['ykien-2026-06-08.db']);
+    const copy = new Database(dest, { readonly: true });
+    expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+    expectConsistent(copy);
+    const copied = counts(copy);
+    copy.close();
+    expect(copied.ballots).toBeGreaterThanOrEqual(500);
+    expect(copied.ballots).toBeLessThanOrEqual(counts(t.db).ballots);
+    expect(copied.comments).toBe(1);
+
+    // With writes stopped, a second backup has exactly the live counts.
+    const again = path.join(t.dir, 'again.db');
+    expect((await cli(['backup', again], { DATABASE_PATH: t.file })).code).toBe(0);
+    const copy2 = new Database(again, { readonly: true });
+    expect(counts(copy2)).toEqual(counts(t.db));
+    copy2.close();
+
+    // Restore: the copy becomes a database file again and serves the same results.
+    const restoredFile = path.join(t.dir, 'restored', 'ykien.db');
+    fs.mkdirSync(path.dirname(restoredFile));
+    fs.copyFileSync(again, restoredFile);
+    const db = openDatabase(restoredFile);
+    try {
+      const app = createApp({ db, config: testConfig({ DATABASE_PATH: restoredFile }) });
+      const key = app.locals.services.keys.create({ name: 'Khôi phục', role: 'admin' }).key;
+      const { default: request } = await import('supertest');
+      const restored = await request(app).get(`/v1/admin/polls/${p.id}`).set('Authorization', `Bearer ${key}`);
+      expect(restored.status).toBe(200);
+      expect(restored.body.results).toEqual((await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect((await request(app).get('/readyz')).status).toBe(200);
+    } finally {
+      db.close();
+    }
+    const audit = (await t.admin.get('/v1/admin/audit?action=db.backup')).body.entries;
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({ actor: 'cli', action: 'db.backup' });
+  });
+
+  it('refuses to overwrite the database itself and explains its usage', async () => {
+    const t = makeTestApp();
+    const same = await cli(['backup', t.file], { DATABASE_PATH: t.file });
+    expect(same.code).toBe(1);
+    expect(same.err.join('\n')).toContain('must not overwrite');
+    expect((await cli(['backup'], { DATABASE_PATH: t.file })).code).toBe(64);
+    expect((await t.http.get('/readyz')).status).toBe(200);
+  });
+});

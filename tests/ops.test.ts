@@ -308,7 +308,7 @@ describe('backup and restore', () => {
     const copied = counts(copy);
     copy.close();
     expect(copied.ballots).toBeGreaterThanOrEqual(500);
-    expect(copied.ballots).toBeLessThanOrEqual(counts(t.db).ballots);
+    expect(copied.ballots).toBeLessThanOrEqual(counts(t.db).ballots!);
     expect(copied.comments).toBe(1);
 
     // With writes stopped, a second backup has exactly the live counts.

@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { testConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { tempDatabase } from './helpers/app.js';
+
+const EMAIL = 'nguyen.van.an@example.vn';
+const CLIENT_IP = '203.0.113.77';
+
+describe('logs', () => {
+  it('carry a request id per request and never a key, an e-mail or a raw IP', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const { db, file } = tempDatabase();
+    const config = testConfig({ DATABASE_PATH: file, TRUST_PROXY: true, LOG_LEVEL: 'trace' });
+    const app = createApp({ db, config, logger: createLogger(config, sink) });
+    const key = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+    const http = request(app);
+    const withClient = (r: request.Test) => r.set('X-Forwarded-For', `${CLIENT_IP}, 10.0.0.1`).set('User-Agent', 'LogTest/1.0');
+
+    const site = await withClient(http.post('/v1/admin/sites')).set('Authorization', `Bearer ${key}`).send({ id: 'xa-a', name: 'Xã A', premoderation: true });
+    expect(site.status).toBe(201);
+    // An e-mail in a body, in a refused body, and in a query string.
+    const posted = await withClient(http.post('/v1/sites/xa-a/threads/bai-1/comments').set('X-Request-Id', 'req-log-test-1')).send({ name: 'An', email: EMAIL, content: 'Ý kiến' });
+    expect(posted.status).toBe(202);
+    expect(posted.headers['x-request-id']).toBe('req-log-test-1');
+    const refused = await withClient(http.post('/v1/sites/xa-a/threads/bai-1/comments')).send({ name: 'An', email: EMAIL, content: '' });
+    expect(refused.status).toBe(400);
+    const erased = await withClient(http.delete(`/v1/admin/commenters?site=xa-a&email=${encodeURIComponent(EMAIL)}`)).set('Authorization', `Bearer ${key}`);
+    expect(erased.status).toBeLessThan(300);
+    // A wrong key, a missing route, malformed JSON.
+    await withClient(http.get('/v1/admin/audit')).set('Authorization', `Bearer ${key.slice(0, -2)}xx`).expect(401);
+    await withClient(http.get('/khong-co')).expect(404);
+    await withClient(http.post('/v1/admin/sites')).set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send(`{"email":"${EMAIL}"`).expect(400);
+    await withClient(http.get('/metrics')).set('Authorization', `Bearer ${key}`).expect(200);
+
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    const entries = lines.map((l) => JSON.parse(l) as { req?: { id?: string; path?: string }; level: number; service: string });
+    const requests = entries.filter((e) => e.req);
+    expect(requests.length).toBeGreaterThanOrEqual(8);
+    for (const e of requests) {
+      expect(e.service).toBe('ykien');
+      expect(e.req!.id).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+    }
+    expect(requests.some((e) => e.req!.id === 'req-log-test-1')).toBe(true);
+    expect(new Set(requests.map((e) => e.req!.id)).size).toBe(requests.length);
+
+    const all = lines.join('\n');
+    expect(all).not.toContain(key);
+    expect(all).not.toContain(key.slice(3, 20));
+    expect(all).not.toContain('Bearer');
+    expect(all).not.toContain(EMAIL);
+    expect(all).not.toContain(encodeURIComponent(EMAIL));
+    expect(all).not.toContain(CLIENT_IP);
+    expect(all).not.toContain('127.0.0.1');
+    expect(all).not.toContain('10.0.0.1');
+    expect(all).not.toContain('LogTest');
+  });
+});

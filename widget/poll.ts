@@ -94,6 +94,8 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
     };
     for (const i of inputs) on(i, 'change', limit);
     on(resultsBtn, 'click', async () => {
+      // Known hidden: say when they will show without asking (a 403 would log in the host's console).
+      if (!p.resultsVisible) return say(msg, hiddenText(p));
       say(msg, '');
       try {
         const r = await ctx.api<Results>(`${path}/results?voterId=${enc(voter)}`);

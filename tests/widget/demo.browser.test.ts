@@ -180,3 +180,38 @@ describe('widget comment form with the captcha on', () => {
     }
   });
 });
+
+describe('widget comments without premoderation', () => {
+  it('shows an approved comment at once, and posts a reply under it', async () => {
+    const app = await startApp();
+    app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
+    const { page, errors, context } = await newPage(browser);
+    try {
+      await page.goto(`${app.origin}/`);
+      const box = page.locator(`[data-ykien-comments="${DEMO_THREAD}"]`);
+      await expect.poll(() => box.locator('h2').textContent()).toBe('Ý kiến bạn đọc: (0)');
+      expect(await box.getByText('Chưa có ý kiến nào.').count()).toBe(1);
+      await box.getByLabel('Họ và tên').fill('Phạm Thị Dung');
+      await box.getByLabel('Nội dung').fill('Dòng một\nDòng hai <b>không phải HTML</b>');
+      await box.getByRole('button', { name: 'Gửi ý kiến' }).click();
+      await expect.poll(() => box.getByRole('status').textContent()).toBe('Ý kiến của bạn đã được đăng.');
+      await expect.poll(() => box.locator('h2').textContent()).toBe('Ý kiến bạn đọc: (1)');
+      // Text stays text: no element was made from the comment.
+      expect(await box.locator('.cc').textContent()).toBe('Dòng một\nDòng hai <b>không phải HTML</b>');
+      expect(await box.locator('.cc b').count()).toBe(0);
+
+      await box.getByRole('button', { name: 'Trả lời' }).click();
+      expect(await box.locator('.rp').textContent()).toContain('Trả lời ý kiến của Phạm Thị Dung');
+      await expect.poll(() => box.getByLabel('Nội dung').evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await box.getByLabel('Nội dung').fill('Cảm ơn chị đã góp ý.');
+      await box.getByRole('button', { name: 'Gửi ý kiến' }).click();
+      await expect.poll(() => box.locator('h2').textContent()).toBe('Ý kiến bạn đọc: (2)');
+      await expect.poll(() => box.locator('.c .c .cc').textContent()).toBe('Cảm ơn chị đã góp ý.');
+      expect(await box.locator('.rp').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+});

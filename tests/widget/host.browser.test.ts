@@ -201,6 +201,62 @@ describe('widget on a host page of another origin', () => {
     }
   });
 
+  it('says when a poll is closed or not open yet, and when hidden results will show', async () => {
+    const app = await startApp();
+    const mk = async (body: Record<string, unknown>) => {
+      const res = await app.t.admin.post('/v1/admin/polls', { site: DEMO_SITE_ID, question: 'Câu hỏi?', options: ['Có', 'Không'], ...body });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const closed = await mk({});
+    expect((await app.t.admin.post(`/v1/admin/polls/${closed}/close`)).status).toBe(200);
+    const scheduled = await mk({ opensAt: '2099-01-01T00:00:00Z', resultsVisibility: 'after_close' });
+    const hidden = await mk({ resultsVisibility: 'after_close', closesAt: '2099-12-01T01:00:00Z' });
+    const afterVote = await mk({ resultsVisibility: 'after_vote' });
+    const fixture = await startFixture({
+      '/status.html': {
+        body: hostPage(app.origin, {
+          extra: [['closed', closed], ['scheduled', scheduled], ['hidden', hidden], ['after', afterVote]].map(([k, id]) => `<div id="${k}" data-ykien-poll="${id}"></div>`).join(''),
+        }),
+      },
+    });
+    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    const { page, errors, context } = await newPage(browser);
+    try {
+      await page.goto(`${fixture.origin}/status.html`);
+      await expect.poll(() => page.locator('#closed .tot').textContent()).toBe('Tổng cộng: 0 Phiếu');
+      expect(await page.locator('#closed .note').textContent()).toBe('Cuộc thăm dò đã kết thúc.');
+      expect(await page.locator('#closed form').count()).toBe(0);
+      await expect.poll(() => page.locator('#scheduled .note').first().textContent()).toBe('Cuộc thăm dò sẽ bắt đầu lúc 07:00 01/01/2099.');
+      expect(await page.locator('#scheduled form').count()).toBe(0);
+
+      // Results after the close: "Kết quả" says when; after voting, the same.
+      const h = page.locator('#hidden');
+      await h.locator('legend').waitFor();
+      expect(await h.locator('.hint').textContent()).toBe('Hạn bình chọn: 08:00 01/12/2099.');
+      await h.getByRole('button', { name: 'Kết quả' }).click();
+      await expect.poll(() => h.getByRole('alert').textContent()).toBe('Kết quả sẽ được công bố khi cuộc thăm dò kết thúc (08:00 01/12/2099).');
+      await h.getByLabel('Có').check();
+      await h.getByRole('button', { name: 'Bình chọn' }).click();
+      await expect.poll(() => h.locator('.msg.ok').textContent()).toBe('Cảm ơn bạn đã bình chọn.');
+      expect(await h.locator('.note').allTextContents()).toEqual(['Bạn đã bình chọn trong cuộc thăm dò này.', 'Kết quả sẽ được công bố khi cuộc thăm dò kết thúc (08:00 01/12/2099).']);
+      expect(await h.locator('.tot').count()).toBe(0);
+
+      // Results after the vote: shown once voted.
+      const a = page.locator('#after');
+      await a.getByRole('button', { name: 'Kết quả' }).click();
+      await expect.poll(() => a.getByRole('alert').textContent()).toBe('Kết quả sẽ hiển thị sau khi bạn bình chọn.');
+      await a.getByLabel('Không').check();
+      await a.getByRole('button', { name: 'Bình chọn' }).click();
+      await expect.poll(() => a.locator('.tot').textContent()).toBe('Tổng cộng: 1 Phiếu');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await fixture.close();
+      await app.close();
+    }
+  });
+
   it('shows a retry message when the network fails, and recovers', async () => {
     const app = await startApp();
     const { page, context } = await newPage(browser);

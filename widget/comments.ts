@@ -35,6 +35,11 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
   const base = `v1/sites/${enc(site)}`;
   const draftKey = `ykien:draft:${site}:${thread}`;
   const root = shadow(host);
+  if (!site || !thread) {
+    // A thread needs its site: say so in the widget rather than call a URL that cannot exist.
+    root.append(h('div', { class: 'yk', lang: ctx.loc.lang }, h('div', { class: 'msg err', role: 'alert' }, t.notFound)));
+    return;
+  }
 
   let total = 0;
   let parentId: string | null = null;

@@ -146,7 +146,7 @@ describe('widget on a host page of another origin', () => {
     const fixture = await startFixture({
       '/many.html': {
         body: hostPage(app.origin, {
-          extra: `<div id="poll2" data-ykien-poll="${second.body.id}"></div><div id="en" data-ykien-poll="${DEMO_POLL_ID}" data-ykien-lang="en"></div>`,
+          extra: `<div id="poll2" data-ykien-poll="${second.body.id}"></div><div id="en" data-ykien-poll="${DEMO_POLL_ID}" data-ykien-lang="en"></div><div id="nosite" data-ykien-comments="x"></div>`,
         }),
       },
     });
@@ -164,6 +164,8 @@ describe('widget on a host page of another origin', () => {
       expect(await p2.getByLabel('Nhà ở').isDisabled()).toBe(true);
       await p2.getByRole('button', { name: 'Bình chọn' }).click();
       await expect.poll(() => p2.locator('.tot').textContent()).toBe('Tổng cộng: 2 Phiếu');
+      // A thread without its site says so, quietly.
+      expect(await page.locator('#nosite [role=alert]').textContent()).toBe('Không tìm thấy nội dung này.');
       // The other polls on the page are untouched.
       expect(await page.locator('#poll form').count()).toBe(1);
       const en = page.locator('#en');

@@ -259,6 +259,40 @@ describe('widget on a host page of another origin', () => {
     }
   });
 
+  it('can be used with the keyboard alone, with a visible focus ring', async () => {
+    const app = await startApp();
+    const fixture = await startFixture({ '/kb.html': { body: hostPage(app.origin) } });
+    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    const { page, errors, context } = await newPage(browser);
+    try {
+      await page.goto(`${fixture.origin}/kb.html`);
+      await page.locator('#poll legend').waitFor();
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement?.shadowRoot?.activeElement as HTMLElement | null | undefined;
+          if (!el) return null;
+          const cs = getComputedStyle(el);
+          return { tag: el.tagName, value: (el as HTMLInputElement).value || el.textContent, outline: `${cs.outlineStyle} ${cs.outlineWidth}` };
+        });
+      await page.keyboard.press('Tab');
+      expect((await focused())?.tag).toBe('INPUT');
+      await page.keyboard.press('ArrowDown'); // radio group: moves and selects
+      expect((await focused())?.value).toBe('cong-thong-tin-2');
+      await page.keyboard.press('Tab');
+      expect(await focused()).toEqual({ tag: 'BUTTON', value: 'Bình chọn', outline: 'solid 2px' });
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#poll .tot').textContent()).toBe('Tổng cộng: 1 Phiếu');
+      expect(await page.locator('#poll .vc').allTextContents()).toEqual(['0 Phiếu', '1 Phiếu', '0 Phiếu']);
+      // Focus moved to the results heading, so a screen reader starts there.
+      expect((await focused())?.value).toBe('Kết quả bình chọn');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await fixture.close();
+      await app.close();
+    }
+  });
+
   it('shows a retry message when the network fails, and recovers', async () => {
     const app = await startApp();
     const { page, context } = await newPage(browser);

@@ -147,6 +147,7 @@ describe('GET /metrics', () => {
     expect(value(text, 'ykien_captcha_failures_total{reason="captcha_invalid"}')).toBe(1);
     expect(value(text, 'ykien_comments{status="approved"}')).toBe(1);
     expect(value(text, 'ykien_comments{status="pending"}')).toBe(1);
+    expect(value(text, 'ykien_comments_posted_total{status="pending"}')).toBe(2);
     expect(value(text, 'ykien_rate_limited_total{tier="read"}')).toBe(1);
     expect(text).not.toContain('an@example.vn');
   });

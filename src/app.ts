@@ -57,6 +57,8 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
           'script-src': ["'self'"],
           'style-src': ["'self'"],
           'img-src': ["'self'", 'data:'],
+          // Many commune portals are still served over plain http: do not force https sub-requests.
+          'upgrade-insecure-requests': null,
         },
       },
     }),

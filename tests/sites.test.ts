@@ -76,6 +76,11 @@ describe('CORS', () => {
     // Another site's origin is foreign too.
     await createSite(t, { id: 'xa-b', name: 'Xã B', origins: ['https://xa-b.example.vn'] });
     expect((await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-b.example.vn')).headers['access-control-allow-origin']).toBeUndefined();
+    // An unknown poll has no site: its 404 is readable, so the widget can say "not found" rather than "network error".
+    const missing = await t.http.get('/v1/polls/khong-co').set('Origin', 'https://xa-b.example.vn');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['access-control-allow-origin']).toBe('https://xa-b.example.vn');
+    expectProblem(await t.http.post('/v1/polls/khong-co/votes').set('Origin', 'https://xa-b.example.vn').send({}), 403, 'origin_not_allowed');
   });
 
   it('never gives admin endpoints a CORS allowance', async () => {
@@ -94,6 +99,8 @@ describe('CORS', () => {
     expect(res.status).toBe(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    // Portals on plain http must still load the widget and the demo page's assets.
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 });

@@ -14,8 +14,12 @@ export function siteCors(
     res.vary('Origin');
     const origin = req.get('origin');
     if (!origin) return next();
-    const origins = resolveOrigins(req) ?? [];
-    const allowed = origins.includes(origin) || origins.includes('*');
+    const resolved = resolveOrigins(req);
+    const origins = resolved ?? [];
+    // An unknown site or poll has no origins; its reads will only ever be a 404, and letting the
+    // embedding page read that 404 shows "not found" instead of a misleading network error.
+    const unknownRead = resolved === undefined && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS');
+    const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
     const sameOrigin = origin === `${req.protocol}://${req.get('host')}`;
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origin);
@@ -23,7 +27,7 @@ export function siteCors(
     }
     if (req.method === 'OPTIONS') {
       if (allowed) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', unknownRead ? 'GET' : 'GET, POST, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
         res.setHeader('Access-Control-Max-Age', '600');
       }

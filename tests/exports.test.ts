@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -358,6 +358,12 @@ describe('export CLI', () => {
     const body = JSON.parse(votes.bytes.toString());
     expect(body.ballots).toEqual(apiVotes.ballots);
     expect(body.results).toEqual(apiVotes.results);
+
+    // `… | head` closes stdout early: a quiet success, not a stack trace.
+    const closed = new Writable({ write: (_c, _e, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    const err: string[] = [];
+    expect(await runCli(['export', 'poll', p.id], { DATABASE_PATH: t.file, LOG_LEVEL: 'silent' }, () => {}, (l) => err.push(l), closed)).toBe(0);
+    expect(err).toEqual([]);
 
     const csvVotes = await cli(t, ['export', 'poll', p.id, '--detail', 'votes']);
     expect(rowsOf(csvVotes.bytes)).toHaveLength(5);

@@ -15,6 +15,15 @@ export interface CliIo {
 }
 type Out = (line: string) => void;
 
+/** `export … | head` closes stdout early: the reader has what it wanted, that is not an error. */
+async function toStdout(pipe: Promise<void>): Promise<void> {
+  try {
+    await pipe;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EPIPE') throw e;
+  }
+}
+
 /**
  *   export poll ID [--format csv|json] [--detail votes]
  *   export comments [--site S] [--status S] [--from D] [--to D] [--format csv|json]
@@ -42,13 +51,13 @@ export function exportCommands(usage: (message: string) => Error) {
       if (!id || positionals.length > 1) throw usage('export poll needs exactly one poll id: export poll ID --format csv');
       const q = options(pollExportQuery, query);
       const file = createServices({ db, config: io.config }).exports.poll(id, { format: q.format, detail: q.detail, actor: 'cli' });
-      await file.pipe(io.stdout);
+      await toStdout(file.pipe(io.stdout));
     },
     'export comments': async (db: Db, args: string[], _out: Out, io: CliIo) => {
       const { query, positionals } = opts(args, { site: { type: 'string' }, status: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
       if (positionals.length) throw usage(`export comments takes options only, not "${positionals[0]}"`);
       const q = options(commentsExportQuery, query);
-      await createServices({ db, config: io.config }).exports.comments({ ...q, actor: 'cli' }).pipe(io.stdout);
+      await toStdout(createServices({ db, config: io.config }).exports.comments({ ...q, actor: 'cli' }).pipe(io.stdout));
     },
   };
 }

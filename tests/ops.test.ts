@@ -6,6 +6,7 @@ import { createApp } from '../src/app.js';
 import { runCli } from '../src/cli.js';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
+import { createMetrics } from '../src/ops/metrics.js';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock, type TestApp } from './helpers/app.js';
 
 const DAY = 86_400_000;
@@ -150,6 +151,14 @@ describe('GET /metrics', () => {
     expect(value(text, 'ykien_comments_posted_total{status="pending"}')).toBe(2);
     expect(value(text, 'ykien_rate_limited_total{tier="read"}')).toBe(1);
     expect(text).not.toContain('an@example.vn');
+  });
+
+  it('adds Node.js process metrics outside tests, from the first scrape on', async () => {
+    const m = createMetrics({ defaultMetrics: true });
+    const text = await m.text();
+    expect(text).toMatch(/^ykien_process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^ykien_nodejs_heap_size_used_bytes \d/m);
+    expect(await createMetrics().text()).not.toContain('ykien_process_');
   });
 
   it('offers hooks other modules call', () => {

@@ -9,7 +9,16 @@ import type { Db } from '../db/open.js';
  */
 export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ykien_' });
+  // Process metrics (GC, event loop, memory) start with the first scrape: a CLI command or an
+  // app nobody scrapes never sets up their observers.
+  let defaults = !opts.defaultMetrics;
+  const text = () => {
+    if (!defaults) {
+      defaults = true;
+      collectDefaultMetrics({ register: registry, prefix: 'ykien_' });
+    }
+    return registry.metrics();
+  };
 
   const requests = new Counter({
     name: 'ykien_http_requests_total',
@@ -119,7 +128,7 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
     registry,
     middleware,
     contentType: registry.contentType,
-    text: () => registry.metrics(),
+    text,
     voteCast: (site = 'unknown') => votes.inc({ site }),
     commentPosted: (status: string) => commentsPosted.inc({ status }),
     captchaFailed: (reason = 'wrong') => captchaFailures.inc({ reason }),

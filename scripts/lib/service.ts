@@ -141,6 +141,26 @@ export function peakRssMb(pid: number): number | undefined {
   }
 }
 
+/** CPU time (user + system) a live process has used so far, in ms; undefined if /proc is not there. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state; utime and stime are the 12th and 13th of those.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 export function machine(): { nproc: number; cpu: string; node: string; memGb: number } {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {

@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { createServices, type Services } from './services.js';
 import { AppError } from './errors.js';
 import { requireKey } from './http/auth.js';
+import { refuseOversizedBody } from './http/bodyLimit.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { createRateLimiters } from './http/rateLimits.js';
 import { requestLog } from './http/requestLog.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   }));
   app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))?.origins));
 
+  app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(
     express.json({
       limit: config.BODY_LIMIT_BYTES,

@@ -87,6 +87,10 @@ const schema = z.object({
   /** Overrides the per-install random salt used to hash IPs and voter ids. */
   HASH_SALT: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
+  /** Slow clients: whole request headers within this, whole request (headers + body) within that, idle keep-alive this long. */
+  HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+  REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100, 600_000),
 });
 
 export type Config = z.infer<typeof schema>;

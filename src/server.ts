@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/open.js';
@@ -29,15 +29,24 @@ export async function start(config: Config, logger: Logger = createLogger(config
     logger.info('no admin key yet; create one with: npm run -s ykien -- keys create --role admin --name "Your name"');
   }
 
-  const server = app.listen(config.PORT, config.HOST);
+  // A slow or stalled client cannot hold a connection for long. The timeouts go to createServer
+  // rather than being set after app.listen(): Node checks them every connectionsCheckingInterval
+  // (30 s by default, fixed at creation), which would let a slow-headers client stay 30 s longer.
+  const headersTimeout = Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
+    },
+    app,
+  );
+  server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
+  server.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  // A slow or stalled client cannot hold a connection for long.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;

@@ -38,6 +38,11 @@ describe('logs', () => {
     // A wrong key, a missing route, malformed JSON.
     await withClient(http.get('/v1/admin/audit')).set('Authorization', `Bearer ${key.slice(0, -2)}xx`).expect(401);
     await withClient(http.get('/khong-co')).expect(404);
+    // E-mails and IPs typed into a path are masked too.
+    await withClient(http.get(`/khong-co/${encodeURIComponent(EMAIL)}`)).expect(404);
+    await withClient(http.get(`/v1/sites/xa-a/threads/${EMAIL}/comments`)).expect(400);
+    await withClient(http.get(`/v1/polls/${CLIENT_IP}`)).expect(404);
+    await withClient(http.get('/v1/polls/2001:db8::7')).expect(404);
     await withClient(http.post('/v1/admin/sites')).set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send(`{"email":"${EMAIL}"`).expect(400);
     await withClient(http.get('/metrics')).set('Authorization', `Bearer ${key}`).expect(200);
 
@@ -62,5 +67,7 @@ describe('logs', () => {
     expect(all).not.toContain('127.0.0.1');
     expect(all).not.toContain('10.0.0.1');
     expect(all).not.toContain('LogTest');
+    expect(all).not.toContain('2001:db8');
+    expect(all).toContain('/khong-co/[redacted]');
   });
 });

@@ -13,6 +13,7 @@ import { refuseOversizedBody } from './http/bodyLimit.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { createRateLimiters } from './http/rateLimits.js';
 import { requestLog } from './http/requestLog.js';
+import { responseCache } from './http/responseCache.js';
 import { siteCors } from './http/siteCors.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { commentsPublicRoutes } from './comments/comments.routes.js';
@@ -101,8 +102,10 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
     }),
   );
 
-  app.use('/v1/polls', pollsPublicRoutes(polls, limits));
-  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }));
+  // Hot public reads are served from one cache emptied by any database write.
+  const responses = responseCache(deps.db);
+  app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
+  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
   // Admin endpoints: never given a CORS allowance, always behind a key.

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { RateLimiters } from '../http/rateLimits.js';
+import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
 import { parse, slug } from '../http/validate.js';
 import { z } from 'zod';
 import type { Comments } from './index.js';
@@ -8,7 +9,13 @@ import { listQuery, postCommentSchema, threadParams } from './comments.schema.js
 const siteParams = z.object({ site: slug(64) });
 
 /** Public, mounted under /v1/sites/:site (CORS per site is applied there). */
-export function commentsPublicRoutes(comments: Comments, sites: { require(id: string): unknown }, limits: RateLimiters, perMinute: { comment: number; captcha: number }): Router {
+export function commentsPublicRoutes(
+  comments: Comments,
+  sites: { require(id: string): unknown },
+  limits: RateLimiters,
+  perMinute: { comment: number; captcha: number },
+  cache: ResponseCache = noResponseCache,
+): Router {
   const r = Router({ mergeParams: true });
   const captchaLimit = limits.make(perMinute.captcha, 'captcha');
   const commentLimit = limits.make(perMinute.comment, 'comment');
@@ -22,7 +29,10 @@ export function commentsPublicRoutes(comments: Comments, sites: { require(id: st
   r.get('/threads/:thread/comments', limits.read, (req, res) => {
     const { site, thread } = parse(threadParams, req.params, 'path');
     const q = parse(listQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-cache').json(comments.thread(site, thread, q));
+    // Answered from the response cache until the next write (src/http/responseCache.ts).
+    const key = `thread\0${site}\0${thread}\0${q.cursor ? `${q.cursor.at}-${q.cursor.id}` : ''}\0${q.limit}`;
+    res.set('Cache-Control', 'no-cache');
+    cache.json(res, key, () => comments.thread(site, thread, q));
   });
 
   r.post('/threads/:thread/comments', limits.write, commentLimit, (req, res) => {

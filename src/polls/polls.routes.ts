@@ -1,20 +1,26 @@
 import { Router } from 'express';
 import { principalOf, requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
+import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
 import { parse } from '../http/validate.js';
 import { createPollSchema, listPollsQuerySchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
 import type { PollsService } from './polls.service.js';
 
 /** /v1/polls — public, no key; CORS is applied per site in app.ts. */
-export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters): Router {
+export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cache: ResponseCache = noResponseCache): Router {
   const r = Router();
+  // Reads are answered from the response cache until the next write (src/http/responseCache.ts).
   r.get('/:id', limits.read, (req, res) => {
     const { voterId } = parse(voterQuerySchema, req.query, 'query');
-    res.set('Cache-Control', 'private, no-cache').json(polls.publicView(String(req.params.id), voterId));
+    const id = String(req.params.id);
+    res.set('Cache-Control', 'private, no-cache');
+    cache.json(res, `poll\0${polls.viewKey(id, voterId)}`, () => polls.publicView(id, voterId));
   });
   r.get('/:id/results', limits.read, (req, res) => {
     const { voterId } = parse(voterQuerySchema, req.query, 'query');
-    res.set('Cache-Control', 'private, no-cache').json(polls.publicResults(String(req.params.id), voterId));
+    const id = String(req.params.id);
+    res.set('Cache-Control', 'private, no-cache');
+    cache.json(res, `results\0${polls.viewKey(id, voterId)}`, () => polls.publicResults(id, voterId));
   });
   r.post('/:id/votes', limits.write, (req, res) => {
     const input = parse(voteSchema, req.body);

@@ -155,6 +155,12 @@ export function pollsService(
   return {
     publicView,
     adminView,
+    /** Everything a public answer about this poll depends on besides the stored rows: a response-cache key. Throws 404. */
+    viewKey(id: string, voterId: string | undefined): string {
+      const def = definition(id);
+      const voted = voterId ? repo.hasVoted(id, deps.hasher.voter(voterId)) : false;
+      return `${id}\0${statusOf(def.poll, now())}\0${voted ? 1 : 0}`;
+    },
     siteOf: (id: string): string | undefined => {
       try {
         return definition(id).poll.site_id;

@@ -26,6 +26,7 @@ import {
   peakRssMb,
   requireBuild,
   ROOT,
+  SERVICE_NODE_ARGS,
   spawnNode,
   tempDir,
   type Child,
@@ -158,7 +159,7 @@ async function main() {
       port: servicePort,
       readyPath: '/readyz',
       logFile: path.join(dir, 'service.log'),
-      nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      nodeArgs: [...SERVICE_NODE_ARGS, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
     children.push(service);
     const barePort = await freePort();

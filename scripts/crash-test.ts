@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { benchEnv, DIST_SERVER, freePort, requireBuild, spawnNode, tempDir, type Child } from './lib/service.js';
+import { benchEnv, DIST_SERVER, freePort, requireBuild, SERVICE_NODE_ARGS, spawnNode, tempDir, type Child } from './lib/service.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 100);
@@ -64,6 +64,7 @@ async function main() {
       port,
       readyPath: '/readyz',
       logFile: path.join(dir, `service-${round}.log`),
+      nodeArgs: SERVICE_NODE_ARGS,
     });
     return child;
   };

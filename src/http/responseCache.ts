@@ -23,12 +23,13 @@ interface Entry {
  * JSON.stringify and hashing the body for the ETag. Keys must name everything else the answer
  * depends on (the voter's state, the poll's status at this moment, the cursor, …).
  */
-export function responseCache(db: Db, maxEntries = 2_000): ResponseCache {
+export function responseCache(db: Db, maxEntries = 1_000, maxBytes = 8 * 1024 * 1024): ResponseCache {
   const changes = db.prepare('SELECT total_changes()').pluck();
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let seenChanges = -1;
   let seenVersion = -1;
   const entries = new Map<string, Entry>();
+  let bytes = 0;
 
   return {
     json(res, key, build) {
@@ -36,6 +37,7 @@ export function responseCache(db: Db, maxEntries = 2_000): ResponseCache {
       const v = dataVersion.get() as number;
       if (c !== seenChanges || v !== seenVersion) {
         entries.clear();
+        bytes = 0;
         seenChanges = c;
         seenVersion = v;
       }
@@ -43,8 +45,12 @@ export function responseCache(db: Db, maxEntries = 2_000): ResponseCache {
       if (!entry) {
         const body = JSON.stringify(build());
         entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-        if (entries.size >= maxEntries) entries.clear();
+        if (entries.size >= maxEntries || bytes + body.length > maxBytes) {
+          entries.clear();
+          bytes = 0;
+        }
         entries.set(key, entry);
+        bytes += body.length;
       }
       res.setHeader('ETag', entry.etag);
       res.type('json').send(entry.body);

@@ -12,6 +12,8 @@
  *   BENCH_ONLY        comma-separated scenario names to run (bare Express always runs)
  *   BENCH_PROFILE=1   start the service with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_NO_WRITE=1  do not rewrite bench/results.md
+ *   BENCH_SERVICE_ROOT another checkout whose dist/ to run instead (before/after figures; its
+ *                     own node flags are not known, so it runs with none; implies BENCH_NO_WRITE)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -306,7 +308,7 @@ async function main() {
     ].join('\n');
     console.log(`\n${out}\n`);
 
-    if (process.env.BENCH_NO_WRITE !== '1') {
+    if (process.env.BENCH_NO_WRITE !== '1' && !process.env.BENCH_SERVICE_ROOT) {
       const md = [
         '# Benchmark results',
         '',

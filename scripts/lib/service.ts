@@ -9,15 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const DIST_SERVER = path.join(ROOT, 'dist/server.js');
-export const DIST_CLI = path.join(ROOT, 'dist/cli.js');
+/** BENCH_SERVICE_ROOT: run the build of another checkout (e.g. a git worktree of an older commit) for before/after figures. */
+export const SERVICE_ROOT = process.env.BENCH_SERVICE_ROOT ? path.resolve(process.env.BENCH_SERVICE_ROOT) : ROOT;
+export const DIST_SERVER = path.join(SERVICE_ROOT, 'dist/server.js');
+export const DIST_CLI = path.join(SERVICE_ROOT, 'dist/cli.js');
 /**
  * Node flags the service runs with, here as in `npm start` and the Dockerfile. Capping the old
  * generation at 256 MB (the live heap is 20-50 MB) also makes V8 size its young generation and
  * grow the heap for a small process: peak RSS under 50 connections fell from ~175 MB to ~125 MB
  * at no measurable CPU cost (see README, Performance).
  */
-export const SERVICE_NODE_ARGS = ['--max-old-space-size=256'];
+export const SERVICE_NODE_ARGS = SERVICE_ROOT === ROOT ? ['--max-old-space-size=256'] : [];
 
 /** A port the kernel just handed out on 127.0.0.1 (closed again, so a child can take it). */
 export async function freePort(): Promise<number> {

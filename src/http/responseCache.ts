@@ -11,7 +11,8 @@ export interface ResponseCache {
 }
 
 interface Entry {
-  body: string;
+  /** UTF-8 bytes, encoded once: sending a Buffer skips Express's charset rewrite and re-encoding per request. */
+  body: Buffer;
   etag: string;
 }
 
@@ -43,7 +44,7 @@ export function responseCache(db: Db, maxEntries = 1_000, maxBytes = 8 * 1024 * 
       }
       let entry = entries.get(key);
       if (!entry) {
-        const body = JSON.stringify(build());
+        const body = Buffer.from(JSON.stringify(build()), 'utf8');
         entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
         if (entries.size >= maxEntries || bytes + body.length > maxBytes) {
           entries.clear();
@@ -52,8 +53,9 @@ export function responseCache(db: Db, maxEntries = 1_000, maxBytes = 8 * 1024 * 
         entries.set(key, entry);
         bytes += body.length;
       }
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.setHeader('ETag', entry.etag);
-      res.type('json').send(entry.body);
+      res.send(entry.body);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import { migrationsUpToDate } from './db/migrate.js';
@@ -13,6 +12,8 @@ import { refuseOversizedBody } from './http/bodyLimit.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { createRateLimiters } from './http/rateLimits.js';
 import { requestLog } from './http/requestLog.js';
+import { securityHeaders } from './http/securityHeaders.js';
+import type { HelmetOptions } from 'helmet';
 import { responseCache } from './http/responseCache.js';
 import { siteCors } from './http/siteCors.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -26,6 +27,20 @@ import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
+
+/** Helmet's defaults, with a CSP fitted to the demo and no-JS pages. */
+export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
+  contentSecurityPolicy: {
+    directives: {
+      // The demo and no-JS pages load only our own script and styles.
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'", 'data:'],
+      // Many commune portals are still served over plain http: do not force https sub-requests.
+      'upgrade-insecure-requests': null,
+    },
+  },
+};
 
 export interface AppDeps {
   db: Db;
@@ -47,24 +62,15 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.locals.services = services;
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
+  // Hot public reads set strong ETags of their own (responseCache, widget); hashing every other
+  // body (votes, admin answers) would cost CPU for validators nobody sends back.
+  app.set('etag', false);
   app.disable('x-powered-by');
 
   app.use(requestLog(logger));
   app.use(metrics.middleware);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // The demo and no-JS pages load only our own script and styles.
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'data:'],
-          // Many commune portals are still served over plain http: do not force https sub-requests.
-          'upgrade-insecure-requests': null,
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders(HELMET_OPTIONS));
+
 
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/open.js';
 import { seedDemo } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
@@ -17,6 +18,10 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const app = createApp({ db, config, logger });
   const services = app.locals.services;
   services.counters.startJobs((err) => logger.error({ err }, 'pruning view counters failed'));
+  const checkpointer =
+    config.DATABASE_PATH === ':memory:'
+      ? undefined
+      : startCheckpointer(db, config.DATABASE_PATH, { onError: (err) => logger.error({ err }, 'WAL checkpoint failed') });
 
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   if (config.SEED_DEMO && seedDemo(services, [new URL(publicUrl).origin])) {
@@ -53,28 +58,29 @@ export async function start(config: Config, logger: Logger = createLogger(config
   services.retention.start();
   logger.info({ url, database: config.DATABASE_PATH }, `ykien listening on ${url}`);
 
+  const closed = new Promise<void>((resolve) => server.once('close', resolve));
+  const shutdown = async (): Promise<void> => {
+    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    services.retention.stop();
+    server.close();
+    server.closeIdleConnections();
+    await closed;
+    clearTimeout(force);
+    services.counters.stop();
+    // The worker's connection closes first, so the service's close folds the whole WAL back into the file.
+    await checkpointer?.stop();
+    db.close();
+    // Comment webhooks already queued still go out (they need no database), within the shutdown budget.
+    let budget: NodeJS.Timeout | undefined;
+    await Promise.race([
+      services.comments.webhooks.idle(),
+      new Promise<void>((r) => (budget = setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))),
+    ]);
+    clearTimeout(budget);
+  };
   let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= new Promise<void>((resolve) => {
-      const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
-      force.unref();
-      services.retention.stop();
-      server.close(() => {
-        clearTimeout(force);
-        services.counters.stop();
-        db.close();
-        // Comment webhooks already queued still go out (they need no database), within the shutdown budget.
-        let budget: NodeJS.Timeout | undefined;
-        void Promise.race([
-          services.comments.webhooks.idle(),
-          new Promise<void>((r) => (budget = setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))),
-        ]).then(() => {
-          clearTimeout(budget);
-          resolve();
-        });
-      });
-      server.closeIdleConnections();
-    }));
+  const stop = () => (stopping ??= shutdown());
   return { server, url, stop };
 }
 

@@ -1,4 +1,8 @@
+import express from 'express';
+import helmet from 'helmet';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { HELMET_OPTIONS } from '../src/app.js';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter } from './helpers/app.js';
 
 describe('sites API', () => {
@@ -102,5 +106,10 @@ describe('CORS', () => {
     // Portals on plain http must still load the widget and the demo page's assets.
     expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // Exactly the headers helmet itself sends per request with the same options.
+    const reference = express().use(helmet(HELMET_OPTIONS)).get('/healthz', (_req, r) => void r.json({ status: 'ok' }));
+    const expected = (await request(reference).get('/healthz')).headers;
+    for (const name of ['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'])
+      expect(res.headers[name], name).toBe(expected[name]);
   });
 });

@@ -124,13 +124,17 @@ export function pollsService(
     };
   }
 
-  function publicView(id: string, voterId: string | undefined): PublicPoll {
-    const def = definition(id);
-    const status = statusOf(def.poll, now());
-    const voted = voterId ? repo.hasVoted(id, deps.hasher.voter(voterId)) : false;
+  function viewOf(def: Definition, status: PollStatus, voted: boolean): PublicPoll {
     const visible = resultsVisible(def.poll, status, voted);
     return { ...base(def.poll, def.options, status), voted, resultsVisible: visible, results: visible ? results(def) : null };
   }
+
+  // Reads that take several statements run in one read transaction: one WAL read lock, not one per statement.
+  const publicView = db.transaction((id: string, voterId: string | undefined): PublicPoll => {
+    const def = definition(id);
+    const voted = voterId ? repo.hasVoted(id, deps.hasher.voter(voterId)) : false;
+    return viewOf(def, statusOf(def.poll, now()), voted);
+  }) as (id: string, voterId: string | undefined) => PublicPoll;
 
   // Defined once: db.transaction() compiles a wrapper, no need to rebuild it per vote.
   const castVote = db.transaction((id: string, input: VoteInput, voterHash: string, ipHash: string | null, ua: string | null, t: number) => {
@@ -150,6 +154,8 @@ export function pollsService(
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('already_voted', 'You have already voted in this poll.');
       throw err;
     }
+    // The answer is read in the same transaction: exactly the counts this ballot produced, no second lock.
+    return viewOf(definition(id), status, true);
   });
 
   return {
@@ -305,8 +311,7 @@ export function pollsService(
       const voterHash = deps.hasher.voter(input.voterId);
       const ipHash = deps.hasher.ip(client.ip);
       const t = now();
-      castVote.immediate(id, input, voterHash, ipHash, client.userAgent?.slice(0, 300) ?? null, t);
-      const poll = publicView(id, input.voterId);
+      const poll = castVote.immediate(id, input, voterHash, ipHash, client.userAgent?.slice(0, 300) ?? null, t);
       return { results: poll.results, poll };
     },
   };

@@ -1,4 +1,4 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import SummaryReporter from './tests/helpers/summaryReporter.js';
 
 export default defineConfig({
@@ -8,6 +8,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    reporters: [...configDefaults.reporters, new SummaryReporter()],
+    reporters: ['default', new SummaryReporter()],
   },
 });

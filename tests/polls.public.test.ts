@@ -77,6 +77,30 @@ describe('public poll API', () => {
     expectCountersMatchRows(t, p.id);
   });
 
+  it('group-commits votes of one event-loop turn: refused ones roll back alone, the rest all land', async () => {
+    const t = makeTestApp();
+    await createSite(t);
+    const p = await createPoll(t, { options: ['A', 'B', 'C'], maxChoices: 1 });
+    const [a, b] = p.options.map((o) => o.id) as [string, string];
+    const client = { ip: '203.0.113.5', userAgent: 'test' };
+    const first = newVoter();
+    // Queued in the same turn, so written by one transaction with a savepoint each.
+    const settled = await Promise.allSettled([
+      t.services.polls.voteBatched(p.id, { optionIds: [a], voterId: first }, client),
+      ...Array.from({ length: 20 }, (_, i) => t.services.polls.voteBatched(p.id, { optionIds: [i % 2 ? a : b], voterId: newVoter() }, client)),
+      t.services.polls.voteBatched(p.id, { optionIds: [b], voterId: first }, client),
+      t.services.polls.voteBatched(p.id, { optionIds: [a, b], voterId: newVoter() }, client),
+    ]);
+    const codes = settled.map((r) => (r.status === 'fulfilled' ? 201 : (r.reason as { code: string }).code));
+    expect(codes.filter((c) => c === 201)).toHaveLength(21);
+    expect(codes.at(-2)).toBe('already_voted');
+    expect(codes.at(-1)).toBe('too_many_choices');
+    const last = settled[20] as PromiseFulfilledResult<{ poll: { results: { voters: number } } }>;
+    expect(last.value.poll.results.voters).toBe(21);
+    expect(count(t, 'SELECT COUNT(*) FROM ballots')).toBe(21);
+    expectCountersMatchRows(t, p.id);
+  });
+
   it('multiple choice: total counts choices, voters counts people, percent is of total', async () => {
     const t = makeTestApp();
     await createSite(t);

@@ -22,9 +22,9 @@ export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cac
     res.set('Cache-Control', 'private, no-cache');
     cache.json(res, `results\0${polls.viewKey(id, voterId)}`, () => polls.publicResults(id, voterId));
   });
-  r.post('/:id/votes', limits.write, (req, res) => {
+  r.post('/:id/votes', limits.write, async (req, res) => {
     const input = parse(voteSchema, req.body);
-    const { poll } = polls.vote(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') });
+    const { poll } = await polls.voteBatched(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') });
     res.status(201).json({ pollId: poll.id, voted: true, resultsVisible: poll.resultsVisible, results: poll.results, poll });
   });
   return r;

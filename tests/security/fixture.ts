@@ -6,7 +6,7 @@ export interface Fixture {
   ids: Record<string, string>;
 }
 
-/** A site with a poll (one vote), a thread with one pending comment when comments exist. */
+/** A site with a poll (one vote) and a thread with one pending comment. */
 export async function buildFixture(overrides: Parameters<typeof makeTestApp>[0] = {}): Promise<Fixture> {
   const t = makeTestApp(overrides);
   await createSite(t);
@@ -16,7 +16,8 @@ export async function buildFixture(overrides: Parameters<typeof makeTestApp>[0] 
   const c = await t.http
     .post('/v1/sites/xa-a/threads/bai-viet-1/comments')
     .send({ name: 'Nguyễn Văn A', content: 'Bài viết rất hữu ích.' });
-  if (c.status === 201 || c.status === 202) ids.comment = String(c.body.id);
+  if (c.status !== 202) throw new Error(`fixture comment: ${c.status} ${JSON.stringify(c.body)}`);
+  ids.comment = String(c.body.id);
   return { t, ids };
 }
 

@@ -22,8 +22,8 @@ export const toPublic = (r: PublicRow): PublicComment => ({
   createdAt: iso(r.created_at)!,
 });
 
-/** What a moderator sees, private fields included. */
-export const toAdmin = (r: CommentRow) => ({
+/** What a moderator sees, private fields included; exports pass a formatter for the site's time zone. */
+export const toAdmin = (r: CommentRow, time: (ms: number | null) => string | null = iso) => ({
   id: r.id,
   site: r.site_id,
   thread: r.thread_key,
@@ -36,9 +36,9 @@ export const toAdmin = (r: CommentRow) => ({
   content: r.content,
   ipHash: r.ip_hash,
   userAgent: r.user_agent,
-  createdAt: iso(r.created_at)!,
-  updatedAt: iso(r.updated_at)!,
-  moderatedAt: iso(r.moderated_at),
+  createdAt: time(r.created_at)!,
+  updatedAt: time(r.updated_at)!,
+  moderatedAt: time(r.moderated_at),
   moderatedBy: r.moderated_by,
 });
 export type AdminComment = ReturnType<typeof toAdmin>;

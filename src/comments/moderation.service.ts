@@ -106,7 +106,7 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
       const last = page.at(-1);
-      return { comments: page.map(toAdmin), nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null };
+      return { comments: page.map((r) => toAdmin(r)), nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null };
     },
     get(p: Principal, id: string): AdminComment {
       const c = repo.get(id);

@@ -1,3 +1,5 @@
+import type { CommentRow } from '../comments/comments.repo.js';
+import { toAdmin } from '../comments/comments.view.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AuditRepo } from '../audit/audit.repo.js';
@@ -37,25 +39,6 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 
 /** JSON arrays are sent in pieces of about this many characters. */
 const JSON_CHUNK = 64 * 1024;
-
-interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  status: string;
-  spam_reason: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
 
 interface BallotRow {
   id: number;
@@ -183,24 +166,7 @@ export function exportsService(
       );
       const params = { site: q.site ?? null, status: q.status ?? null, from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER };
       for (const r of stmt.iterate(params) as IterableIterator<CommentRow>)
-        yield {
-          id: r.id,
-          site: r.site_id,
-          thread: r.thread_key,
-          parentId: r.parent_id,
-          status: r.status,
-          spamReason: r.spam_reason,
-          name: r.name,
-          address: r.address,
-          email: r.email,
-          content: r.content,
-          ipHash: r.ip_hash,
-          userAgent: r.user_agent,
-          createdAt: iso(r.site_id, r.created_at)!,
-          updatedAt: iso(r.site_id, r.updated_at)!,
-          moderatedAt: iso(r.site_id, r.moderated_at),
-          moderatedBy: r.moderated_by,
-        };
+        yield toAdmin(r, (ms) => iso(r.site_id, ms));
     } finally {
       reader.close();
     }

@@ -84,10 +84,6 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
     }
   });
   app.get('/metrics', metricsHandler(metrics, keys, config.METRICS_TOKEN));
-  app.post('/v1/polls/:id/votes', (req, res, next) => {
-    res.once('finish', () => res.statusCode === 201 && metrics.voteCast(polls.siteOf(String(req.params.id))));
-    next();
-  });
 
   // Public endpoints: CORS per site, decided before anything else can answer.
   app.use('/v1/polls/:id', siteCors((req) => {

@@ -78,7 +78,15 @@ export function statusOf(p: Pick<PollRow, 'opens_at' | 'closes_at' | 'closed_at'
 
 export function pollsService(
   db: Db,
-  deps: { audit: AuditRepo; sites: SitesService; hasher: Hasher; voteLimitPerIp: number; now?: () => number },
+  deps: {
+    audit: AuditRepo;
+    sites: SitesService;
+    hasher: Hasher;
+    voteLimitPerIp: number;
+    now?: () => number;
+    /** Told of every ballot written (after its COMMIT), e.g. for metrics. */
+    onVote?: (siteId: string) => void;
+  },
 ) {
   const now = deps.now ?? Date.now;
   const repo = pollsRepo(db);
@@ -205,7 +213,14 @@ export function pollsService(
       // The COMMIT itself failed: nothing of this batch is on disk, so nobody is told otherwise.
       for (const item of items) item.error ??= err;
     }
-    for (const item of items) (item.error === undefined ? item.resolve(item.poll!) : item.reject(item.error));
+    for (const item of items) {
+      if (item.error !== undefined) {
+        item.reject(item.error);
+        continue;
+      }
+      deps.onVote?.(item.poll!.site);
+      item.resolve(item.poll!);
+    }
   }
 
   return {
@@ -356,6 +371,7 @@ export function pollsService(
      */
     vote(id: string, input: VoteInput, client: VoteClient): { results: Results | null; poll: PublicPoll } {
       const poll = writeBallot.immediate(...prepareVote(id, input, client));
+      deps.onVote?.(poll.site);
       return { results: poll.results, poll };
     },
 

@@ -97,17 +97,23 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const running = await start(config, logger);
+  // `npm start` and a terminal's Ctrl-C each deliver the signal too, so it often arrives twice:
+  // later ones must not cut the clean shutdown short (it has its own SHUTDOWN_TIMEOUT_MS).
+  let shuttingDown = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
       logger.info({ signal }, 'shutting down');
       running.stop().then(
         () => {
           logger.info('stopped cleanly');
-          process.exit(0);
+          // pino writes asynchronously: exit once the last lines are out.
+          logger.flush(() => process.exit(0));
         },
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
-          process.exit(1);
+          logger.flush(() => process.exit(1));
         },
       );
     });

@@ -47,12 +47,14 @@ async function startServer(file: string) {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, LOG_LEVEL: 'silent', SEED_DEMO: 'false', NODE_ENV: 'production', SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'production', SHUTDOWN_TIMEOUT_MS: '10000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (c) => (stderr += c));
+  child.stdout!.on('data', (c) => (stdout += c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   // Ready when /readyz answers (tsx compiles on start-up: allow a while).
   for (let i = 0; ; i++) {
@@ -66,7 +68,7 @@ async function startServer(file: string) {
     if (i > 300 || child.exitCode !== null) throw new Error(`server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, port, exited, stderr: () => stderr };
+  return { child, port, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 const connects = (port: number) =>
@@ -82,6 +84,8 @@ const connects = (port: number) =>
 /** The file is whole: it opens, passes its check, and the WAL was folded back in. */
 function expectCleanDatabase(file: string) {
   expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
+  // The last connection to close deletes the shared-memory file: the service did close the database.
+  expect(fs.existsSync(`${file}-shm`)).toBe(false);
   const db = new Database(file, { readonly: true });
   try {
     expect(db.pragma('quick_check', { simple: true })).toBe('ok');
@@ -129,6 +133,7 @@ describe('graceful shutdown of the real server', () => {
       expect(body.lines).toBe(BALLOTS + 1);
       const exit = await srv.exited;
       expect(exit, srv.stderr()).toEqual({ code: 0, signal: null });
+      expect(srv.stdout()).toContain('"msg":"stopped cleanly"');
       expect(expectCleanDatabase(file)).toBe(BALLOTS);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -157,6 +162,7 @@ describe('graceful shutdown of the real server', () => {
       srv.child.kill('SIGINT');
       const exit = await srv.exited;
       expect(exit, srv.stderr()).toEqual({ code: 0, signal: null });
+      expect(srv.stdout()).toContain('"msg":"stopped cleanly"');
       expect(expectCleanDatabase(file)).toBe(BALLOTS + 20);
       const db = new Database(file, { readonly: true });
       expect(db.prepare('SELECT total_voters FROM polls WHERE id = ?').pluck().get(pollId)).toBe(20);

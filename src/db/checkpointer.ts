@@ -52,6 +52,9 @@ export function startCheckpointer(
   return {
     stop: () =>
       new Promise<void>((resolve) => {
+        // Unref'd while it runs, the worker must hold the process open while it stops: otherwise,
+        // with the server closed, the process exits before the database is closed cleanly.
+        worker.ref();
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
         setTimeout(() => void worker.terminate(), 2_000).unref();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPoll, createSite, expectProblem, makeTestApp, newVoter, PORTAL_POLL } from './helpers/app.js';
+import { createPoll, createSite, expectProblem, makeTestApp, newVoter, PORTAL_POLL, testClock } from './helpers/app.js';
 
 describe('admin polls API', () => {
   it('creates a poll with generated URL-safe ids and the portal question in Vietnamese', async () => {
@@ -112,6 +112,25 @@ describe('admin polls API', () => {
     expect(closed.body.closedAt).not.toBeNull();
     expectProblem(await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }), 409, 'poll_closed');
     expect((await t.http.get(`/v1/polls/${p.id}/results`)).status).toBe(200);
+  });
+
+  it('reopens a poll closed by mistake (or past its closing date), keeping its ballots', async () => {
+    const clock = testClock(Date.parse('2026-12-01T00:00:00Z'));
+    const t = makeTestApp({}, { clock });
+    await createSite(t);
+    const p = await createPoll(t, { closesAt: '2026-12-05T00:00:00Z' });
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
+    await t.admin.post(`/v1/admin/polls/${p.id}/close`).expect(200);
+    const reopened = await t.admin.post(`/v1/admin/polls/${p.id}/reopen`);
+    expect(reopened.body).toMatchObject({ status: 'open', closedAt: null, closesAt: '2026-12-05T00:00:00.000Z', results: { total: 1 } });
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[1]!.id], voterId: newVoter() }).expect(201);
+    clock.set(Date.parse('2026-12-06T00:00:00Z'));
+    expect((await t.admin.get(`/v1/admin/polls/${p.id}`)).body.status).toBe('closed');
+    const again = await t.admin.post(`/v1/admin/polls/${p.id}/reopen`);
+    expect(again.body).toMatchObject({ status: 'open', closesAt: null, results: { total: 2 } });
+    expect((await t.admin.post(`/v1/admin/polls/${p.id}/reopen`)).status).toBe(200); // already open: nothing to do
+    expect((await t.admin.get('/v1/admin/audit?action=poll.reopen')).body.entries).toHaveLength(2);
+    expectProblem(await t.admin.post('/v1/admin/polls/khong-co/reopen'), 404, 'not_found');
   });
 
   it('needs an admin key: none → 401, moderator → 403, revoked → 401', async () => {

@@ -54,6 +54,9 @@ export function pollsRepo(db: Db) {
     updateOption: db.prepare('UPDATE poll_options SET label = ?, position = ? WHERE id = ? AND poll_id = ?'),
     deleteOption: db.prepare('DELETE FROM poll_options WHERE id = ? AND poll_id = ?'),
     close: db.prepare('UPDATE polls SET closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL'),
+    reopen: db.prepare(
+      'UPDATE polls SET closed_at = NULL, closes_at = CASE WHEN closes_at <= @at THEN NULL ELSE closes_at END, updated_at = @at WHERE id = @id',
+    ),
     deletePoll: db.prepare('DELETE FROM polls WHERE id = ?'),
     hasVoted: db.prepare('SELECT 1 FROM ballots WHERE poll_id = ? AND voter_hash = ?').pluck(),
     votesFromIp: db
@@ -87,6 +90,7 @@ export function pollsRepo(db: Db) {
     updateOption: (pollId: string, id: string, label: string, position: number) => s.updateOption.run(label, position, id, pollId),
     deleteOption: (pollId: string, id: string) => s.deleteOption.run(id, pollId),
     close: (id: string, at: number) => s.close.run(at, at, id).changes > 0,
+    reopen: (id: string, at: number) => s.reopen.run({ id, at }),
     deletePoll: (id: string) => s.deletePoll.run(id),
     hasVoted: (pollId: string, voterHash: string) => s.hasVoted.get(pollId, voterHash) === 1,
     votesFromIp: (pollId: string, ipHash: string, since: number) => s.votesFromIp.get(pollId, ipHash, since) as number,

@@ -51,6 +51,9 @@ export function pollsAdminRoutes(polls: PollsService): Router {
   r.post('/:id/close', (req, res) => {
     res.json(polls.close(String(req.params.id), principalOf(req).name));
   });
+  r.post('/:id/reopen', (req, res) => {
+    res.json(polls.reopen(String(req.params.id), principalOf(req).name));
+  });
   r.delete('/:id', (req, res) => {
     polls.remove(String(req.params.id), principalOf(req).name);
     res.status(204).end();

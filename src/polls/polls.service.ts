@@ -354,6 +354,22 @@ export function pollsService(
       return adminView(id);
     },
 
+    /**
+     * Undoes a close made by mistake: clears the close, and a closing date already past
+     * (which would keep the poll closed). Ballots cast before are kept; an opening date stays.
+     */
+    reopen(id: string, actor: string): AdminPoll {
+      db.transaction(() => {
+        const p = repo.getPoll(id);
+        if (!p) throw notFound(`Poll "${id}"`);
+        if (statusOf(p, now()) !== 'closed') return;
+        repo.reopen(id, now());
+        deps.audit.record({ actor, action: 'poll.reopen', targetType: 'poll', targetId: id, siteId: p.site_id, detail: { closedAt: iso(p.closed_at), closesAt: iso(p.closes_at) } });
+      })();
+      cache.delete(id);
+      return adminView(id);
+    },
+
     remove(id: string, actor: string): void {
       db.transaction(() => {
         const p = repo.getPoll(id);

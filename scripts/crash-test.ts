@@ -18,34 +18,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { request } from './lib/http.js';
 import { benchEnv, DIST_SERVER, freePort, requireBuild, SERVICE_NODE_ARGS, spawnNode, tempDir, type Child } from './lib/service.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 100);
 const KILL_AFTER = Number(process.env.CRASH_AFTER ?? 1500);
 const POLL = 'cong-thong-tin';
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function request(agent: http.Agent, url: string, method: string, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { agent, method, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function main() {
   requireBuild();

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { request } from '../scripts/lib/http.js';
 import { createPoll, createSite, makeTestApp } from './helpers/app.js';
 
 /**
@@ -13,26 +14,7 @@ const VOTES = 20_000;
 const CLIENTS = 200;
 const REPEAT_EVERY = 50;
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function post(agent: http.Agent, port: number, path: string, body: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (agent: http.Agent, port: number, path: string, body: string) => request(agent, `http://127.0.0.1:${port}${path}`, 'POST', body);
 
 let server: http.Server | undefined;
 let agent: http.Agent | undefined;

@@ -81,13 +81,13 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
    * The writer's own comments waiting for a moderator, as they typed them: shown to them for
    * this page view only (nothing is stored), so the next person at the computer sees nothing.
    */
-  const mine: { c: PublicComment; parentId: string | null }[] = [];
+  const mine: { li: HTMLLIElement; parentId: string | null }[] = [];
+  /** (Re)places them last, where the newest comment goes, after the list or a page of it loads. */
   const showMine = () => {
-    for (const { c, parentId } of mine) {
+    for (const { li, parentId } of mine) {
       const parent = parentId ? shown.get(parentId) : undefined;
       if (parentId && !parent) continue;
-      const into = parent ? parent.querySelector(':scope > ul') || parent.appendChild(h('ul')) : list;
-      into.append(item(c, true));
+      (parent ? parent.querySelector(':scope > ul') || parent.appendChild(h('ul')) : list).append(li);
     }
     if (mine.length) fill(listMsg);
   };
@@ -106,7 +106,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
       cursor = page.nextCursor;
       more.hidden = !cursor;
       fill(listMsg, !list.childElementCount && h('p', { class: 'note' }, t.none));
-      if (!next) showMine();
+      showMine();
     } catch (e) {
       failure(listMsg, ctx, e, () => loadList(next));
     }
@@ -234,7 +234,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
   const sent = (status: string | null, id: string) => {
     if (status === 'pending') {
       const c = { id, name: inputs.name.value.trim(), address: inputs.address.value.trim() || null, content: inputs.content.value.trim(), createdAt: new Date().toISOString() };
-      mine.push({ c, parentId });
+      mine.push({ li: item(c, true), parentId });
       showMine();
     }
     attempt = null;

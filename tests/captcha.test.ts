@@ -29,7 +29,7 @@ describe('captcha lifecycle (CAPTCHA=svg)', () => {
     expect(ok.status).toBe(202);
     expect(ok.body).toEqual({ id: expect.any(String), status: 'pending' });
     // Reuse: one solved captcha never buys two comments.
-    const again = await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer }));
+    const again = await t.http.post(base()).send(form({ content: 'Một ý kiến khác.', captchaId: c.id, captchaAnswer: c.answer }));
     expectProblem(again, 400, 'captcha_invalid');
     expect(again.body.errors).toEqual([{ field: 'captchaAnswer', message: expect.any(String) }]);
     expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(1);

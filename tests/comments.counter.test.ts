@@ -28,6 +28,7 @@ describe('per-thread approved counter', () => {
     const t = await commentsApp({}, { premoderation: false });
     const c = t.services.comments;
     let run = 0;
+    let posts = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
         const thread = `${THREAD}-${++run}`;
@@ -40,7 +41,8 @@ describe('per-thread approved counter', () => {
                 .prepare("SELECT id FROM comments WHERE thread_key = ? AND parent_id IS NULL AND status = 'approved' ORDER BY id")
                 .pluck().all(thread) as string[];
               const parentId = o.reply && parents.length ? parents[o.pick % parents.length] : undefined;
-              c.post('xa-a', thread, { ...form({ email: `nguoi${o.pick % 3}@example.vn` }), parentId, website: undefined }, { ip: '10.0.0.1', userAgent: 'ua' });
+              const content = `Ý kiến số ${++posts}`; // each its own: a repeat would be refused as duplicate_comment
+              c.post('xa-a', thread, { ...form({ email: `nguoi${o.pick % 3}@example.vn`, content }), parentId, website: undefined }, { ip: '10.0.0.1', userAgent: 'ua' });
             } else if (o.kind === 'act' && all.length) {
               c.moderation.act(ADMIN, all[o.pick % all.length]!, o.action);
             } else if (o.kind === 'bulk' && all.length) {

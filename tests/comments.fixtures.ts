@@ -31,9 +31,14 @@ export const form = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-/** Posts a comment (CAPTCHA=off apps) and returns its id. */
+let posted = 0;
+
+/**
+ * Posts a comment (CAPTCHA=off apps) and returns its id. Each gets its own content unless told,
+ * so duplicate_comment does not refuse the second.
+ */
 export async function post(t: TestApp, over: Record<string, unknown> = {}, url = base()): Promise<string> {
-  const res = await t.http.post(url).send(form(over));
+  const res = await t.http.post(url).send(form({ content: `${form().content} (${++posted})`, ...over }));
   if (res.status !== 202 && res.status !== 201) throw new Error(`post: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }

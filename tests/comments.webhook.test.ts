@@ -98,7 +98,7 @@ describe('moderation webhook', () => {
     const dead = await receiver();
     await new Promise((r) => servers.pop()!.close(r));
     await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: dead.url, secret: SECRET });
-    expect((await t.http.post(base()).send(form())).status).toBe(202);
+    expect((await t.http.post(base()).send(form({ content: 'Gửi khi máy nhận đã tắt.' }))).status).toBe(202);
     await t.services.comments.webhooks.idle();
   });
 

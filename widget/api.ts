@@ -17,18 +17,19 @@ export class ApiError extends Error {
   }
 }
 
-export type Api = <T>(path: string, body?: unknown) => Promise<T>;
+/** GET without a body, POST with one; `headers` add to the request (e.g. Idempotency-Key). */
+export type Api = <T>(path: string, body?: unknown, headers?: Record<string, string>) => Promise<T>;
 
 /** A client bound to the service's base URL (ends with "/"). */
 export function client(base: string): Api {
-  return async <T>(path: string, body?: unknown): Promise<T> => {
+  return async <T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T> => {
     const ctl = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = setTimeout(() => ctl?.abort(), 15000);
     let res: Response;
     try {
       res = await fetch(base + path, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'omit',
         mode: 'cors',

@@ -63,6 +63,14 @@ export function shadow(host: HTMLElement): ShadowRoot {
   return root;
 }
 
+/**
+ * Text a person typed (a name, an address, a comment): its own direction (dir=auto) and, by the
+ * stylesheet, bidi isolation, so it can neither reorder the text around it nor be reordered.
+ */
+export function typed<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string | null, text: string): HTMLElementTagNameMap[K] {
+  return h(tag, { class: cls, dir: 'auto' }, text);
+}
+
 /** Replaces an element's children. */
 export function fill(el: Element, ...children: Child[]): void {
   el.textContent = '';

@@ -1,5 +1,5 @@
 import { ApiError, enc } from './api.js';
-import { fill, h, on, shadow } from './dom.js';
+import { fill, h, on, shadow, typed } from './dom.js';
 import { resultsView } from './results.js';
 import { browserId } from './storage.js';
 import type { Ctx, Poll, Results } from './types.js';
@@ -58,7 +58,7 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
     if (p.results) return showResults(p, p.results, note);
     fill(
       view,
-      h('p', { class: 'q' }, p.question),
+      typed('p', 'q', p.question),
       note && h('p', { class: 'msg ok' }, note),
       h('p', { class: 'note' }, p.status === 'scheduled' ? t.scheduled(date(p.opensAt)) : p.status === 'closed' ? t.closed : t.voted),
       p.status !== 'scheduled' && h('p', { class: 'note' }, hiddenText(p)),
@@ -79,9 +79,9 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
       h(
         'fieldset',
         null,
-        h('legend', null, p.question),
+        typed('legend', null, p.question),
         multi && h('p', { class: 'hint' }, t.chooseUpTo(p.maxChoices)),
-        ...p.options.map((o, i) => h('label', { class: 'opt' }, inputs[i], h('span', null, o.label))),
+        ...p.options.map((o, i) => h('label', { class: 'opt' }, inputs[i], typed('span', null, o.label))),
       ),
       p.closesAt && h('p', { class: 'hint' }, t.closes(date(p.closesAt))),
       msg,
@@ -92,7 +92,14 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
       const full = inputs.filter((i) => i.checked).length >= p.maxChoices;
       for (const i of inputs) i.disabled = full && !i.checked;
     };
-    for (const i of inputs) on(i, 'change', limit);
+    // "Choose an option" goes as soon as one is chosen.
+    let asked = false;
+    for (const i of inputs)
+      on(i, 'change', () => {
+        limit();
+        if (asked) say(msg, '');
+        asked = false;
+      });
     on(resultsBtn, 'click', async () => {
       // Known hidden: say when they will show without asking (a 403 would log in the host's console).
       if (!p.resultsVisible) return say(msg, hiddenText(p));
@@ -111,16 +118,19 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
       const optionIds = inputs.filter((i) => i.checked).map((i) => i.value);
       if (!optionIds.length) {
         say(msg, t.chooseOne);
+        asked = true;
         inputs[0]?.focus();
         return;
       }
       submit.disabled = true;
+      submit.textContent = t.sending;
       try {
         const res = await ctx.api<{ poll: Poll }>(`${path}/votes`, { optionIds, voterId: voter });
         show(res.poll, t.thanks);
         root.querySelector<HTMLElement>('.rt')?.focus();
       } catch (e) {
         submit.disabled = false;
+        submit.textContent = t.vote;
         const code = e instanceof ApiError ? e.code : '';
         if (code === 'already_voted' || code === 'poll_closed' || code === 'poll_not_open' || code === 'not_found') return load();
         if (code === 'too_many_choices') say(msg, t.chooseUpTo(p.maxChoices));

@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { h, typed } from './dom.js';
 import { percent, type Locale } from './i18n.js';
 import type { Results } from './types.js';
 
@@ -13,7 +13,7 @@ export function resultsView(question: string, r: Results, loc: Locale): HTMLElem
     'div',
     { class: 'res' },
     title,
-    h('p', { class: 'q' }, question),
+    typed('p', 'q', question),
     h(
       'ul',
       { class: 'rl' },
@@ -24,7 +24,7 @@ export function resultsView(question: string, r: Results, loc: Locale): HTMLElem
         return h(
           'li',
           null,
-          h('span', { class: 'ol' }, o.label),
+          typed('span', 'ol', o.label),
           h('span', { class: 'bar', 'aria-hidden': 'true' }, fill),
           h('span', { class: 'num' }, h('span', { class: 'pc' }, percent(o.percent)), h('span', { class: 'vc' }, t.votes(num(o.votes)))),
         );

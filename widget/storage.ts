@@ -38,7 +38,8 @@ export function set(key: string, value: string | null, session = false): void {
   else memory[key] = value;
 }
 
-function randomId(): string {
+/** 96 random bits as 16 URL-safe characters. */
+export function randomId(): string {
   const bytes = new Uint8Array(16);
   try {
     crypto.getRandomValues(bytes);

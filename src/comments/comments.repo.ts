@@ -14,6 +14,8 @@ export interface CommentRow {
   spam_reason: string | null;
   ip_hash: string | null;
   user_agent: string | null;
+  /** See src/comments/duplicates.ts; never shown. */
+  repeat_key: string | null;
   created_at: number;
   updated_at: number;
   moderated_at: number | null;
@@ -30,9 +32,9 @@ export function commentsRepo(db: Db) {
   const s = {
     insert: db.prepare(
       `INSERT INTO comments (id, site_id, thread_key, parent_id, name, address, email, content, status, spam_reason,
-         ip_hash, user_agent, created_at, updated_at)
+         ip_hash, user_agent, repeat_key, created_at, updated_at)
        VALUES (@id, @site_id, @thread_key, @parent_id, @name, @address, @email, @content, @status, @spam_reason,
-         @ip_hash, @user_agent, @created_at, @created_at)`,
+         @ip_hash, @user_agent, @repeat_key, @created_at, @created_at)`,
     ),
     get: db.prepare('SELECT * FROM comments WHERE id = ?'),
     setStatus: db.prepare('UPDATE comments SET status = ?, updated_at = ?, moderated_at = ?, moderated_by = ? WHERE id = ?'),
@@ -66,6 +68,7 @@ export function commentsRepo(db: Db) {
        ORDER BY c.created_at, c.id`,
     ),
     byEmail: db.prepare('SELECT * FROM comments WHERE email = ? AND (? IS NULL OR site_id = ?)'),
+    repeatSince: db.prepare('SELECT 1 FROM comments WHERE site_id = ? AND thread_key = ? AND repeat_key = ? AND created_at > ? LIMIT 1').pluck(),
   };
 
   const adminLists = new Map<string, ReturnType<Db['prepare']>>();
@@ -116,6 +119,8 @@ export function commentsRepo(db: Db) {
       return stmt.all(params) as CommentRow[];
     },
     byEmail: (email: string, siteId: string | undefined) => s.byEmail.all(email, siteId ?? null, siteId ?? null) as CommentRow[],
+    /** True when a comment of the thread with this repeat key was written after `after`. */
+    repeatSince: (siteId: string, thread: string, repeatKey: string, after: number) => s.repeatSince.get(siteId, thread, repeatKey, after) !== undefined,
   };
 }
 

@@ -3,6 +3,7 @@ import type { RateLimiters } from '../http/rateLimits.js';
 import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
 import { parse, slug } from '../http/validate.js';
 import { z } from 'zod';
+import { idempotencyKey } from './idempotency.js';
 import type { Comments } from './index.js';
 import { listQuery, postCommentSchema, threadParams } from './comments.schema.js';
 
@@ -38,7 +39,8 @@ export function commentsPublicRoutes(
   r.post('/threads/:thread/comments', limits.write, commentLimit, (req, res) => {
     const { site, thread } = parse(threadParams, req.params, 'path');
     const input = parse(postCommentSchema, req.body ?? {});
-    const result = comments.post(site, thread, input, { ip: req.ip, userAgent: req.get('user-agent') });
+    const key = idempotencyKey(req.get('idempotency-key'));
+    const result = comments.post(site, thread, input, { ip: req.ip, userAgent: req.get('user-agent') }, key);
     res.status(result.status === 'approved' ? 201 : 202).set('Cache-Control', 'no-store').json(result);
   });
   return r;

@@ -7,6 +7,8 @@ import type { CaptchaService } from './captcha.service.js';
 import { commentsRepo, type CommentRow, type CommentsRepo } from './comments.repo.js';
 import { encodeCursor, type CommentStatus, type Cursor, type PostCommentInput } from './comments.schema.js';
 import { toPublic, type PublicComment, type PublicThreadComment } from './comments.view.js';
+import { duplicates, repeatKey } from './duplicates.js';
+import type { Claim } from './idempotency.js';
 import { countLinks } from './spam.js';
 import type { WebhookService } from './webhook.service.js';
 
@@ -45,6 +47,7 @@ export function commentsService(
   deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; repo?: CommentsRepo; onPosted?: ((status: CommentStatus) => void) | undefined },
 ) {
   const repo = deps.repo ?? commentsRepo(db);
+  const repeats = duplicates(repo, deps);
 
   function checkParent(siteId: string, thread: string, parentId: string): CommentRow {
     const parent = repo.get(parentId);
@@ -56,22 +59,26 @@ export function commentsService(
     return parent;
   }
 
-  const insert = db.transaction((c: Omit<CommentRow, 'updated_at' | 'moderated_at' | 'moderated_by'>) => {
+  const insert = db.transaction((c: Omit<CommentRow, 'updated_at' | 'moderated_at' | 'moderated_by'>, stored: () => void) => {
     if (c.parent_id) checkParent(c.site_id, c.thread_key, c.parent_id); // it may have changed since the first check
     repo.insert(c);
     if (c.status === 'approved') repo.bump(c.site_id, c.thread_key, 1);
+    stored();
   });
 
   return {
     repo,
 
-    post(siteId: string, thread: string, input: PostCommentInput, client: { ip: string | undefined; userAgent: string | undefined }): PostResult {
+    /** `claim` (src/comments/idempotency.ts) stores the answer under the post's Idempotency-Key, in the comment's transaction. */
+    post(siteId: string, thread: string, input: PostCommentInput, client: { ip: string | undefined; userAgent: string | undefined }, claim?: Claim): PostResult {
       const site = deps.sites.require(siteId);
       if (input.website !== undefined && input.website !== null && input.website !== '')
         throw new AppError(400, 'honeypot_filled', 'This form looks automated and was not accepted.', {
           errors: [{ field: 'website', message: 'must be left empty' }],
         });
       if (input.parentId) checkParent(siteId, thread, input.parentId);
+      const repeat = repeatKey(input);
+      repeats.assertNew(siteId, thread, repeat);
       // Cheap checks first: a refusal above never burns the commenter's captcha.
       if (input.captchaId) deps.captcha.assertNotTooFast(siteId, input.captchaId);
       deps.captcha.verify(siteId, input.captchaId, input.captchaAnswer);
@@ -91,18 +98,18 @@ export function commentsService(
         spam_reason: status === 'spam' ? `links:${links}` : null,
         ip_hash: deps.hasher.ip(client.ip),
         user_agent: client.userAgent?.slice(0, 300) || null,
+        repeat_key: repeat,
         created_at: deps.now(),
       };
-      insert.immediate(row);
+      const comment = toPublic(row);
+      // A spammer is told the same as everybody else.
+      const result: PostResult =
+        status === 'approved' ? { id: row.id, status, comment: row.parent_id ? comment : { ...comment, replies: [] } } : { id: row.id, status: 'pending' };
+      insert.immediate(row, () => claim?.(row.id, result));
       deps.onPosted?.(status);
 
-      if (status !== 'approved') {
-        deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));
-        // A spammer is told the same as everybody else.
-        return { id: row.id, status: 'pending' };
-      }
-      const comment = toPublic(row);
-      return { id: row.id, status: 'approved', comment: row.parent_id ? comment : { ...comment, replies: [] } };
+      if (status !== 'approved') deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));
+      return result;
     },
 
     /** Approved comments, oldest first, each with its approved replies. */

@@ -6,7 +6,9 @@ import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
 import { captchaService } from './captcha.service.js';
 import { commentsRepo } from './comments.repo.js';
+import type { PostCommentInput } from './comments.schema.js';
 import { commentsService } from './comments.service.js';
+import { fingerprint, idempotency } from './idempotency.js';
 import { moderationService } from './moderation.service.js';
 import { webhookService } from './webhook.service.js';
 
@@ -32,7 +34,11 @@ export function createComments(
   });
   const publicSide = commentsService(db, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, repo, onPosted: deps.onPosted });
   const moderation = moderationService(db, { repo, audit: deps.audit, sites: deps.sites, now });
-  return { repo, captcha, webhooks, moderation, post: publicSide.post, thread: publicSide.thread };
+  const once = idempotency(db, { now });
+  /** A post, at most once per Idempotency-Key: a repeat gets the first answer before any check runs. */
+  const post = (siteId: string, thread: string, input: PostCommentInput, client: Parameters<typeof publicSide.post>[3], key?: string) =>
+    once.run(siteId, key, fingerprint(thread, input), (claim) => publicSide.post(siteId, thread, input, client, claim));
+  return { repo, captcha, webhooks, moderation, post, thread: publicSide.thread };
 }
 
 export type Comments = ReturnType<typeof createComments>;

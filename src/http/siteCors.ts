@@ -28,7 +28,7 @@ export function siteCors(
     if (req.method === 'OPTIONS') {
       if (allowed) {
         res.setHeader('Access-Control-Allow-Methods', unknownRead ? 'GET' : 'GET, POST, OPTIONS');
-        res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+        res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key');
         res.setHeader('Access-Control-Max-Age', '600');
       }
       res.status(204).end();

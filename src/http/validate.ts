@@ -17,11 +17,20 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown, where = 'bo
 // Control characters other than tab/newline/CR never belong in text people type.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F]/;
+/**
+ * Bidirectional controls: embeddings and overrides (U+202A–202E), isolates (U+2066–2069) and
+ * the marks LRM, RLM, ALM (U+200E, U+200F, U+061C). Vietnamese never needs them, and they let a
+ * writer show "UBND xã" from reversed letters. Stripped rather than refused: they are invisible,
+ * and honest text carries them without the writer knowing (phone apps wrap a copied phone number
+ * in U+202A…U+202C, some Windows software puts U+200E around dates), so a refusal would name a
+ * fault nobody can see. Only invisible characters go: every visible one stays where it was typed.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
 /**
  * User-typed text: normalised to NFC (so "ế" typed as e + combining marks is stored once),
- * trimmed, free of control characters and lone surrogates, with a length in characters
- * (code points), not UTF-16 units.
+ * without bidirectional controls, trimmed, free of control characters and lone surrogates,
+ * with a length in characters (code points), not UTF-16 units.
  */
 export function text(opts: { min?: number; max: number; multiline?: boolean }) {
   const min = opts.min ?? 1;
@@ -29,7 +38,7 @@ export function text(opts: { min?: number; max: number; multiline?: boolean }) {
   return z
     .string()
     .refine((s) => s.isWellFormed(), 'must be valid Unicode text')
-    .transform((s) => s.normalize('NFC').trim().replace(/\r\n?/g, '\n'))
+    .transform((s) => s.normalize('NFC').replace(BIDI_CONTROLS, '').trim().replace(/\r\n?/g, '\n'))
     .refine((s) => !bad.test(s), 'must not contain control characters')
     .refine((s) => [...s].length >= min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .refine((s) => [...s].length <= opts.max, `must be at most ${opts.max} characters`);

@@ -1,10 +1,14 @@
 import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildWidget } from '../../scripts/build-widget.mjs';
 import type { Config } from '../../src/config.js';
-import { seedDemo } from '../../src/demo/seed.js';
+import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD, seedDemo } from '../../src/demo/seed.js';
 import { makeTestApp } from '../helpers/app.js';
 
 /** Debian's Chromium, driven by playwright-core (a test tool's own browser download is not possible here). */
@@ -26,8 +30,12 @@ export interface Watched {
   errors: string[];
 }
 
-export async function newPage(browser: Browser): Promise<Watched> {
-  const context = await browser.newContext({ userAgent: UA, viewport: { width: 1180, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+/** A desktop window, or (`phone`) a 360 px wide touch screen that honours the page's meta viewport. */
+export async function newPage(browser: Browser, opts: { phone?: boolean } = {}): Promise<Watched> {
+  const screen = opts.phone
+    ? { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+    : { viewport: { width: 1180, height: 900 } };
+  const context = await browser.newContext({ userAgent: UA, ...screen, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -56,6 +64,49 @@ export async function startApp(overrides: Partial<Config> = {}) {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * axe-core's WCAG 2.2 A/AA rules on the page as it is now (open shadow roots included): each
+ * violation as "rule: selector" lines, so a failure names what to fix.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const violations = await page.evaluate(async () => {
+    const run = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe.run;
+    const r = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations.flatMap((v) => v.targets.map((t) => `${v.id} (${v.help}): ${t}`));
+}
+
+/** A commune portal's article as a phone shows it: meta viewport, the poll, then the comments. */
+export const articlePage = (api: string, comments = DEMO_THREAD) => `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kế hoạch số 206/KH-HU – Cổng thông tin điện tử xã Tiên Ngọc</title><link rel="icon" href="data:,">
+<style>body{font-family:Arial,sans-serif;margin:0;padding:12px;color:#222}</style></head>
+<body><main><h1>Kế hoạch số 206/KH-HU về chuyển đổi số</h1>
+<p>UBND xã Tiên Ngọc triển khai kế hoạch chuyển đổi số năm 2026 đến từng thôn.</p>
+<div id="poll" data-ykien-poll="${DEMO_POLL_ID}"></div>
+<div id="comments" data-ykien-comments="${comments}" data-ykien-site="${DEMO_SITE_ID}"></div></main>
+<script src="${api}/widget.js" async></script></body></html>`;
+
+/**
+ * Screenshots of the widget's parts (or the screen), saved when YKIEN_SCREENSHOTS names a folder:
+ * for a person to look at; the tests assert the geometry.
+ */
+export async function keep(page: Page, name: string, parts: Record<string, Locator> = {}) {
+  const dir = process.env.YKIEN_SCREENSHOTS;
+  const shots: [string, Buffer][] = Object.keys(parts).length
+    ? await Promise.all(Object.entries(parts).map(async ([part, l]): Promise<[string, Buffer]> => [`${name}-${part}`, await l.screenshot()]))
+    : [[name, await page.screenshot()]];
+  for (const [file, shot] of shots) {
+    expect(shot.length).toBeGreaterThan(2_000);
+    if (dir) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${file}.png`), shot);
+    }
+  }
 }
 
 /** A second origin serving host pages (someone else's portal) from a map of path → [headers, body]. */

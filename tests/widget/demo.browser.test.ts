@@ -77,16 +77,19 @@ describe('widget on the demo page (headless Chromium, real app)', () => {
       await expect.poll(() => box.locator('#e-email').textContent()).toBe('Địa chỉ email không hợp lệ.');
       expect(await box.locator('#e-name').textContent()).toBe('');
 
-      // A reload keeps the draft (sessionStorage) until it is sent.
+      // A reload keeps the comment being written (sessionStorage) until it is sent; who wrote it is
+      // kept only with "Ghi nhớ thông tin của tôi" (tests/widget/commentform.browser.test.ts).
       await page.reload();
-      await expect.poll(() => box.getByLabel('Họ và tên').inputValue()).toBe('Nguyễn Văn Ánh');
-      expect(await box.getByLabel('Email').inputValue()).toBe('khong-hop-le');
+      await expect.poll(() => box.getByLabel('Nội dung').inputValue()).toBe('Kế hoạch rất thiết thực, đề nghị xã phổ biến rộng rãi đến từng thôn.');
+      expect(await box.getByLabel('Họ và tên').inputValue()).toBe('');
+      expect(await box.getByLabel('Email').inputValue()).toBe('');
+      await box.getByLabel('Họ và tên').fill('Nguyễn Văn Ánh');
       await box.getByLabel('Email').fill('anh@example.vn');
       await box.getByLabel('Địa chỉ').fill('Thôn 3, Tiên Ngọc');
       await box.getByRole('button', { name: 'Gửi ý kiến' }).click();
       await expect.poll(() => box.getByRole('status').textContent()).toBe('Ý kiến của bạn đã được gửi và đang chờ kiểm duyệt.');
       expect(await box.getByLabel('Nội dung').inputValue()).toBe('');
-      expect(await box.getByLabel('Họ và tên').inputValue()).toBe('Nguyễn Văn Ánh');
+      expect(await box.getByLabel('Họ và tên').inputValue()).toBe('');
 
       // A moderator approves it through the API; the next visit shows it.
       const queue = await app.t.admin.get(`/v1/admin/comments?site=${DEMO_SITE_ID}&status=pending`);
@@ -203,6 +206,7 @@ describe('widget comments without premoderation', () => {
       await box.getByRole('button', { name: 'Trả lời' }).click();
       expect(await box.locator('.rp').textContent()).toContain('Trả lời ý kiến của Phạm Thị Dung');
       await expect.poll(() => box.getByLabel('Nội dung').evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await box.getByLabel('Họ và tên').fill('Võ Văn Em');
       await box.getByLabel('Nội dung').fill('Cảm ơn chị đã góp ý.');
       await box.getByRole('button', { name: 'Gửi ý kiến' }).click();
       await expect.poll(() => box.locator('h2').textContent()).toBe('Ý kiến bạn đọc: (2)');

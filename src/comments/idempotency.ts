@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Db } from '../db/open.js';
+import { AppError } from '../errors.js';
+import { parse } from '../http/validate.js';
+import { sha256 } from '../util/hash.js';
+import type { PostCommentInput } from './comments.schema.js';
+import { idempotencyRepo } from './idempotency.repo.js';
+
+/** How long an answer is kept for its key: a day covers any retry a reader or a client makes. */
+export const IDEMPOTENCY_TTL_MS = 86_400_000;
+
+/**
+ * The `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): a Structured Field
+ * string, so `"…"`; the bare token is accepted too, as curl users type it. 16–128 characters,
+ * letters, digits and `-_.:`, so UUIDs, ULIDs and base64url all fit and short guessable keys do not.
+ */
+const keyHeader = z
+  .string()
+  .transform((s) => s.trim().replace(/^"(.*)"$/, '$1'))
+  .pipe(z.string().regex(/^[A-Za-z0-9_.:-]{16,128}$/, 'must be 16-128 letters, digits, "-", "_", "." or ":" (a random id, e.g. a UUID)'));
+
+export function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  return parse(z.object({ 'Idempotency-Key': keyHeader }), { 'Idempotency-Key': header }, 'header')['Idempotency-Key'];
+}
+
+/**
+ * What makes two posts "the same request": the place and what the writer typed, after the
+ * schema's normalisation. The captcha, proof of work and honeypot are left out on purpose: a
+ * retry after a refused captcha carries a new answer and is still the same comment.
+ */
+export const fingerprint = (thread: string, input: PostCommentInput) =>
+  sha256(JSON.stringify([thread, input.parentId ?? null, input.name, input.address ?? null, input.email ?? null, input.content]));
+
+const keyReused = () =>
+  new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different comment. Send a new key with each new comment.', {
+    errors: [{ field: 'Idempotency-Key', message: 'was used for a different comment' }],
+  });
+
+/** Stores the answer under the key; call inside the transaction that stores the comment. */
+export type Claim = (commentId: string, answer: object) => void;
+
+/**
+ * One stored comment per key: the first accepted post's answer is kept for 24 hours and a
+ * repeat gets it back before any other check runs, so it consumes no captcha or proof of work
+ * and stores nothing. Only accepted posts are remembered: a refused one (wrong captcha, too
+ * fast) can be corrected and sent again with the same key.
+ */
+export function idempotency(db: Db, opts: { now: () => number }) {
+  const repo = idempotencyRepo(db);
+  const stored = <T>(siteId: string, key: string, print: string): T | undefined => {
+    const row = repo.find(siteId, key, opts.now() - IDEMPOTENCY_TTL_MS);
+    if (!row) return undefined;
+    if (row.fingerprint !== print) throw keyReused();
+    return JSON.parse(row.response) as T;
+  };
+
+  return {
+    /** Runs `post` once per (site, key); without a key, simply runs it. */
+    run<T extends object>(siteId: string, key: string | undefined, print: string, post: (claim: Claim) => T): T {
+      if (!key) return post(() => undefined);
+      const first = stored<T>(siteId, key, print);
+      if (first) return first;
+      try {
+        return post((commentId, answer) => {
+          const at = opts.now();
+          repo.purge(at - IDEMPOTENCY_TTL_MS);
+          if (!repo.claim(siteId, key, print, commentId, JSON.stringify(answer), at)) throw keyReused(); // rolled back below
+        });
+      } catch (err) {
+        // Another process stored the same key's comment while this one ran (it may also have used up
+        // the captcha both carried): answer as that one did.
+        const won = stored<T>(siteId, key, print);
+        if (won) return won;
+        throw err;
+      }
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof idempotency>;

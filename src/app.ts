@@ -88,9 +88,9 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   // Public endpoints: CORS per site, decided before anything else can answer.
   app.use('/v1/polls/:id', siteCors((req) => {
     const site = polls.siteOf(String(req.params.id));
-    return site ? sites.get(site)?.origins : undefined;
+    return site ? sites.get(site) : undefined;
   }));
-  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))?.origins));
+  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(

@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ polls, sites, limits }));
+  app.use(pagesRoutes({ db: deps.db, polls, sites, limits }));
 
   app.use(notFoundHandler);
   app.use(((err, _req, _res, next) => {

@@ -128,3 +128,20 @@ describe('deleting a site', () => {
     expect(dbFingerprint(t.db)).toBe(fingerprint);
   });
 });
+
+describe('deleting a site from the CLI while the service runs', () => {
+  it('a write racing the deletion (the service still has the site cached) gets 404, never a 500', async () => {
+    const t = makeTestApp();
+    await createSite(t, { premoderation: false });
+    const poll = await createPoll(t);
+    // Cached in the service from these reads.
+    await t.http.get('/v1/sites/xa-a/threads/bai-1/comments').expect(200);
+    await t.http.get(`/v1/polls/${poll.id}`).expect(200);
+    const { runCli } = await import('../src/cli.js');
+    expect(await runCli(['sites', 'delete', 'xa-a', '--confirm', 'xa-a'], { DATABASE_PATH: t.file, LOG_LEVEL: 'silent' }, () => {}, () => {})).toBe(0);
+    expectProblem(await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send(form()), 404, 'not_found');
+    expectProblem(await t.http.post('/v1/sites/xa-a/pages/bai-1/views').set('User-Agent', CHROME).send({ visitorId: newVoter() }), 404, 'not_found');
+    expectProblem(await t.http.post(`/v1/polls/${poll.id}/votes`).send({ optionIds: [poll.options[0]!.id], voterId: newVoter() }), 404, 'not_found');
+    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(0);
+  });
+});

@@ -35,7 +35,7 @@ const stepText = (s: ImportStep) => {
  *   sites origins add|remove SITE ORIGIN…
  *   sites delete SITE --confirm SITE
  *   sites import FILE.csv [--dry-run] [--update]
- * Changes are recorded in the audit log as "cli"; a running service sees them at its next request.
+ * Changes are recorded in the audit log as "cli"; a running service sees them within a second.
  */
 export function sitesCommands(usage: (message: string) => Error) {
   const service = (db: Db, io: CliIo) => sitesService(db, auditRepo(db), { defaultTimezone: io.config.DEFAULT_TIMEZONE });

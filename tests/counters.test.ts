@@ -176,7 +176,7 @@ describe('view counters', () => {
     expectProblem(await t.http.post(`/v1/sites/xa-a/pages/${PAGE}/views`).set('User-Agent', CHROME).send({}), 400, 'validation_failed');
     expectProblem(await t.http.post(`/v1/sites/xa-a/pages/${PAGE}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter(), extra: 1 }), 400, 'validation_failed');
     expectProblem(await view(t, 'bad id with spaces'), 400, 'validation_failed');
-    // Keys are text ("/" and Vietnamese welcome: tests/keys.test.ts); these are not.
+    // Keys are text ("/" and Vietnamese welcome: tests/textKeys.test.ts); these are not.
     expectProblem(await view(t, newVoter(), 'x'.repeat(201)), 400, 'validation_failed');
     expectProblem(await view(t, newVoter(), 'trang\u0000'), 400, 'validation_failed');
     expectProblem(await view(t, newVoter(), '   '), 400, 'validation_failed');

@@ -88,9 +88,9 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   // Public endpoints: CORS per site, decided before anything else can answer.
   app.use('/v1/polls/:id', siteCors((req) => {
     const site = polls.siteOf(String(req.params.id));
-    return site ? sites.get(site)?.origins : undefined;
+    return site ? sites.get(site) : undefined;
   }));
-  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))?.origins));
+  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(
@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ polls, sites, limits }));
+  app.use(pagesRoutes({ db: deps.db, polls, sites, limits }));
 
   app.use(notFoundHandler);
   app.use(((err, _req, _res, next) => {

@@ -6,6 +6,7 @@ import { AppError } from './errors.js';
 import { exportCommands, type CliIo } from './exports/exports.cli.js';
 import { keysService } from './keys/keys.service.js';
 import { opsCommands } from './ops/ops.cli.js';
+import { sitesCommands } from './sites/sites.cli.js';
 import type { Role } from './keys/keys.repo.js';
 
 const USAGE = `Usage: npm run -s ykien -- <command>
@@ -14,6 +15,13 @@ const USAGE = `Usage: npm run -s ykien -- <command>
                          create an API key; the key is printed alone on the last line
   keys list              list keys (never the keys themselves)
   keys revoke ID         revoke a key at once
+  sites list             list sites with their time zone and origins
+  sites origins add|remove SITE ORIGIN…
+                         allow (or stop allowing) portal origins, keeping the others
+  sites delete SITE --confirm SITE
+                         delete a site and everything it holds (its audit entries stay)
+  sites import FILE.csv [--dry-run] [--update]
+                         create sites from a CSV with the header id,name,origins,timezone
   export poll ID [--format csv|json] [--detail votes]
                          a poll's results (or every ballot) to stdout: ... > file.csv
   export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json]
@@ -47,6 +55,7 @@ const commands: Record<string, Command> = {
     keysService(db).revoke(id);
     out(`Revoked key ${id}.`);
   },
+  ...sitesCommands((m) => new UsageError(m)),
   ...exportCommands((m) => new UsageError(m)),
   ...opsCommands((m) => new UsageError(m)),
 };

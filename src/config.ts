@@ -18,6 +18,9 @@ const bool = (def: boolean) =>
     return v;
   }, z.boolean());
 
+/** A boolean that may be left unset (undefined), for defaults that depend on another variable. */
+const optionalBool = z.preprocess((v) => (v === undefined || v === '' ? undefined : v), bool(false).optional());
+
 const timeZone = z.string().refine((tz) => isValidTimeZone(tz), 'is not an IANA time zone');
 
 export function isValidTimeZone(tz: string): boolean {
@@ -56,8 +59,8 @@ const schema = z.object({
   /** Public base URL, used in links the service prints (demo page, no-JS poll pages). */
   PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   DEFAULT_TIMEZONE: z.preprocess((v) => (v === '' ? undefined : v), timeZone.default('Asia/Ho_Chi_Minh')),
-  /** Seed the demo site and poll on first start. */
-  SEED_DEMO: bool(true),
+  /** Seed the demo site and poll on first start; unset = only in development (never by default in production). */
+  SEED_DEMO: optionalBool,
   /** Votes one IP may cast in one poll per 24 h; 0 = no cap. */
   VOTE_LIMIT_PER_IP: int(50),
   /** Requests per IP per minute; 0 disables that tier. */
@@ -93,7 +96,7 @@ const schema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100, 600_000),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'SEED_DEMO'> & { SEED_DEMO: boolean };
 
 export class ConfigError extends Error {}
 
@@ -105,7 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(known[String(i.path[0])])})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  return { ...result.data, SEED_DEMO: result.data.SEED_DEMO ?? result.data.NODE_ENV === 'development' };
 }
 
 /** Config for tests and tools: defaults plus overrides, no environment read. */

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/open.js';
-import { seedDemo } from './demo/seed.js';
+import { DEMO_POLL_ID, DEMO_SITE_ID, seedDemo } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface Running {
@@ -24,8 +24,13 @@ export async function start(config: Config, logger: Logger = createLogger(config
       : startCheckpointer(db, config.DATABASE_PATH, { onError: (err) => logger.error({ err }, 'WAL checkpoint failed') });
 
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-  if (config.SEED_DEMO && seedDemo(services, [new URL(publicUrl).origin])) {
-    logger.info({ site: 'tienngoc', poll: 'cong-thong-tin' }, 'seeded the demo site and poll');
+  // SEED_DEMO is on by default only in development (config.ts); "/" shows the demo article while its site exists.
+  const production = config.NODE_ENV === 'production';
+  if (config.SEED_DEMO && seedDemo(services, [new URL(publicUrl).origin], { production })) {
+    const where = { site: DEMO_SITE_ID, poll: DEMO_POLL_ID };
+    if (production)
+      logger.warn(where, `SEED_DEMO is on in production: seeded the demo site; remove it with: ykien sites delete ${DEMO_SITE_ID} --confirm ${DEMO_SITE_ID}`);
+    else logger.info(where, 'seeded the demo site and poll');
   }
   if (config.CAPTCHA === 'off') {
     logger.warn('CAPTCHA=off: comment forms have NO captcha. Use this only on an intranet or for tests.');

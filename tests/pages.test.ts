@@ -16,6 +16,7 @@ async function vote(t: TestApp, id: string, form: string, cookie?: string) {
 describe('demo page', () => {
   it('serves the portal article page with the widget embedded, under the strict CSP', async () => {
     const t = makeTestApp();
+    seedDemo(t.services, ['http://localhost:8080']);
     const res = await t.http.get('/');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -30,6 +31,10 @@ describe('demo page', () => {
     expect(body).toContain(`data-ykien-views="${DEMO_THREAD}"`);
     expect(body).toContain('<script src="/widget.js" async></script>');
     expect(body).toContain(`<a href="/p/${DEMO_POLL_ID}">`);
+    // Without JavaScript: the poll's form page, a note for comments, a dash for each counter.
+    expect(body).toContain('<noscript><p>Bật JavaScript để xem và gửi ý kiến.</p></noscript>');
+    expect(body).toContain(`<span data-ykien-views="${DEMO_THREAD}" data-ykien-site="${DEMO_SITE_ID}"><noscript>–</noscript></span>`);
+    expect(body.match(/<noscript>–<\/noscript>/g)).toHaveLength(3);
     expect(body).toContain('<link rel="stylesheet" href="/demo.css">');
     // Nothing inline that a strict CSP would block.
     expect(body).not.toMatch(/<style|style=|<script>| on[a-z]+=/i);

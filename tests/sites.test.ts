@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { HELMET_OPTIONS } from '../src/app.js';
-import { createPoll, createSite, expectProblem, makeTestApp, newVoter } from './helpers/app.js';
+import { createPoll, createSite, expectProblem, makeTestApp, newVoter, PORTAL_POLL } from './helpers/app.js';
 
 describe('sites API', () => {
   it('creates a site with defaults: Asia/Ho_Chi_Minh and pre-moderation on', async () => {
@@ -70,8 +70,21 @@ describe('CORS', () => {
     expect(pre.headers['access-control-allow-methods']).toContain('POST');
     expect(pre.headers['access-control-allow-headers']).toMatch(/content-type/i);
 
+    // A read from a foreign origin is refused READABLY, so the widget can name the origin to add; no data goes with it.
     const evil = await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://evil.example');
-    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    expectProblem(evil, 403, 'origin_not_allowed');
+    expect(evil.headers['access-control-allow-origin']).toBe('https://evil.example');
+    expect(evil.headers['access-control-expose-headers']).toBeUndefined();
+    expect(evil.headers['cache-control']).toBe('no-store');
+    const { type: _type, title: _title, status: _status, detail, ...rest } = evil.body;
+    expect(rest).toEqual({ code: 'origin_not_allowed', origin: 'https://evil.example', site: 'xa-a' });
+    expect(detail).toBe('Origin https://evil.example is not in the origins of site "xa-a". An admin adds it with: ykien sites origins add xa-a https://evil.example');
+    expect(JSON.stringify(evil.body)).not.toContain(PORTAL_POLL.question);
+    expect(JSON.stringify(evil.body)).not.toContain('xa-a.example.vn');
+    for (const url of ['/v1/sites/xa-a/stats', '/v1/sites/xa-a/threads/bai-1/comments', '/v1/sites/xa-a/pages/bai-1/views', `/v1/polls/${p.id}/results`])
+      expectProblem(await t.http.get(url).set('Origin', 'https://evil.example'), 403, 'origin_not_allowed');
+    // Without an Origin (curl, the server's own pages) reads are unchanged.
+    expect((await t.http.get(`/v1/polls/${p.id}`)).status).toBe(200);
     const evilPre = await t.http.options(`/v1/polls/${p.id}/votes`).set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
     expect(evilPre.headers['access-control-allow-origin']).toBeUndefined();
     const evilVote = await t.http.post(`/v1/polls/${p.id}/votes`).set('Origin', 'https://evil.example').send({ optionIds: [p.options[0]!.id], voterId: newVoter() });
@@ -79,7 +92,9 @@ describe('CORS', () => {
     expect(t.db.prepare('SELECT COUNT(*) FROM ballots').pluck().get()).toBe(0);
     // Another site's origin is foreign too.
     await createSite(t, { id: 'xa-b', name: 'Xã B', origins: ['https://xa-b.example.vn'] });
-    expect((await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-b.example.vn')).headers['access-control-allow-origin']).toBeUndefined();
+    const other = await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-b.example.vn');
+    expectProblem(other, 403, 'origin_not_allowed');
+    expect(other.body.site).toBe('xa-a');
     // An unknown poll has no site: its 404 is readable, so the widget can say "not found" rather than "network error".
     const missing = await t.http.get('/v1/polls/khong-co').set('Origin', 'https://xa-b.example.vn');
     expect(missing.status).toBe(404);

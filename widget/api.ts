@@ -20,6 +20,24 @@ export class ApiError extends Error {
 /** GET without a body, POST with one; `headers` add to the request (e.g. Idempotency-Key). */
 export type Api = <T>(path: string, body?: unknown, headers?: Record<string, string>) => Promise<T>;
 
+const warned: Record<string, 1> = {};
+
+/**
+ * The page's origin is not in the site's `origins`: readers only see a neutral message, so tell
+ * the operator, once per site and origin, in the console where they will look.
+ */
+function warnOrigin(p: ApiError['body']): void {
+  const origin = typeof p.origin === 'string' ? p.origin : location.origin;
+  const site = typeof p.site === 'string' ? p.site : '?';
+  if (warned[site + ' ' + origin]) return;
+  warned[site + ' ' + origin] = 1;
+  try {
+    console.warn(`[ykien] ${origin} is not in the origins of site "${site}". Add it: ykien sites origins add ${site} ${origin}`);
+  } catch {
+    /* no console */
+  }
+}
+
 /** A client bound to the service's base URL (ends with "/"). */
 export function client(base: string): Api {
   return async <T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T> => {
@@ -48,6 +66,7 @@ export function client(base: string): Api {
     }
     if (!res.ok) {
       const p = (data && typeof data === 'object' ? data : {}) as ApiError['body'];
+      if (p.code === 'origin_not_allowed') warnOrigin(p);
       throw new ApiError(res.status, typeof p.code === 'string' ? p.code : `http_${res.status}`, p);
     }
     return data as T;

@@ -13,10 +13,11 @@ export function say(box: Element, text: string, ok = false): void {
 export function failure(box: Element, ctx: Ctx, err: unknown, retry: () => unknown): void {
   const { t } = ctx.loc;
   const e = err instanceof ApiError ? err : new ApiError(0, 'error');
-  const text = e.code === 'network' ? t.network : e.code === 'not_found' ? t.notFound : e.code === 'rate_limited' ? t.rateLimited : t.error;
+  const denied = e.code === 'origin_not_allowed';
+  const text = e.code === 'network' ? t.network : e.code === 'not_found' ? t.notFound : e.code === 'rate_limited' ? t.rateLimited : denied ? t.notAllowed : t.error;
   const btn = h('button', { type: 'button', class: 'lk' }, t.retry);
   on(btn, 'click', retry);
-  fill(box, h('div', { class: 'msg err', role: 'alert' }, text, ' ', e.code === 'not_found' ? null : btn));
+  fill(box, h('div', { class: 'msg err', role: 'alert' }, text, ' ', e.code === 'not_found' || denied ? null : btn));
 }
 
 /** `<div data-ykien-poll="ID">`: the question and options, or the results once voted. */

@@ -1,7 +1,9 @@
 import type { Db } from '../db/open.js';
+import { resolveActor, type ActorRef } from './actor.js';
 
 export interface AuditEntry {
-  actor: string;
+  /** The key (id and name) or system actor; a bare name records no key id (see actor.ts). */
+  actor: ActorRef;
   action: string;
   targetType: string;
   targetId?: string | null;
@@ -12,7 +14,10 @@ export interface AuditEntry {
 export interface AuditRow {
   id: number;
   at: string;
+  /** The key's name at the time (or "cli", "seed"). */
   actor: string;
+  /** The key's id, "cli" or "seed"; null for entries written before keys were recorded by id. */
+  actorId: string | null;
   action: string;
   targetType: string;
   targetId: string | null;
@@ -22,26 +27,28 @@ export interface AuditRow {
 
 export function auditRepo(db: Db, now: () => number = Date.now) {
   const insert = db.prepare(
-    'INSERT INTO audit_log (at, actor, action, target_type, target_id, site_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit_log (at, actor, actor_id, action, target_type, target_id, site_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const page = db.prepare(
-    `SELECT id, at, actor, action, target_type, target_id, site_id, detail FROM audit_log
+    `SELECT id, at, actor, actor_id, action, target_type, target_id, site_id, detail FROM audit_log
      WHERE (@site IS NULL OR site_id = @site) AND (@action IS NULL OR action = @action) AND (@before IS NULL OR id < @before)
      ORDER BY id DESC LIMIT @limit`,
   );
   return {
     /** Call inside the same transaction as the change it records. */
     record(e: AuditEntry): void {
-      insert.run(now(), e.actor, e.action, e.targetType, e.targetId ?? null, e.siteId ?? null, e.detail ? JSON.stringify(e.detail) : null);
+      const actor = resolveActor(e.actor);
+      insert.run(now(), actor.name, actor.id, e.action, e.targetType, e.targetId ?? null, e.siteId ?? null, e.detail ? JSON.stringify(e.detail) : null);
     },
     list(q: { site?: string | undefined; action?: string | undefined; before?: number | undefined; limit: number }): AuditRow[] {
       const rows = page.all({ site: q.site ?? null, action: q.action ?? null, before: q.before ?? null, limit: q.limit }) as {
-        id: number; at: number; actor: string; action: string; target_type: string; target_id: string | null; site_id: string | null; detail: string | null;
+        id: number; at: number; actor: string; actor_id: string | null; action: string; target_type: string; target_id: string | null; site_id: string | null; detail: string | null;
       }[];
       return rows.map((r) => ({
         id: r.id,
         at: new Date(r.at).toISOString(),
         actor: r.actor,
+        actorId: r.actor_id,
         action: r.action,
         targetType: r.target_type,
         targetId: r.target_id,

@@ -1,3 +1,4 @@
+import { keyActor, type Actor } from '../audit/actor.js';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import type { Db } from '../db/open.js';
 import { AppError, notFound } from '../errors.js';
@@ -25,7 +26,7 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
   const { repo, audit } = deps;
 
   /** Applies one action to one row; the caller holds the transaction and checked access. */
-  function apply(c: CommentRow, action: ModerationAction, actor: string, extra: Record<string, unknown> = {}): AdminComment | null {
+  function apply(c: CommentRow, action: ModerationAction, actor: Actor, extra: Record<string, unknown> = {}): AdminComment | null {
     const t = deps.now();
     if (action === 'delete') {
       const replies = c.parent_id === null ? repo.replyCount(c.id) : 0;
@@ -39,7 +40,7 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
     }
     const to = TO_STATUS[action];
     repo.bump(c.site_id, c.thread_key, statusDelta(repo, c, to));
-    repo.setStatus(c.id, to, t, actor);
+    repo.setStatus(c.id, to, t, actor.name);
     audit.record({
       actor, action: `comment.${action}`, targetType: 'comment', targetId: c.id, siteId: c.site_id,
       detail: { thread: c.thread_key, from: c.status, to, ...extra },
@@ -51,7 +52,7 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
     const c = repo.get(id);
     if (!c) throw notFound(`Comment "${id}"`);
     assertSiteAccess(p, c.site_id);
-    return apply(c, action, p.name);
+    return apply(c, action, keyActor(p));
   });
 
   const actMany = db.transaction((p: Principal, ids: string[], action: ModerationAction) => {
@@ -70,7 +71,7 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
         results.push({ id: row!.id, status: 'deleted' });
         continue;
       }
-      const after = apply(c, action, p.name, { bulk: true });
+      const after = apply(c, action, keyActor(p), { bulk: true });
       results.push({ id: c.id, status: after ? after.status : 'deleted' });
     }
     return results;
@@ -94,7 +95,7 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
     const erased = own.length;
     // The audit entry names no e-mail: it would outlive the erasure it records.
     for (const s of sites.size ? sites : new Set([site ?? null]))
-      audit.record({ actor: p.name, action: 'commenter.erase', targetType: 'commenter', targetId: null, siteId: s, detail: { comments: own.filter((c) => c.site_id === s).length, repliesRemoved } });
+      audit.record({ actor: keyActor(p), action: 'commenter.erase', targetType: 'commenter', targetId: null, siteId: s, detail: { comments: own.filter((c) => c.site_id === s).length, repliesRemoved } });
     return { erased, repliesRemoved };
   });
 

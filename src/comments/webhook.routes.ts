@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import type { Db } from '../db/open.js';
 import { notFound } from '../errors.js';
-import { principalOf, requireAdmin } from '../http/auth.js';
+import { actorOf, requireAdmin } from '../http/auth.js';
 import { parse, slug } from '../http/validate.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { webhookSchema } from './comments.schema.js';
@@ -28,7 +28,7 @@ export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesServ
     sites.require(site);
     db.transaction(() => {
       webhooks.set(site, hook);
-      audit.record({ actor: principalOf(req).name, action: 'webhook.set', targetType: 'site', targetId: site, siteId: site, detail: { url: hook.url } });
+      audit.record({ actor: actorOf(req), action: 'webhook.set', targetType: 'site', targetId: site, siteId: site, detail: { url: hook.url } });
     })();
     res.json({ site, ...webhooks.info(site)! });
   });
@@ -37,7 +37,7 @@ export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesServ
     sites.require(site);
     const removed = db.transaction(() => {
       const ok = webhooks.remove(site);
-      if (ok) audit.record({ actor: principalOf(req).name, action: 'webhook.delete', targetType: 'site', targetId: site, siteId: site });
+      if (ok) audit.record({ actor: actorOf(req), action: 'webhook.delete', targetType: 'site', targetId: site, siteId: site });
       return ok;
     })();
     if (!removed) throw notFound(`A webhook for site "${site}"`);

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { principalOf, requireAdmin } from '../http/auth.js';
+import { actorOf, requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { parse } from '../http/validate.js';
 import { pageParamsSchema, setCountersSchema, viewSchema } from './counters.schema.js';
@@ -31,7 +31,7 @@ export function countersPublicRoutes(counters: CountersService, limits: RateLimi
 export function countersAdminRoutes(counters: CountersService): Router {
   const r = Router();
   r.put('/:site/counters', requireAdmin, (req, res) => {
-    res.json(counters.setStarting(String(req.params.site), parse(setCountersSchema, req.body), principalOf(req).name));
+    res.json(counters.setStarting(String(req.params.site), parse(setCountersSchema, req.body), actorOf(req)));
   });
   return r;
 }

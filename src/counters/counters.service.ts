@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import type { ActorRef } from '../audit/actor.js';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
@@ -92,7 +93,7 @@ export function countersService(db: Db, deps: { audit: AuditRepo; sites: SitesSe
     },
 
     /** Sets starting figures (portals bring their old totals); later views add to them. Audited. */
-    setStarting(siteId: string, input: SetCountersInput, actor: string): { siteVisits: number; pages: Record<string, number> } {
+    setStarting(siteId: string, input: SetCountersInput, actor: ActorRef): { siteVisits: number; pages: Record<string, number> } {
       const site = deps.sites.require(siteId);
       const pages = Object.entries(input.pages ?? {});
       return db.transaction(() => {

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { assertSiteAccess, principalOf, requireAdmin } from '../http/auth.js';
+import { actorOf, assertSiteAccess, principalOf, requireAdmin } from '../http/auth.js';
 import { parse } from '../http/validate.js';
 import { commentsExportQuery, pollExportQuery, timelineQuery } from './exports.schema.js';
 import type { ExportFile, ExportsService } from './exports.service.js';
@@ -19,7 +19,7 @@ export function exportsAdminRoutes(exportsSvc: ExportsService): Router {
   const r = Router();
   r.get('/polls/:id/export', requireAdmin, async (req, res) => {
     const q = parse(pollExportQuery, req.query, 'query');
-    const file = exportsSvc.poll(String(req.params.id), { format: q.format, detail: q.detail, actor: principalOf(req).name });
+    const file = exportsSvc.poll(String(req.params.id), { format: q.format, detail: q.detail, actor: actorOf(req) });
     await sendExport(res, file);
   });
   r.get('/polls/:id/timeline', requireAdmin, (req, res) => {
@@ -32,7 +32,7 @@ export function exportsAdminRoutes(exportsSvc: ExportsService): Router {
     const q = parse(commentsExportQuery, req.query, 'query');
     if (q.site) assertSiteAccess(p, q.site);
     const site = q.site ?? (p.role === 'admin' || p.siteId === null ? undefined : p.siteId);
-    await sendExport(res, exportsSvc.comments({ ...q, site, actor: p.name }));
+    await sendExport(res, exportsSvc.comments({ ...q, site, actor: actorOf(req) }));
   });
   return r;
 }

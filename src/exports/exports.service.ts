@@ -2,6 +2,7 @@ import type { CommentRow } from '../comments/comments.repo.js';
 import { toAdmin } from '../comments/comments.view.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ActorRef } from '../audit/actor.js';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import type { Db } from '../db/open.js';
 import { AppError, notFound } from '../errors.js';
@@ -178,7 +179,7 @@ export function exportsService(
      * user agent — optionally of one status and created in [from, to). Streamed like ballots.
      * Access is checked by the caller (a scoped moderator passes its own site).
      */
-    comments(q: { site?: string | undefined; status?: string | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: string }): ExportFile {
+    comments(q: { site?: string | undefined; status?: string | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: ActorRef }): ExportFile {
       if (q.site) deps.sites.require(q.site);
       const tz = q.site ? zoneOf(q.site) : deps.defaultTimezone;
       const range = { site: q.site, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
@@ -230,7 +231,7 @@ export function exportsService(
      * detail "votes" one row per ballot. Ballots are read from a connection of their own
      * and streamed: memory stays flat however many there are.
      */
-    poll(id: string, opts: { format: ExportFormat; detail?: 'votes' | undefined; actor: string }): ExportFile {
+    poll(id: string, opts: { format: ExportFormat; detail?: 'votes' | undefined; actor: ActorRef }): ExportFile {
       const { tz, at, head } = pollHead(id);
       const { results } = head;
       const date = dateInZone(at, tz);

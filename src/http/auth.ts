@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { keyActor, type Actor } from '../audit/actor.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { KeysService, Principal } from '../keys/keys.service.js';
 
@@ -33,6 +34,9 @@ export function principalOf(req: Request): Principal {
   if (!req.principal) throw unauthorized();
   return req.principal;
 }
+
+/** Who the audit log records for this request: the key's id and name. */
+export const actorOf = (req: Request): Actor => keyActor(principalOf(req));
 
 /** Admins see every site; a scoped moderator only its own. */
 export function canAccessSite(p: Principal, siteId: string): boolean {

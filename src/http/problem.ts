@@ -80,6 +80,13 @@ export function errorHandler(onUnexpected: (err: unknown, req: Parameters<ErrorR
       sendProblem(res, known.status, known.code, known.detail);
       return;
     }
+    // A row this request refers to was deleted by another process after this one read it (a site
+    // deleted with the CLI while still cached here): the client is told it is gone, and we still log it.
+    if ((err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      onUnexpected(err, req);
+      sendProblem(res, 404, 'not_found', 'What this request refers to no longer exists.');
+      return;
+    }
     onUnexpected(err, req);
     sendProblem(res, 500, 'internal_error', 'Something went wrong on our side. It has been logged.');
   };

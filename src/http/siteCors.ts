@@ -1,24 +1,33 @@
 import type { Request, RequestHandler } from 'express';
 import { sendProblem } from './problem.js';
 
+/** The site a public request is about, and the origins it allows. */
+export interface SiteOrigins {
+  id: string;
+  origins: readonly string[];
+}
+
 /**
  * CORS for public endpoints, per site: an origin gets an allowance only when it is in
- * the site's `origins`. Everything else is denied by default. Writes (non-GET) that carry
- * a foreign Origin are refused outright, so another web page cannot cast votes or post
- * comments from its visitors' browsers.
+ * the site's `origins`. Writes (non-GET) that carry a foreign Origin are refused outright,
+ * so another web page cannot cast votes or post comments from its visitors' browsers.
+ *
+ * A READ from a foreign origin is refused too, but readably: 403 origin_not_allowed WITH
+ * Access-Control-Allow-Origin, so the widget can tell the operator which origin to add instead
+ * of showing readers a network error. Safe to expose: the body names only the origin (which the
+ * page sent) and the site (which the page asked for).
  */
-export function siteCors(
-  resolveOrigins: (req: Request) => readonly string[] | undefined,
-): RequestHandler {
+export function siteCors(resolveSite: (req: Request) => SiteOrigins | undefined): RequestHandler {
   return (req, res, next) => {
     res.vary('Origin');
     const origin = req.get('origin');
     if (!origin) return next();
-    const resolved = resolveOrigins(req);
-    const origins = resolved ?? [];
+    const resolved = resolveSite(req);
+    const origins = resolved?.origins ?? [];
+    const read = req.method === 'GET' || req.method === 'HEAD';
     // An unknown site or poll has no origins; its reads will only ever be a 404, and letting the
     // embedding page read that 404 shows "not found" instead of a misleading network error.
-    const unknownRead = resolved === undefined && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS');
+    const unknownRead = resolved === undefined && (read || req.method === 'OPTIONS');
     const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
     const sameOrigin = origin === `${req.protocol}://${req.get('host')}`;
     if (allowed) {
@@ -34,10 +43,15 @@ export function siteCors(
       res.status(204).end();
       return;
     }
-    if (!allowed && !sameOrigin && req.method !== 'GET' && req.method !== 'HEAD') {
-      sendProblem(res, 403, 'origin_not_allowed', `Origin ${origin} is not allowed for this site.`);
-      return;
+    if (allowed || sameOrigin) return next();
+    const site = resolved?.id;
+    const detail = site
+      ? `Origin ${origin} is not in the origins of site "${site}". An admin adds it with: ykien sites origins add ${site} ${origin}`
+      : `Origin ${origin} is not allowed here.`;
+    if (read) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Cache-Control', 'no-store');
     }
-    next();
+    sendProblem(res, 403, 'origin_not_allowed', detail, { origin, ...(site ? { site } : {}) });
   };
 }

@@ -56,13 +56,26 @@ export function optionalText(opts: { max: number; multiline?: boolean }) {
 export const slug = (max = 64) =>
   z.string().min(1).max(max).regex(/^[A-Za-z0-9][A-Za-z0-9_.~-]*$/, 'may contain only letters, digits, "-", "_", "." and "~"');
 
-/** Keys of articles: any URL-safe string, such as an encoded path; "." and ".." alone are refused. */
+/**
+ * Keys of articles (comment threads, counted pages): any text a portal has at hand, usually the
+ * article's path ("/tin-tuc/2026/ke-hoach-206.html", as `location.pathname` gives it). Clients put it
+ * in the URL as ONE segment with a single `encodeURIComponent`; Express decodes it once, so "/" arrives
+ * as "/" and a literal "%2F" (sent as "%252F") stays "%2F". Keys are never file paths, so "/" and ".."
+ * inside them are harmless; what is refused, and why:
+ * - control characters (a NUL would also collide with the response cache's separators), lone surrogates;
+ * - bidi overrides and isolates, which would make a key display as another in moderation lists;
+ * - a key of only "." or "..": browsers and curl remove such dot segments from a URL before sending it,
+ *   so that thread could never be reached.
+ * Normalised like typed text (NFC, trimmed): "tin tức" typed with combining marks is the same thread.
+ */
 export const pageKey = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9_.~%-]+$/, 'may contain only URL-safe characters (letters, digits, "-", "_", ".", "~", "%")')
-  .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
+  .refine((s) => s.isWellFormed(), 'must be valid Unicode text')
+  .transform((s) => s.normalize('NFC').trim())
+  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'must not contain control characters')
+  .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => [...s].length <= 200, 'must be at most 200 characters')
+  .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".." (a URL cannot carry them as a segment)');
 
 /** The random id the widget keeps in localStorage. */
 export const voterId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');

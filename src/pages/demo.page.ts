@@ -1,6 +1,9 @@
 import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD } from '../demo/seed.js';
 import { ARTICLE } from './article.js';
-import { html, page } from './html.js';
+import { html, page, raw } from './html.js';
+
+/** Inside a counter span: without JavaScript a dash says "not available"; with it, the number replaces it. */
+const NO_JS_FIGURE = raw('<noscript>–</noscript>');
 
 const isHeading = (p: string) => p.length < 60 && !/[.:;]$/.test(p);
 
@@ -19,13 +22,14 @@ export function demoPage(): string {
 <p class="crumb">Chi tiết tin</p>
 <article>
 <h1>${ARTICLE.title}</h1>
-<p class="meta"><span>Ngày đăng: ${ARTICLE.posted}</span> <span>Lượt xem: <span data-ykien-views="${DEMO_THREAD}" data-ykien-site="${site}">…</span></span></p>
+<p class="meta"><span>Ngày đăng: ${ARTICLE.posted}</span> <span>Lượt xem: <span data-ykien-views="${DEMO_THREAD}" data-ykien-site="${site}">${NO_JS_FIGURE}</span></span></p>
 <p class="lead">${ARTICLE.summary}</p>
 ${ARTICLE.body.map((p) => (isHeading(p) ? html`<h3>${p}</h3>\n` : html`<p>${p}</p>\n`))}
 <p class="author">Tác giả: ${ARTICLE.author}</p>
 </article>
 <section class="comments" aria-label="Ý kiến bạn đọc">
 <div data-ykien-comments="${DEMO_THREAD}" data-ykien-site="${site}"></div>
+<noscript><p>Bật JavaScript để xem và gửi ý kiến.</p></noscript>
 </section>
 <p class="back"><a href="/">[Trở về]</a></p>
 </main>
@@ -48,7 +52,7 @@ ${ARTICLE.body.map((p) => (isHeading(p) ? html`<h3>${p}</h3>\n` : html`<p>${p}</
 <p><strong>CỔNG THÔNG TIN ĐIỆN TỬ XÃ TIÊN NGỌC, HUYỆN TIÊN PHƯỚC</strong></p>
 <p>Địa chỉ: Xã Tiên Ngọc - Tiên Phước - Quảng Nam</p>
 <p>Phát triển bởi Trung Tâm Công Nghệ Thông Tin &amp; Truyền Thông Quảng Nam (QTI)</p>
-<p class="stats"><span>Tổng số lượt truy cập: <span data-ykien-site-visits data-ykien-site="${site}">…</span></span> <span>Đang truy cập: <span data-ykien-online data-ykien-site="${site}">…</span></span></p>
+<p class="stats"><span>Tổng số lượt truy cập: <span data-ykien-site-visits data-ykien-site="${site}">${NO_JS_FIGURE}</span></span> <span>Đang truy cập: <span data-ykien-online data-ykien-site="${site}">${NO_JS_FIGURE}</span></span></p>
 </div></footer>
 <script src="/widget.js" async></script>`;
   return page({ title: `${ARTICLE.title} - Xã Tiên Ngọc`, css: '/demo.css', body });

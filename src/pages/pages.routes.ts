@@ -1,18 +1,24 @@
 import { Router } from 'express';
+import type { Db } from '../db/open.js';
+import { demoLiveCheck } from '../demo/seed.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { demoPage } from './demo.page.js';
+import { infoPage } from './info.page.js';
 import { pollPageRoutes } from './poll.page.js';
 import { DEMO_CSS, POLL_CSS } from './styles.js';
 
-/** The demo portal page at "/", its stylesheet, and the no-JS poll pages. */
-export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters }): Router {
+/** "/" (the demo portal page while the demo site exists, else what this service is), its stylesheet, and the no-JS poll pages. */
+export function pagesRoutes(deps: { db: Db; polls: PollsService; sites: SitesService; limits: RateLimiters }): Router {
   const r = Router();
   const demo = demoPage();
+  const info = infoPage();
+  const demoLive = demoLiveCheck(deps.db, deps.sites);
   // Static HTML, like a portal behind a page cache: every figure on it comes from the API.
   r.get('/', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').type('html').send(demo);
+    if (demoLive()) res.set('Cache-Control', 'public, max-age=300').type('html').send(demo);
+    else res.set('Cache-Control', 'public, max-age=60').type('html').send(info);
   });
   r.get('/demo.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('css').send(DEMO_CSS);

@@ -15,7 +15,7 @@ a{color:#0b5aa2}
 .side{flex:0 1 300px;min-width:260px}
 .crumb{margin:0 0 8px;color:#666;font-size:13px;border-bottom:1px solid #e3e7ec;padding-bottom:6px}
 h1{font-size:21px;line-height:1.4;color:#0b5aa2;margin:6px 0 6px}
-.meta{color:#777;font-size:13px;margin:0 0 12px}
+.meta{color:#666;font-size:13px;margin:0 0 12px}
 .meta span+span{margin-left:14px}
 .lead{font-weight:700}
 article h3{font-size:15px;margin:14px 0 4px}

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { principalOf, requireAdmin } from '../http/auth.js';
+import { actorOf, requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
 import { parse } from '../http/validate.js';
@@ -39,23 +39,23 @@ export function pollsAdminRoutes(polls: PollsService): Router {
     res.json({ polls: polls.list(site) });
   });
   r.post('/', (req, res) => {
-    const poll = polls.create(parse(createPollSchema, req.body), principalOf(req).name);
+    const poll = polls.create(parse(createPollSchema, req.body), actorOf(req));
     res.status(201).location(`/v1/admin/polls/${poll.id}`).json(poll);
   });
   r.get('/:id', (req, res) => {
     res.json(polls.adminView(String(req.params.id)));
   });
   r.patch('/:id', (req, res) => {
-    res.json(polls.update(String(req.params.id), parse(updatePollSchema, req.body), principalOf(req).name));
+    res.json(polls.update(String(req.params.id), parse(updatePollSchema, req.body), actorOf(req)));
   });
   r.post('/:id/close', (req, res) => {
-    res.json(polls.close(String(req.params.id), principalOf(req).name));
+    res.json(polls.close(String(req.params.id), actorOf(req)));
   });
   r.post('/:id/reopen', (req, res) => {
-    res.json(polls.reopen(String(req.params.id), principalOf(req).name));
+    res.json(polls.reopen(String(req.params.id), actorOf(req)));
   });
   r.delete('/:id', (req, res) => {
-    polls.remove(String(req.params.id), principalOf(req).name);
+    polls.remove(String(req.params.id), actorOf(req));
     res.status(204).end();
   });
   return r;

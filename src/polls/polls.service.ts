@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { AppError, conflict, notFound } from '../errors.js';
+import type { ActorRef } from '../audit/actor.js';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
@@ -256,7 +257,7 @@ export function pollsService(
       return repo.listPolls(site).map((p) => adminView(p.id));
     },
 
-    create(input: CreatePollInput, actor: string): AdminPoll {
+    create(input: CreatePollInput, actor: ActorRef): AdminPoll {
       deps.sites.require(input.site);
       const id = newId(10);
       db.transaction(() => {
@@ -283,7 +284,7 @@ export function pollsService(
      * may not shrink (that would change what voters chose): 409 poll_has_votes.
      * New options may still be added. Every change is recorded in the audit log.
      */
-    update(id: string, input: UpdatePollInput, actor: string): AdminPoll {
+    update(id: string, input: UpdatePollInput, actor: ActorRef): AdminPoll {
       db.transaction(() => {
         const current = repo.getPoll(id);
         if (!current) throw notFound(`Poll "${id}"`);
@@ -343,7 +344,7 @@ export function pollsService(
       return adminView(id);
     },
 
-    close(id: string, actor: string): AdminPoll {
+    close(id: string, actor: ActorRef): AdminPoll {
       db.transaction(() => {
         const p = repo.getPoll(id);
         if (!p) throw notFound(`Poll "${id}"`);
@@ -358,7 +359,7 @@ export function pollsService(
      * Undoes a close made by mistake: clears the close, and a closing date already past
      * (which would keep the poll closed). Ballots cast before are kept; an opening date stays.
      */
-    reopen(id: string, actor: string): AdminPoll {
+    reopen(id: string, actor: ActorRef): AdminPoll {
       db.transaction(() => {
         const p = repo.getPoll(id);
         if (!p) throw notFound(`Poll "${id}"`);
@@ -370,7 +371,7 @@ export function pollsService(
       return adminView(id);
     },
 
-    remove(id: string, actor: string): void {
+    remove(id: string, actor: ActorRef): void {
       db.transaction(() => {
         const p = repo.getPoll(id);
         if (!p) throw notFound(`Poll "${id}"`);

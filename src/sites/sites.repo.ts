@@ -30,6 +30,16 @@ const toSite = (r: SiteRow): Site => ({
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
+/** What deleting a site takes with it, for the operator's confirmation and the audit log. */
+export interface SiteHoldings {
+  polls: number;
+  ballots: number;
+  comments: number;
+  pages: number;
+  moderatorKeys: number;
+  webhooks: number;
+}
+
 export function sitesRepo(db: Db) {
   const insert = db.prepare(
     `INSERT INTO sites (id, name, origins, timezone, premoderation, created_at, updated_at)
@@ -41,6 +51,20 @@ export function sitesRepo(db: Db) {
     `UPDATE sites SET name = @name, origins = @origins, timezone = @timezone, premoderation = @premoderation, updated_at = @at
      WHERE id = @id`,
   );
+  const holdings = db.prepare(
+    `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = @id) AS polls,
+            (SELECT COUNT(*) FROM ballots WHERE poll_id IN (SELECT id FROM polls WHERE site_id = @id)) AS ballots,
+            (SELECT COUNT(*) FROM comments WHERE site_id = @id) AS comments,
+            (SELECT COUNT(*) FROM counter_pages WHERE site_id = @id) AS pages,
+            (SELECT COUNT(*) FROM api_keys WHERE site_id = @id) AS moderatorKeys,
+            (SELECT COUNT(*) FROM site_webhooks WHERE site_id = @id) AS webhooks`,
+  );
+  // Every row a site holds references it with ON DELETE CASCADE (migrations/*.sql; tests/sites.delete.test.ts
+  // checks each table), so one DELETE removes them all; the audit log has no foreign key and is kept.
+  const remove = db.prepare('DELETE FROM sites WHERE id = ?');
+  const foreignKeys = db.prepare('PRAGMA foreign_keys').pluck();
+  // Bumped when another connection (the CLI, another process) commits: cached sites are then stale.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   return {
     insert(s: { id: string; name: string; origins: string[]; timezone: string; premoderation: boolean }, at: number) {
       insert.run({ ...s, origins: JSON.stringify(s.origins), premoderation: s.premoderation ? 1 : 0, at });
@@ -53,5 +77,9 @@ export function sitesRepo(db: Db) {
     update(s: { id: string; name: string; origins: string[]; timezone: string; premoderation: boolean }, at: number) {
       update.run({ ...s, origins: JSON.stringify(s.origins), premoderation: s.premoderation ? 1 : 0, at });
     },
+    holdings: (id: string) => holdings.get({ id }) as SiteHoldings,
+    remove: (id: string) => remove.run(id).changes > 0,
+    foreignKeysOn: () => foreignKeys.get() === 1,
+    dataVersion: () => dataVersion.get() as number,
   };
 }

@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import { principalOf, requireAdmin } from '../http/auth.js';
+import { actorOf, assertSiteAccess, principalOf, requireAdmin } from '../http/auth.js';
 import { parse } from '../http/validate.js';
-import { createSiteSchema, updateSiteSchema } from './sites.schema.js';
+import { changeOriginsSchema, createSiteSchema, deleteSiteQuery, updateSiteSchema } from './sites.schema.js';
 import type { SitesService } from './sites.service.js';
-import { assertSiteAccess } from '../http/auth.js';
 
 /** /v1/admin/sites — mounted behind requireKey. */
 export function sitesAdminRoutes(sites: SitesService): Router {
@@ -17,11 +16,19 @@ export function sitesAdminRoutes(sites: SitesService): Router {
     res.json(sites.require(String(req.params.site)));
   });
   r.post('/', requireAdmin, (req, res) => {
-    const site = sites.create(parse(createSiteSchema, req.body), principalOf(req).name);
+    const site = sites.create(parse(createSiteSchema, req.body), actorOf(req));
     res.status(201).location(`/v1/admin/sites/${site.id}`).json(site);
   });
   r.patch('/:site', requireAdmin, (req, res) => {
-    res.json(sites.update(String(req.params.site), parse(updateSiteSchema, req.body), principalOf(req).name));
+    res.json(sites.update(String(req.params.site), parse(updateSiteSchema, req.body), actorOf(req)));
+  });
+  r.post('/:site/origins', requireAdmin, (req, res) => {
+    const { site } = sites.changeOrigins(String(req.params.site), parse(changeOriginsSchema, req.body), actorOf(req));
+    res.json(site);
+  });
+  r.delete('/:site', requireAdmin, (req, res) => {
+    const { confirm } = parse(deleteSiteQuery, req.query, 'query');
+    res.json(sites.remove(String(req.params.site), confirm, actorOf(req)));
   });
   return r;
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../config.js';
 import { slug, text } from '../http/validate.js';
 
+export const MAX_ORIGINS = 50;
+
 /** An origin as browsers send it: scheme://host[:port], nothing more. */
 const origin = z
   .string()
@@ -15,22 +17,38 @@ const origin = z
     }
   }, 'must be an origin such as https://tienngoc.quangnam.gov.vn (scheme, host and port only, no path or trailing slash)');
 
+const origins = z.array(origin).max(MAX_ORIGINS);
+
 const timezone = z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh');
 
 export const createSiteSchema = z.strictObject({
   id: slug(64),
   name: text({ max: 200 }),
-  origins: z.array(origin).max(50).default([]),
+  origins: origins.default([]),
   timezone: timezone.optional(),
   premoderation: z.boolean().default(true),
 });
 
 export const updateSiteSchema = z.strictObject({
   name: text({ max: 200 }).optional(),
-  origins: z.array(origin).max(50).optional(),
+  origins: origins.optional(),
   timezone: timezone.optional(),
   premoderation: z.boolean().optional(),
 });
 
+/** POST /v1/admin/sites/:site/origins: add and remove without restating the whole list. */
+export const changeOriginsSchema = z
+  .strictObject({
+    add: origins.default([]),
+    // Any stored value may be removed, even one an older version let in.
+    remove: z.array(z.string().min(1).max(200)).max(MAX_ORIGINS).default([]),
+  })
+  .refine((b) => b.add.length + b.remove.length > 0, 'give "add", "remove" or both, each a list of origins')
+  .refine((b) => !b.add.some((o) => b.remove.includes(o)), 'an origin cannot be both added and removed');
+
+/** DELETE /v1/admin/sites/:site?confirm=SITE */
+export const deleteSiteQuery = z.strictObject({ confirm: z.string().max(64).optional() });
+
 export type CreateSiteInput = z.output<typeof createSiteSchema>;
 export type UpdateSiteInput = z.output<typeof updateSiteSchema>;
+export type ChangeOriginsInput = z.output<typeof changeOriginsSchema>;

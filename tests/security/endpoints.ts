@@ -24,6 +24,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/v1/admin/sites', admin: true },
   { method: 'get', path: '/v1/admin/sites/{site}', admin: true },
   { method: 'patch', path: '/v1/admin/sites/{site}', admin: true },
+  { method: 'post', path: '/v1/admin/sites/{site}/origins', admin: true },
+  { method: 'delete', path: '/v1/admin/sites/{site}', admin: true },
   { method: 'get', path: '/v1/admin/polls', admin: true },
   { method: 'post', path: '/v1/admin/polls', admin: true },
   { method: 'get', path: '/v1/admin/polls/{poll}', admin: true },

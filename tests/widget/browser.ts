@@ -11,11 +11,25 @@ import type { Config } from '../../src/config.js';
 import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD, seedDemo } from '../../src/demo/seed.js';
 import { makeTestApp } from '../helpers/app.js';
 
+/** The browser the tests drive: Debian's Chromium, or CHROMIUM_PATH. */
+export const chromiumPath = () => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** The one line a machine without the browser gets, instead of a stack from deep inside playwright. */
+export class BrowserMissing extends Error {
+  constructor(where: string) {
+    super(`Chromium not found at ${where}: install it with apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    this.name = 'BrowserMissing';
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
 /** Debian's Chromium, driven by playwright-core (a test tool's own browser download is not possible here). */
 export async function launch(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!fs.existsSync(executablePath)) throw new BrowserMissing(executablePath);
   await buildWidget();
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }

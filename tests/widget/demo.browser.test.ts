@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD } from '../../src/demo/seed.js';
 import { launch, newPage, startApp } from './browser.js';
+
+const axe = createRequire(import.meta.url)('axe-core') as { source: string };
 
 let browser: Browser;
 beforeAll(async () => {
@@ -135,6 +138,68 @@ describe('widget on the demo page (headless Chromium, real app)', () => {
       const shot = await page.screenshot({ fullPage: true });
       expect(shot.length).toBeGreaterThan(10_000);
       if (process.env.YKIEN_SCREENSHOT) fs.writeFileSync(path.resolve(process.env.YKIEN_SCREENSHOT), shot);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+});
+
+/** axe-core's WCAG 2.2 AA rules on the page as it is now (open shadow roots included). */
+async function axeViolations(page: Page) {
+  await page.evaluate(axe.source);
+  return page.evaluate(async () => {
+    const run = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run;
+    const r = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
+
+describe('accessibility of the pages at "/" (axe-core, WCAG 2.2 AA)', () => {
+  it('the demo page, with every widget loaded, has no violations (the grey date line included)', async () => {
+    const app = await startApp();
+    const { page, errors, context } = await newPage(browser);
+    try {
+      await page.goto(`${app.origin}/`);
+      await page.locator(`[data-ykien-poll="${DEMO_POLL_ID}"] legend`).waitFor();
+      await page.locator(`[data-ykien-comments="${DEMO_THREAD}"] #f-name`).waitFor();
+      await expect.poll(() => page.locator('[data-ykien-online]').textContent()).toMatch(/^\d+$/);
+      expect(await axeViolations(page)).toEqual([]);
+      // The date line was #777 on white (4.47:1); it must reach 4.5:1.
+      const meta = await page.locator('.meta').evaluate((el) => getComputedStyle(el).color);
+      expect(meta).toBe('rgb(102, 102, 102)');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+
+  it('without JavaScript, comments and counters say so instead of showing nothing or a loading sign', async () => {
+    const app = await startApp();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.origin}/`);
+      expect(await page.locator('section.comments').innerText()).toBe('Bật JavaScript để xem và gửi ý kiến.');
+      expect(await page.locator('[data-ykien-views]').innerText()).toBe('–');
+      expect(await page.locator('[data-ykien-site-visits]').innerText()).toBe('–');
+      expect(await page.locator('.side .box', { hasText: 'Thăm dò ý kiến' }).locator('a').getAttribute('href')).toBe(`/p/${DEMO_POLL_ID}`);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+
+  it('the plain page shown when there is no demo has no violations', async () => {
+    const app = await startApp();
+    await app.t.admin.delete(`/v1/admin/sites/${DEMO_SITE_ID}?confirm=${DEMO_SITE_ID}`).expect(200);
+    const { page, errors, context } = await newPage(browser);
+    try {
+      await page.goto(`${app.origin}/`);
+      expect(await page.locator('h1').textContent()).toBe('ykien');
+      expect(await axeViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

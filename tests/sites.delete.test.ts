@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/open.js';
+import { answerOf, form } from './comments.fixtures.js';
+import { dbFingerprint } from './helpers/dbState.js';
+import { createPoll, createSite, expectProblem, makeTestApp, newVoter, tempDatabase, type TestApp } from './helpers/app.js';
+
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+/** Kept on purpose when a site goes: the record of what happened, and tables that belong to no site. */
+const KEPT = new Set(['audit_log', 'settings', 'schema_migrations']);
+
+const tables = (db: Db) =>
+  db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+const counts = (db: Db) => Object.fromEntries(tables(db).map((t) => [t, db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get() as number]));
+
+/** Tables whose rows belong to a site, directly or through a parent row, found from the schema's foreign keys. */
+function siteOwnedTables(db: Db): Map<string, { parent: string; onDelete: string }[]> {
+  const fks = new Map(tables(db).map((t) => [t, db.prepare('SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?)').all(t) as { parent: string; onDelete: string }[]]));
+  const owned = new Map<string, { parent: string; onDelete: string }[]>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [t, list] of fks) {
+      if (owned.has(t) || t === 'sites') continue;
+      const up = list.filter((f) => f.parent === 'sites' || owned.has(f.parent));
+      if (up.length) {
+        owned.set(t, up);
+        grew = true;
+      }
+    }
+  }
+  return owned;
+}
+
+/** Puts rows for `site` in every table a site can own: polls, ballots, comments, counters, captchas, webhook, a moderator key. */
+async function fill(t: TestApp, site: string) {
+  await createSite(t, { id: site, name: `Xã ${site}`, origins: [`https://${site}.example.vn`], premoderation: false });
+  const poll = await createPoll(t, { site, maxChoices: 2 });
+  for (let i = 0; i < 3; i++)
+    await t.http.post(`/v1/polls/${poll.id}/votes`).send({ optionIds: [poll.options[0]!.id, poll.options[1]!.id], voterId: newVoter() }).expect(201);
+  const captcha = async () => {
+    const c = await t.http.get(`/v1/sites/${site}/captcha`).expect(200);
+    return { captchaId: c.body.id, captchaAnswer: answerOf(t, c.body.id) };
+  };
+  const thread = `/v1/sites/${site}/threads/${encodeURIComponent('/tin-tuc/bai-1.html')}/comments`;
+  const top = await t.http.post(thread).send(form(await captcha())).expect(201);
+  await t.http.post(thread).send(form({ ...(await captcha()), parentId: top.body.id })).expect(201);
+  await t.http.get(`/v1/sites/${site}/captcha`).expect(200); // one left unused
+  await t.http.post(`/v1/sites/${site}/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter() }).expect(200);
+  await t.admin.put(`/v1/admin/sites/${site}/webhook`, { url: `https://${site}.example.vn/hook`, secret: 'mot-chuoi-bi-mat-du-dai' }).expect(200);
+  const moderator = t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
+  return { poll, moderator };
+}
+
+describe('deleting a site', () => {
+  it('every table holding site rows cascades from sites, foreign keys are on, the audit log has no foreign key', () => {
+    const { db } = tempDatabase();
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const owned = siteOwnedTables(db);
+    for (const [t, refs] of owned) for (const r of refs) expect(`${t} → ${r.parent}: ${r.onDelete}`).toBe(`${t} → ${r.parent}: CASCADE`);
+    // A table with a site_id column that is not reached through foreign keys would keep a deleted site's rows.
+    for (const t of tables(db)) {
+      const cols = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(t) as string[];
+      if (cols.includes('site_id') && !KEPT.has(t)) expect(owned.has(t), `${t} has site_id but no cascading foreign key`).toBe(true);
+    }
+    expect([...owned.keys()].sort()).toEqual(expect.arrayContaining(['api_keys', 'ballot_choices', 'ballots', 'captchas', 'comment_threads', 'comments', 'counter_days', 'counter_page_seen', 'counter_pages', 'counter_sites', 'counter_visitors', 'poll_options', 'polls', 'site_webhooks']));
+  });
+
+  it('removes everything the site holds, in every table, and leaves the other site and the audit log alone', async () => {
+    const t = makeTestApp({ CAPTCHA: 'svg' });
+    const start = counts(t.db);
+    const a = await fill(t, 'xa-a');
+    const afterA = counts(t.db);
+    await fill(t, 'xa-b');
+    const before = counts(t.db);
+    const owned = siteOwnedTables(t.db);
+    // The fixture reaches every table a site can own (a new table must be added to fill()).
+    for (const table of owned.keys()) expect(afterA[table]! - start[table]!, `fill() wrote no rows in ${table}`).toBeGreaterThan(0);
+
+    const res = await t.admin.delete('/v1/admin/sites/xa-a?confirm=xa-a');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ site: 'xa-a', removed: { polls: 1, ballots: 3, comments: 2, pages: 1, moderatorKeys: 1, webhooks: 1 } });
+
+    const after = counts(t.db);
+    for (const table of tables(t.db)) {
+      if (table === 'audit_log') continue;
+      // What xa-a added is gone; what xa-b (and the install) holds is all there.
+      const ofA = afterA[table]! - start[table]!;
+      expect(after[table], table).toBe(before[table]! - (owned.has(table) || table === 'sites' ? ofA : 0));
+    }
+    expect(after.audit_log).toBe(before.audit_log! + 1);
+    expect(t.db.prepare("SELECT COUNT(*) FROM sites WHERE id = 'xa-a'").pluck().get()).toBe(0);
+    expect(t.db.pragma('foreign_key_check')).toEqual([]);
+
+    // The log is the record: the site's entries stay, and the deletion names the key by id.
+    const log = (await t.admin.get('/v1/admin/audit?site=xa-a')).body.entries;
+    expect(log[0]).toMatchObject({ action: 'site.delete', targetId: 'xa-a', actor: 'Test admin', detail: { name: 'Xã xa-a', removed: res.body.removed } });
+    expect(log[0].actorId).toMatch(/^[a-z0-9]{8}$/);
+    expect(log.map((e: { action: string }) => e.action)).toContain('site.create');
+
+    // Gone at once for voters, commenters and its moderator; the other site works.
+    expectProblem(await t.http.post(`/v1/polls/${a.poll.id}/votes`).send({ optionIds: [a.poll.options[0]!.id], voterId: newVoter() }), 404, 'not_found');
+    // The poll's definition is cached for 5 s (src/polls/polls.service.ts); then readers get 404 too.
+    t.clock.advance(5_001);
+    expectProblem(await t.http.get(`/v1/polls/${a.poll.id}`), 404, 'not_found');
+    expectProblem(await t.http.get('/v1/sites/xa-a/threads/x/comments'), 404, 'not_found');
+    expectProblem(await t.http.get('/v1/sites/xa-a/stats'), 404, 'not_found');
+    expectProblem(await t.http.get('/v1/admin/sites/xa-a').set('Authorization', `Bearer ${a.moderator.key}`), 401, 'unauthorized');
+    expect((await t.http.get(`/v1/sites/xa-b/threads/${encodeURIComponent('/tin-tuc/bai-1.html')}/comments`)).body.total).toBe(2);
+    expectProblem(await t.admin.delete('/v1/admin/sites/xa-a?confirm=xa-a'), 404, 'not_found');
+
+    // The id may be used again, for a fresh, empty site.
+    await createSite(t, { id: 'xa-a', name: 'Xã A mới' });
+    expect((await t.http.get(`/v1/sites/xa-a/threads/${encodeURIComponent('/tin-tuc/bai-1.html')}/comments`)).body.total).toBe(0);
+    expect((await t.http.get(`/v1/sites/xa-a/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`)).body.views).toBe(0);
+  });
+
+  it('needs confirm equal to the id and an admin key; a refusal changes nothing', async () => {
+    const t = makeTestApp();
+    await createSite(t);
+    const mod = t.services.keys.create({ name: 'Mod', role: 'moderator' }).key;
+    const fingerprint = dbFingerprint(t.db);
+    for (const url of ['/v1/admin/sites/xa-a', '/v1/admin/sites/xa-a?confirm=', '/v1/admin/sites/xa-a?confirm=XA-A', '/v1/admin/sites/xa-a?confirm=xa-b', '/v1/admin/sites/xa-a?confirm=yes'])
+      expectProblem(await t.admin.delete(url), 400, 'confirmation_required');
+    expectProblem(await t.admin.delete('/v1/admin/sites/xa-a?confirm=xa-a&force=1'), 400, 'validation_failed');
+    expectProblem(await t.http.delete('/v1/admin/sites/xa-a?confirm=xa-a').set('Authorization', `Bearer ${mod}`), 403, 'forbidden');
+    expectProblem(await t.http.delete('/v1/admin/sites/xa-a?confirm=xa-a'), 401, 'unauthorized');
+    expectProblem(await t.admin.delete('/v1/admin/sites/khong-co?confirm=khong-co'), 404, 'not_found');
+    expect(dbFingerprint(t.db)).toBe(fingerprint);
+  });
+});
+
+describe('deleting a site from the CLI while the service runs', () => {
+  it('a write racing the deletion (the service still has the site cached) gets 404, never a 500', async () => {
+    const t = makeTestApp();
+    await createSite(t, { premoderation: false });
+    const poll = await createPoll(t);
+    // Cached in the service from these reads.
+    await t.http.get('/v1/sites/xa-a/threads/bai-1/comments').expect(200);
+    await t.http.get(`/v1/polls/${poll.id}`).expect(200);
+    const { runCli } = await import('../src/cli.js');
+    expect(await runCli(['sites', 'delete', 'xa-a', '--confirm', 'xa-a'], { DATABASE_PATH: t.file, LOG_LEVEL: 'silent' }, () => {}, () => {})).toBe(0);
+    expectProblem(await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send(form()), 404, 'not_found');
+    expectProblem(await t.http.post('/v1/sites/xa-a/pages/bai-1/views').set('User-Agent', CHROME).send({ visitorId: newVoter() }), 404, 'not_found');
+    expectProblem(await t.http.post(`/v1/polls/${poll.id}/votes`).send({ optionIds: [poll.options[0]!.id], voterId: newVoter() }), 404, 'not_found');
+    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(0);
+  });
+});

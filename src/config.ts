@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Whole-number environment variable with bounds; empty string counts as unset. */
@@ -29,18 +30,50 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Express's names for address ranges in "trust proxy" (proxy-addr). */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of a TRUST_PROXY list: an IP, a subnet (ip/bits or IPv4 ip/netmask), or one of Express's range names. */
+export function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const slash = entry.indexOf('/');
+  const ip = slash === -1 ? entry : entry.slice(0, slash);
+  const family = isIP(ip);
+  if (!family) return false;
+  if (slash === -1) return true;
+  const range = entry.slice(slash + 1);
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+const TRUST_PROXY_TRUE =
+  "TRUST_PROXY=true would believe any client's X-Forwarded-For (every per-IP cap could be dodged with one made-up header); " +
+  "set the proxy's address (TRUST_PROXY=127.0.0.1 or loopback or 10.0.0.0/8) or a hop count (TRUST_PROXY=1)";
+
 /**
- * TRUST_PROXY follows Express's "trust proxy" setting: off by default; "true"/"false",
- * a hop count, or a comma-separated list of addresses/subnets ("loopback", "10.0.0.0/8").
+ * TRUST_PROXY follows Express's "trust proxy" setting, except `true`: off by default; a hop
+ * count, or a comma-separated list of addresses/subnets ("loopback", "10.0.0.0/8"). Each entry
+ * is checked here, so a typo stops the start with a message instead of a stack trace later.
  */
 const trustProxy = z.preprocess(
   (v) => (v === undefined || v === '' ? 'false' : v),
   z
     .string()
     .trim()
-    .transform((s): boolean | number | string => {
-      if (s === 'true') return true;
-      if (s === 'false') return false;
+    .superRefine((s, ctx) => {
+      const lower = s.toLowerCase();
+      if (lower === 'true') ctx.addIssue({ code: 'custom', message: TRUST_PROXY_TRUE });
+      else if (lower !== 'false' && !/^\d+$/.test(s)) {
+        const bad = s.split(',').map((e) => e.trim()).filter((e) => !isProxyEntry(e));
+        if (bad.length)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.map((e) => JSON.stringify(e)).join(', ')} is not an IP address, a subnet (10.0.0.0/8), a hop count, loopback, linklocal or uniquelocal`,
+          });
+      }
+    })
+    .transform((s): false | number | string => {
+      if (s.toLowerCase() === 'false') return false;
       if (/^\d+$/.test(s)) return Number(s);
       return s;
     }),

@@ -19,7 +19,7 @@ describe('logs', () => {
       },
     });
     const { db, file } = tempDatabase();
-    const config = testConfig({ DATABASE_PATH: file, TRUST_PROXY: true, LOG_LEVEL: 'trace' });
+    const config = testConfig({ DATABASE_PATH: file, TRUST_PROXY: 'loopback', LOG_LEVEL: 'trace' });
     const app = createApp({ db, config, logger: createLogger(config, sink) });
     const key = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
     const http = request(app);

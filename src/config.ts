@@ -91,6 +91,8 @@ const schema = z.object({
   DEFAULT_TIMEZONE: z.preprocess((v) => (v === '' ? undefined : v), timeZone.default('Asia/Ho_Chi_Minh')),
   /** Seed the demo site and poll on first start. */
   SEED_DEMO: bool(true),
+  /** Every per-IP cap, rate limit and IP hash treats an IPv6 address as its network of this many bits. */
+  IPV6_PREFIX_LENGTH: int(64, 32, 128),
   /** Votes one IP may cast in one poll per 24 h; 0 = no cap. */
   VOTE_LIMIT_PER_IP: int(50),
   /** Requests per IP per minute; 0 disables that tier. */
@@ -117,7 +119,10 @@ const schema = z.object({
   RETENTION_DAYS: int(180, 1, 36500),
   /** Bearer token accepted by GET /metrics in addition to admin keys. */
   METRICS_TOKEN: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
-  /** Overrides the per-install random salt used to hash IPs and voter ids. */
+  /**
+   * Secret the IP and view-visitor hash keys are derived from (HKDF, one key per purpose). Unset,
+   * a random salt kept in the database is used, which a stolen backup would then carry too.
+   */
   HASH_SALT: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
   /** Slow clients: whole request headers within this, whole request (headers + body) within that, idle keep-alive this long. */

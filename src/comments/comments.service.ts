@@ -89,7 +89,7 @@ export function commentsService(
         content: input.content,
         status,
         spam_reason: status === 'spam' ? `links:${links}` : null,
-        ip_hash: deps.hasher.ip(client.ip),
+        ip_hash: deps.hasher.commentIp(client.ip),
         user_agent: client.userAgent?.slice(0, 300) || null,
         created_at: deps.now(),
       };

@@ -40,9 +40,8 @@ export interface SiteStats {
 export function countersService(db: Db, deps: { audit: AuditRepo; sites: SitesService; hasher: Hasher; now?: () => number }) {
   const now = deps.now ?? Date.now;
   const repo = countersRepo(db);
-  // A separate HMAC domain from poll voters ("voter:view:…" never equals "voter:…" of a voterId,
-  // which cannot contain ":"), so view rows cannot be joined to ballots.
-  const visitorHash = (visitorId: string) => deps.hasher.voter(`view:${visitorId}`);
+  // A key of its own (not the voters'), so view rows cannot be joined to ballots.
+  const visitorHash = (visitorId: string) => deps.hasher.viewVisitor(visitorId);
 
   const figures = (site: string, page: string, t: number): Figures => ({
     views: repo.pageViews(site, page),

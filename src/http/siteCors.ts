@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { sendProblem } from './problem.js';
+import { publicOrigin } from './publicOrigin.js';
 
 /**
  * CORS for public endpoints, per site: an origin gets an allowance only when it is in
@@ -20,7 +21,7 @@ export function siteCors(
     // embedding page read that 404 shows "not found" instead of a misleading network error.
     const unknownRead = resolved === undefined && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS');
     const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
-    const sameOrigin = origin === `${req.protocol}://${req.get('host')}`;
+    const sameOrigin = origin === publicOrigin(req);
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Expose-Headers', 'ETag, RateLimit, RateLimit-Policy, Retry-After');

@@ -2,12 +2,13 @@ import { Router } from 'express';
 import type { RateLimiters } from '../http/rateLimits.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
+import type { Hasher } from '../util/hash.js';
 import { demoPage } from './demo.page.js';
 import { pollPageRoutes } from './poll.page.js';
 import { DEMO_CSS, POLL_CSS } from './styles.js';
 
 /** The demo portal page at "/", its stylesheet, and the no-JS poll pages. */
-export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters }): Router {
+export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher }): Router {
   const r = Router();
   const demo = demoPage();
   // Static HTML, like a portal behind a page cache: every figure on it comes from the API.

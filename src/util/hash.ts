@@ -19,6 +19,8 @@ export interface Hasher {
   commentIp(ip: string | undefined): string | null;
   /** The view counters' random visitor id: dedup and "online" (rows kept ~30 minutes). */
   viewVisitor(visitorId: string): string;
+  /** The no-JS form's token: binds a browser's form cookie to one poll (never stored). */
+  formToken(browser: string, pollId: string): string;
 }
 
 /**
@@ -36,16 +38,19 @@ export type VoterHashScheme = 'database' | 'legacy-database' | 'legacy-HASH_SALT
 const hmac = (key: string | Buffer, v: string) => createHmac('sha256', key).update(v).digest('base64url').slice(0, 22);
 const derive = (secret: string, purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'ykien', `ykien hash key: ${purpose}`, 32));
 
-export function createHasher(keys: { voter: (voterId: string) => string; ipSecret: string; ipv6PrefixLength: number }): Hasher {
-  const ballotIp = derive(keys.ipSecret, 'ballot ip');
-  const commentIp = derive(keys.ipSecret, 'comment ip');
-  const viewVisitor = derive(keys.ipSecret, 'view visitor');
+/** `secret` (HASH_SALT, else the database's salt) keys everything but voter ids, which keep their own scheme. */
+export function createHasher(keys: { voter: (voterId: string) => string; secret: string; ipv6PrefixLength: number }): Hasher {
+  const ballotIp = derive(keys.secret, 'ballot ip');
+  const commentIp = derive(keys.secret, 'comment ip');
+  const viewVisitor = derive(keys.secret, 'view visitor');
+  const formToken = derive(keys.secret, 'no-js form token');
   const net = (ip: string) => networkKey(ip, keys.ipv6PrefixLength);
   return {
     voter: keys.voter,
     ballotIp: (ip) => (ip ? hmac(ballotIp, net(ip)) : null),
     commentIp: (ip) => (ip ? hmac(commentIp, net(ip)) : null),
     viewVisitor: (visitorId) => hmac(viewVisitor, visitorId),
+    formToken: (browser, pollId) => hmac(formToken, `${browser}\0${pollId}`),
   };
 }
 
@@ -72,5 +77,5 @@ export function loadHasher(settings: SettingsRepo, opts: { hashSalt: string | un
     const key = derive(dbSalt, 'voter id');
     voter = (id) => hmac(key, id);
   }
-  return createHasher({ voter, ipSecret: opts.hashSalt ?? dbSalt, ipv6PrefixLength: opts.ipv6PrefixLength });
+  return createHasher({ voter, secret: opts.hashSalt ?? dbSalt, ipv6PrefixLength: opts.ipv6PrefixLength });
 }

@@ -103,3 +103,48 @@ export function countLinks(...texts: (string | undefined)[]): number {
   }
   return n;
 }
+
+/** A blocked-word entry or a text as the word filter reads it: normalised, white space runs as one space. */
+export const normalizeWords = (text: string): string => normalizeForFilters(text).replace(/\s+/g, ' ').trim();
+
+const foldCache = new Map<string, string>();
+/** One UTF-16 unit without its diacritics ("ộ" → "o", "đ" → "d"); anything that would not stay one unit is kept. */
+function foldUnit(ch: string): string {
+  let f = foldCache.get(ch);
+  if (f === undefined) {
+    const base = ch === 'đ' ? 'd' : ch.normalize('NFD').replace(/\p{M}/gu, '');
+    f = base.length === 1 ? base : ch;
+    foldCache.set(ch, f);
+  }
+  return f;
+}
+const fold = (s: string) => Array.from({ length: s.length }, (_, i) => foldUnit(s[i]!)).join('');
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+/**
+ * The entries of `words` (already normalizeWords'd, as stored) found in `text` as whole words.
+ * Case never matters. Each letter must be the entry's own letter or that letter with no
+ * diacritics at all: "cá độ" matches "Cá Độ", "CA DO" and "ca đo" (the usual way to dodge a
+ * filter), but not "ca đó" or "cà dở" (other words that share the bare letters).
+ */
+export function matchBlockedWords(text: string, words: readonly string[]): string[] {
+  if (!words.length || !text) return [];
+  const t = normalizeWords(text);
+  const folded = fold(t);
+  const hits: string[] = [];
+  for (const word of words) {
+    const bare = fold(word);
+    if (!bare) continue;
+    for (let i = folded.indexOf(bare); i !== -1; i = folded.indexOf(bare, i + 1)) {
+      const end = i + bare.length;
+      if ((i > 0 && WORD_CHAR.test(t[i - 1]!)) || (end < t.length && WORD_CHAR.test(t[end]!))) continue;
+      let same = true;
+      for (let k = 0; k < bare.length && same; k++) same = t[i + k] === word[k] || t[i + k] === bare[k];
+      if (same) {
+        hits.push(word);
+        break;
+      }
+    }
+  }
+  return hits;
+}

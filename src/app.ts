@@ -122,7 +122,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
-  admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit));
+  admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }));
   app.use('/v1/admin', admin);
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.

@@ -116,6 +116,8 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 60_000),
   WEBHOOK_MAX_ATTEMPTS: int(4, 1, 10),
   WEBHOOK_RETRY_BASE_MS: int(2_000, 0, 600_000),
+  /** Let webhooks reach loopback, private and other special-purpose addresses (an intranet receiver). */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
   RETENTION_DAYS: int(180, 1, 36500),
   /** Bearer token accepted by GET /metrics in addition to admin keys. */
   METRICS_TOKEN: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),

@@ -99,6 +99,8 @@ const schema = z.object({
   RATE_LIMIT_WRITE_PER_MIN: int(30),
   RATE_LIMIT_READ_PER_MIN: int(600),
   RATE_LIMIT_ADMIN_PER_MIN: int(600),
+  /** New page keys one site's view counters may gain per day (its time zone); 0 = no cap. */
+  COUNTER_NEW_PAGES_PER_DAY: int(2000),
   /** Page-view counts per IP per minute (generous: a whole office behind one NAT reads the portal); 0 = off. */
   RATE_LIMIT_VIEWS_PER_MIN: int(120),
   /** Largest JSON body accepted, in bytes. */

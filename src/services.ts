@@ -37,7 +37,7 @@ export function createServices({ db, config, now = Date.now, logger }: ServiceDe
   const sites = sitesService(db, audit, { defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const polls = pollsService(db, { audit, sites, hasher, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now, onVote: metrics.voteCast });
   const comments = createComments(db, { config, audit, sites, hasher, now, logger, onPosted: metrics.commentPosted });
-  const counters = countersService(db, { audit, sites, hasher, now });
+  const counters = countersService(db, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
   const exportsSvc = exportsService(db, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(db, { days: config.RETENTION_DAYS, now, metrics, logger });
   return { db, config, now, hasher, metrics, audit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };

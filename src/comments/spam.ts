@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import TLDS from 'tlds';
+
+// The package is one JSON file: require() reads it the same under plain Node (dist/) and under vitest/tsx.
+const TLDS = createRequire(import.meta.url)('tlds') as string[];
 
 /**
  * Content filters for comments: counting links and matching a site's blocked words. Both run on

@@ -5,8 +5,8 @@ import { isIP } from 'node:net';
 const TLDS = createRequire(import.meta.url)('tlds') as string[];
 
 /**
- * Content filters for comments: counting links and matching a site's blocked words. Both run on
- * the same normalised text (normalizeForFilters) and in linear time: every step is a split, a
+ * Content filters for comments: counting links and matching a site's blocked words. Both read the
+ * text uncloaked (NFKC, invisible characters gone, look-alike dots as ".") and run in linear time: every step is a split, a
  * set lookup or a bounded regex, never a pattern that can rescan the text from each position
  * (the old link regex was quadratic on "a.a.a.…": 40,000 characters took seconds of CPU).
  */

@@ -15,6 +15,7 @@ import { requestLog } from './http/requestLog.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import type { HelmetOptions } from 'helmet';
 import { responseCache } from './http/responseCache.js';
+import { setPublicOrigin } from './http/publicOrigin.js';
 import { siteCors } from './http/siteCors.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { commentsPublicRoutes } from './comments/comments.routes.js';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   const app = express();
   app.locals.services = services;
   app.set('trust proxy', config.TRUST_PROXY);
+  setPublicOrigin(app, config.PUBLIC_URL);
   app.set('query parser', 'simple');
   // Hot public reads set strong ETags of their own (responseCache, widget); hashing every other
   // body (votes, admin answers) would cost CPU for validators nobody sends back.
@@ -120,12 +122,12 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
-  admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit));
+  admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }));
   app.use('/v1/admin', admin);
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ db: deps.db, polls, sites, limits }));
+  app.use(pagesRoutes({ db: deps.db, polls, sites, limits, hasher: services.hasher }));
 
   app.use(notFoundHandler);
   app.use(((err, _req, _res, next) => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Whole-number environment variable with bounds; empty string counts as unset. */
@@ -32,18 +33,50 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Express's names for address ranges in "trust proxy" (proxy-addr). */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of a TRUST_PROXY list: an IP, a subnet (ip/bits or IPv4 ip/netmask), or one of Express's range names. */
+export function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const slash = entry.indexOf('/');
+  const ip = slash === -1 ? entry : entry.slice(0, slash);
+  const family = isIP(ip);
+  if (!family) return false;
+  if (slash === -1) return true;
+  const range = entry.slice(slash + 1);
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+const TRUST_PROXY_TRUE =
+  "TRUST_PROXY=true would believe any client's X-Forwarded-For (every per-IP cap could be dodged with one made-up header); " +
+  "set the proxy's address (TRUST_PROXY=127.0.0.1 or loopback or 10.0.0.0/8) or a hop count (TRUST_PROXY=1)";
+
 /**
- * TRUST_PROXY follows Express's "trust proxy" setting: off by default; "true"/"false",
- * a hop count, or a comma-separated list of addresses/subnets ("loopback", "10.0.0.0/8").
+ * TRUST_PROXY follows Express's "trust proxy" setting, except `true`: off by default; a hop
+ * count, or a comma-separated list of addresses/subnets ("loopback", "10.0.0.0/8"). Each entry
+ * is checked here, so a typo stops the start with a message instead of a stack trace later.
  */
 const trustProxy = z.preprocess(
   (v) => (v === undefined || v === '' ? 'false' : v),
   z
     .string()
     .trim()
-    .transform((s): boolean | number | string => {
-      if (s === 'true') return true;
-      if (s === 'false') return false;
+    .superRefine((s, ctx) => {
+      const lower = s.toLowerCase();
+      if (lower === 'true') ctx.addIssue({ code: 'custom', message: TRUST_PROXY_TRUE });
+      else if (lower !== 'false' && !/^\d+$/.test(s)) {
+        const bad = s.split(',').map((e) => e.trim()).filter((e) => !isProxyEntry(e));
+        if (bad.length)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.map((e) => JSON.stringify(e)).join(', ')} is not an IP address, a subnet (10.0.0.0/8), a hop count, loopback, linklocal or uniquelocal`,
+          });
+      }
+    })
+    .transform((s): false | number | string => {
+      if (s.toLowerCase() === 'false') return false;
       if (/^\d+$/.test(s)) return Number(s);
       return s;
     }),
@@ -61,12 +94,16 @@ const schema = z.object({
   DEFAULT_TIMEZONE: z.preprocess((v) => (v === '' ? undefined : v), timeZone.default('Asia/Ho_Chi_Minh')),
   /** Seed the demo site and poll on first start; unset = only in development (never by default in production). */
   SEED_DEMO: optionalBool,
+  /** Every per-IP cap, rate limit and IP hash treats an IPv6 address as its network of this many bits. */
+  IPV6_PREFIX_LENGTH: int(64, 32, 128),
   /** Votes one IP may cast in one poll per 24 h; 0 = no cap. */
   VOTE_LIMIT_PER_IP: int(50),
   /** Requests per IP per minute; 0 disables that tier. */
   RATE_LIMIT_WRITE_PER_MIN: int(30),
   RATE_LIMIT_READ_PER_MIN: int(600),
   RATE_LIMIT_ADMIN_PER_MIN: int(600),
+  /** New page keys one site's view counters may gain per day (its time zone); 0 = no cap. */
+  COUNTER_NEW_PAGES_PER_DAY: int(2000),
   /** Page-view counts per IP per minute (generous: a whole office behind one NAT reads the portal); 0 = off. */
   RATE_LIMIT_VIEWS_PER_MIN: int(120),
   /** Largest JSON body accepted, in bytes. */
@@ -84,10 +121,15 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 60_000),
   WEBHOOK_MAX_ATTEMPTS: int(4, 1, 10),
   WEBHOOK_RETRY_BASE_MS: int(2_000, 0, 600_000),
+  /** Let webhooks reach loopback, private and other special-purpose addresses (an intranet receiver). */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
   RETENTION_DAYS: int(180, 1, 36500),
   /** Bearer token accepted by GET /metrics in addition to admin keys. */
   METRICS_TOKEN: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
-  /** Overrides the per-install random salt used to hash IPs and voter ids. */
+  /**
+   * Secret the IP and view-visitor hash keys are derived from (HKDF, one key per purpose). Unset,
+   * a random salt kept in the database is used, which a stolen backup would then carry too.
+   */
   HASH_SALT: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
   /** Slow clients: whole request headers within this, whole request (headers + body) within that, idle keep-alive this long. */

@@ -13,6 +13,18 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Settings that work but that an operator should know are weak, logged at every start. */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.CAPTCHA === 'off') warnings.push('CAPTCHA=off: comment forms have NO captcha. Use this only on an intranet or for tests.');
+  if (config.NODE_ENV === 'production' && !config.HASH_SALT)
+    warnings.push(
+      'HASH_SALT is not set: IP hashes are keyed with a salt kept in the database, so whoever gets a copy of the database can reverse them. ' +
+        'Set HASH_SALT (a random string of 16+ characters, kept outside the database and never changed).',
+    );
+  return warnings;
+}
+
 export async function start(config: Config, logger: Logger = createLogger(config)): Promise<Running> {
   const db = openDatabase(config.DATABASE_PATH);
   const app = createApp({ db, config, logger });
@@ -32,9 +44,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
       logger.warn(where, `SEED_DEMO is on in production: seeded the demo site; remove it with: ykien sites delete ${DEMO_SITE_ID} --confirm ${DEMO_SITE_ID}`);
     else logger.info(where, 'seeded the demo site and poll');
   }
-  if (config.CAPTCHA === 'off') {
-    logger.warn('CAPTCHA=off: comment forms have NO captcha. Use this only on an intranet or for tests.');
-  }
+  for (const warning of startupWarnings(config)) logger.warn(warning);
   if (!services.keys.list().some((k) => k.role === 'admin' && k.revoked_at === null)) {
     logger.info('no admin key yet; create one with: npm run -s ykien -- keys create --role admin --name "Your name"');
   }
@@ -101,7 +111,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
-  const running = await start(config, logger);
+  let running: Running;
+  try {
+    running = await start(config, logger);
+  } catch (err) {
+    // E.g. a database whose ballots were hashed with a HASH_SALT that is no longer set.
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
   // `npm start` and a terminal's Ctrl-C each deliver the signal too, so it often arrives twice:
   // later ones must not cut the clean shutdown short (it has its own SHUTDOWN_TIMEOUT_MS).
   let shuttingDown = false;

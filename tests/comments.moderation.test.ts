@@ -22,7 +22,7 @@ describe('moderation end to end', () => {
       id, site: 'xa-a', thread: THREAD, status: 'pending', email: 'an.nguyen@example.vn',
       userAgent: 'Trinh duyet/1.0',
     });
-    expect(['::ffff:127.0.0.1', '127.0.0.1', '::1'].map((ip) => t.services.hasher.ip(ip))).toContain(pending.ipHash);
+    expect(['::ffff:127.0.0.1', '127.0.0.1', '::1'].map((ip) => t.services.hasher.commentIp(ip))).toContain(pending.ipHash);
     expect(pending.ipHash).not.toContain('127.0.0.1');
 
     const approved = await approve(t, id);

@@ -15,6 +15,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
+// The receivers below listen on 127.0.0.1: these apps allow private webhook targets (WEBHOOK_ALLOW_PRIVATE).
+
 /** A real local HTTP server answering each request with the next status in `statuses` (then 204). */
 async function receiver(statuses: number[] = []) {
   const got: Received[] = [];
@@ -42,7 +44,7 @@ const verify = (secret: string, body: string, header: string | string[] | undefi
 
 describe('moderation webhook', () => {
   it('POSTs a signed JSON body after the response when a comment waits for moderation', async () => {
-    const t = await commentsApp();
+    const t = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true });
     const hook = await receiver();
     const set = await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: hook.url, secret: SECRET });
     expect(set.status).toBe(200);
@@ -75,7 +77,7 @@ describe('moderation webhook', () => {
   });
 
   it('retries a failing receiver with backoff and stops at the first success', async () => {
-    const t = await commentsApp({ WEBHOOK_MAX_ATTEMPTS: 4, WEBHOOK_RETRY_BASE_MS: 5 });
+    const t = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true, WEBHOOK_MAX_ATTEMPTS: 4, WEBHOOK_RETRY_BASE_MS: 5 });
     const hook = await receiver([503, 500]);
     await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: hook.url, secret: SECRET });
     await t.http.post(base()).send(form());
@@ -87,7 +89,7 @@ describe('moderation webhook', () => {
   });
 
   it('gives up after WEBHOOK_MAX_ATTEMPTS, and a dead receiver never affects the commenter', async () => {
-    const t = await commentsApp({ WEBHOOK_MAX_ATTEMPTS: 2, WEBHOOK_RETRY_BASE_MS: 1 });
+    const t = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true, WEBHOOK_MAX_ATTEMPTS: 2, WEBHOOK_RETRY_BASE_MS: 1 });
     const hook = await receiver([500, 500, 500]);
     await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: hook.url, secret: SECRET });
     expect((await t.http.post(base()).send(form())).status).toBe(202);
@@ -103,7 +105,7 @@ describe('moderation webhook', () => {
   });
 
   it('a 4xx answer is not retried; approved comments send nothing', async () => {
-    const t = await commentsApp({}, { premoderation: false });
+    const t = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true }, { premoderation: false });
     const hook = await receiver([400]);
     await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: hook.url, secret: SECRET });
     expect((await t.http.post(base()).send(form())).status).toBe(201);
@@ -117,7 +119,7 @@ describe('moderation webhook', () => {
   });
 
   it('admin endpoints validate, and can remove the webhook', async () => {
-    const t = await commentsApp();
+    const t = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true });
     expectProblem(await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: 'ftp://x.example', secret: SECRET }), 400, 'validation_failed');
     expectProblem(await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: 'https://x.example', secret: 'short' }), 400, 'validation_failed');
     expectProblem(await t.admin.put('/v1/admin/sites/khong-co/webhook', { url: 'https://x.example', secret: SECRET }), 404, 'not_found');

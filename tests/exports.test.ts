@@ -147,7 +147,7 @@ describe('ballot export (detail=votes)', () => {
       expect(r.voter_hash).toBe(guardCell(voterHash));
       const ipHash = t.db.prepare('SELECT ip_hash FROM ballots WHERE voter_hash = ?').pluck().get(voterHash) as string;
       expect(r.ip_hash).toBe(guardCell(ipHash));
-      expect(['127.0.0.1', '::ffff:127.0.0.1', '::1'].map((ip) => t.services.hasher.ip(ip))).toContain(ipHash);
+      expect(['127.0.0.1', '::ffff:127.0.0.1', '::1'].map((ip) => t.services.hasher.ballotIp(ip))).toContain(ipHash);
       expect(r.user_agent!.replace(/^'/, '')).toBe(b.ua);
     });
     expect(rows[0]!.time).toBe('2026-06-09T03:00:00+07:00');

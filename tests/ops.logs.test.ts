@@ -19,7 +19,7 @@ describe('logs', () => {
       },
     });
     const { db, file } = tempDatabase();
-    const config = testConfig({ DATABASE_PATH: file, TRUST_PROXY: true, LOG_LEVEL: 'trace' });
+    const config = testConfig({ DATABASE_PATH: file, TRUST_PROXY: 'loopback', LOG_LEVEL: 'trace' });
     const app = createApp({ db, config, logger: createLogger(config, sink) });
     const key = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
     const http = request(app);
@@ -70,5 +70,60 @@ describe('logs', () => {
     expect(all).not.toContain('LogTest');
     expect(all).not.toContain('2001:db8');
     expect(all).toContain('/khong-co/[redacted]');
+  });
+});
+
+describe('logs and audit hide what is typed or pasted in disguise (issue 10 §6)', () => {
+  function logged(config = testConfig({ LOG_LEVEL: 'trace' })) {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const { db, file } = tempDatabase();
+    const app = createApp({ db, config: { ...config, DATABASE_PATH: file }, logger: createLogger(config, sink) });
+    return { app, lines, http: request(app) };
+  }
+
+  it('masks double- and triple-encoded e-mails and IPs, and API keys pasted into a path', async () => {
+    const { app, lines, http } = logged();
+    const key = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+    const paths = [
+      '/khong-co/nguyen.van.an%2540example.vn',
+      '/khong-co/nguyen.van.an%252540example.vn',
+      '/v1/polls/203%252E0%252E113%252E77',
+      '/v1/polls/2001%253Adb8%253A%253A7',
+      `/v1/admin/${key}`,
+      `/khong-co/${key.replace('_', '%5F')}/x`,
+      `/khong-co/${encodeURIComponent(encodeURIComponent(key))}`,
+      '/khong-co/%E0%A4%A/nguyen.van.an%2540example.vn',
+    ];
+    for (const p of paths) expect((await http.get(p)).status).toBeGreaterThanOrEqual(400);
+    const all = lines.join('\n');
+    for (const secret of ['nguyen.van.an', 'example.vn', '203%252E0', '113%252E77', '2001%253A', 'db8%253A', key.slice(3, 20), key.slice(-12)]) expect(all).not.toContain(secret);
+    expect(all).toContain('/khong-co/[redacted]');
+    expect(all).toContain('/v1/admin/[redacted]');
+    expect(lines.filter((l) => l.includes('"req"')).length).toBe(paths.length);
+  });
+
+  it('the audit log shows a webhook URL without its query values or long path tokens, even to a moderator', async () => {
+    const { app, http } = logged();
+    const admin = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+    await http.post('/v1/admin/sites').set('Authorization', `Bearer ${admin}`).send({ id: 'xa-a', name: 'Xã A' }).expect(201);
+    const moderator = app.locals.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator', siteId: 'xa-a' }).key;
+    const url = 'https://hooks.example.vn/services/T0123/B0456/Xk2qP9vR7tLm4Wn8Zc1Yb5Hd?token=bi-mat-cua-xa-a&channel=kiem-duyet';
+    await http.put('/v1/admin/sites/xa-a/webhook').set('Authorization', `Bearer ${admin}`).send({ url, secret: 'bi-mat-ky-webhook-0123456789' }).expect(200);
+    // A row written before this version, with the URL in full.
+    app.locals.services.audit.record({ actor: 'cũ', action: 'webhook.set', targetType: 'site', targetId: 'xa-a', siteId: 'xa-a', detail: { url } });
+    const res = await http.get('/v1/admin/audit?action=webhook.set').set('Authorization', `Bearer ${moderator}`);
+    expect(res.status).toBe(200);
+    expect(res.body.entries).toHaveLength(2);
+    for (const e of res.body.entries) expect(e.detail.url).toBe('https://hooks.example.vn/services/T0123/B0456/[redacted]?token=[redacted]&channel=[redacted]');
+    const text = JSON.stringify(res.body);
+    for (const secret of ['bi-mat-cua-xa-a', 'kiem-duyet', 'Xk2qP9vR7tLm4Wn8Zc1Yb5Hd']) expect(text).not.toContain(secret);
+    // The admin's own view of the webhook still has the whole URL (it is theirs to manage).
+    expect((await http.get('/v1/admin/sites/xa-a/webhook').set('Authorization', `Bearer ${admin}`)).body.url).toBe(url);
   });
 });

@@ -2,15 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD, seedDemo } from '../src/demo/seed.js';
 import { createPoll, createSite, makeTestApp, type TestApp } from './helpers/app.js';
 
-const cookieOf = (res: { headers: Record<string, unknown> }) => {
+const cookieOf = (res: { headers: Record<string, unknown> }, name = 'ykien_voter') => {
   const set = res.headers['set-cookie'] as string[] | undefined;
-  return set?.find((c) => c.startsWith('ykien_voter='))?.split(';')[0];
+  return set?.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
 };
 
+/** Votes as a browser does: opens the form (its cookie and token), then posts it from the same origin. */
 async function vote(t: TestApp, id: string, form: string, cookie?: string) {
-  const req = t.http.post(`/p/${id}`).type('form').send(form);
-  if (cookie) req.set('Cookie', cookie);
-  return req;
+  const page = await t.http.get(`/p/${id}`).set('Cookie', cookie ?? '');
+  const cookies = [cookie, cookieOf(page, 'ykien_form')].filter(Boolean).join('; ');
+  const browser = /ykien_form=([^;]+)/.exec(cookies)![1]!;
+  // A page showing results has no form: the voter posts a copy opened earlier (before voting, or before the poll closed).
+  const token = /name="token" value="([^"]+)"/.exec(page.text)?.[1] ?? t.services.hasher.formToken(browser, id);
+  return t.http.post(`/p/${id}`).set('Sec-Fetch-Site', 'same-origin').set('Cookie', cookies).type('form').send(form ? `${form}&token=${token}` : `token=${token}`);
 }
 
 describe('demo page', () => {

@@ -1,5 +1,12 @@
 import type { Db } from '../db/open.js';
 import { resolveActor, type ActorRef } from './actor.js';
+import { redactUrl } from './redact.js';
+
+/** Details as a reader of the log may see them: a URL (a webhook's) never with its tokens, also in rows written before this rule. */
+function readable(detail: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!detail || typeof detail.url !== 'string') return detail;
+  return { ...detail, url: redactUrl(detail.url) };
+}
 
 export interface AuditEntry {
   /** The key (id and name) or system actor; a bare name records no key id (see actor.ts). */
@@ -35,10 +42,11 @@ export function auditRepo(db: Db, now: () => number = Date.now) {
      ORDER BY id DESC LIMIT @limit`,
   );
   return {
-    /** Call inside the same transaction as the change it records. */
+    /** Call inside the same transaction as the change it records. A `detail.url` is stored redacted. */
     record(e: AuditEntry): void {
       const actor = resolveActor(e.actor);
-      insert.run(now(), actor.name, actor.id, e.action, e.targetType, e.targetId ?? null, e.siteId ?? null, e.detail ? JSON.stringify(e.detail) : null);
+      const detail = readable(e.detail ?? null);
+      insert.run(now(), actor.name, actor.id, e.action, e.targetType, e.targetId ?? null, e.siteId ?? null, detail ? JSON.stringify(detail) : null);
     },
     list(q: { site?: string | undefined; action?: string | undefined; before?: number | undefined; limit: number }): AuditRow[] {
       const rows = page.all({ site: q.site ?? null, action: q.action ?? null, before: q.before ?? null, limit: q.limit }) as {
@@ -53,7 +61,7 @@ export function auditRepo(db: Db, now: () => number = Date.now) {
         targetType: r.target_type,
         targetId: r.target_id,
         site: r.site_id,
-        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+        detail: readable(r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null),
       }));
     },
   };

@@ -9,7 +9,7 @@ import { encodeCursor, type CommentStatus, type Cursor, type PostCommentInput } 
 import { toPublic, type PublicComment, type PublicThreadComment } from './comments.view.js';
 import { duplicates, repeatKey } from './duplicates.js';
 import type { Claim } from './idempotency.js';
-import { countLinks } from './spam.js';
+import { countLinks, matchBlockedWords } from './spam.js';
 import type { WebhookService } from './webhook.service.js';
 
 export interface ThreadPage {
@@ -84,7 +84,11 @@ export function commentsService(
       deps.captcha.verify(siteId, input.captchaId, input.captchaAnswer);
 
       const links = countLinks(input.name, input.address, input.content);
-      const status: CommentStatus = links > deps.maxLinks ? 'spam' : site.premoderation ? 'pending' : 'approved';
+      // Fields joined by a non-letter, so no entry can match across two of them.
+      const words = links > deps.maxLinks ? [] : matchBlockedWords([input.name, input.address ?? '', input.content].join('\n|\n'), site.blockedWords);
+      const status: CommentStatus =
+        links > deps.maxLinks ? 'spam' : words.length ? site.blockedWordsAction : site.premoderation ? 'pending' : 'approved';
+      const spamReason = links > deps.maxLinks ? `links:${links}` : words.length ? `words:${words.length}` : null;
       const row = {
         id: newId(12),
         site_id: siteId,
@@ -95,8 +99,8 @@ export function commentsService(
         email: input.email ?? null,
         content: input.content,
         status,
-        spam_reason: status === 'spam' ? `links:${links}` : null,
-        ip_hash: deps.hasher.ip(client.ip),
+        spam_reason: spamReason,
+        ip_hash: deps.hasher.commentIp(client.ip),
         user_agent: client.userAgent?.slice(0, 300) || null,
         repeat_key: repeat,
         created_at: deps.now(),

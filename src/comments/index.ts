@@ -29,6 +29,7 @@ export function createComments(
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
     now,
     logger: deps.logger,
   });

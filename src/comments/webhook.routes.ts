@@ -2,17 +2,17 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import type { Db } from '../db/open.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { actorOf, requireAdmin } from '../http/auth.js';
 import { parse, slug } from '../http/validate.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { webhookSchema } from './comments.schema.js';
-import type { WebhookService } from './webhook.service.js';
+import { refusedTarget, type WebhookService } from './webhook.service.js';
 
 const params = z.object({ site: slug(64) });
 
 /** /v1/admin/sites/:site/webhook — admin only; the secret is write-only. */
-export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesService, audit: AuditRepo): Router {
+export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesService, audit: AuditRepo, opts: { allowPrivate: boolean }): Router {
   const r = Router({ mergeParams: true });
   r.use(requireAdmin);
   r.get('/', (req, res) => {
@@ -26,6 +26,10 @@ export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesServ
     const { site } = parse(params, req.params, 'path');
     const hook = parse(webhookSchema, req.body ?? {});
     sites.require(site);
+    // A name is checked again, after resolution, at every delivery (webhook.service.ts).
+    const refused = refusedTarget(hook.url, opts.allowPrivate);
+    if (refused)
+      throw new AppError(400, 'webhook_target_not_allowed', `The webhook URL ${refused}.`, { errors: [{ field: 'url', message: refused }] });
     db.transaction(() => {
       webhooks.set(site, hook);
       audit.record({ actor: actorOf(req), action: 'webhook.set', targetType: 'site', targetId: site, siteId: site, detail: { url: hook.url } });

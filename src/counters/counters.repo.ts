@@ -7,6 +7,13 @@ const PRUNE_BATCH = 5_000;
 export function countersRepo(db: Db) {
   const s = {
     pageViews: db.prepare('SELECT views FROM counter_pages WHERE site_id = ? AND page_key = ?').pluck(),
+    pageExists: db.prepare('SELECT 1 FROM counter_pages WHERE site_id = ? AND page_key = ?').pluck(),
+    newPages: db.prepare('SELECT pages FROM counter_new_pages WHERE site_id = ? AND day = ?').pluck(),
+    addNewPage: db.prepare(
+      `INSERT INTO counter_new_pages (site_id, day, pages) VALUES (?, ?, 1)
+       ON CONFLICT (site_id, day) DO UPDATE SET pages = pages + 1`,
+    ),
+    pruneNewPages: db.prepare('DELETE FROM counter_new_pages WHERE day < ?'),
     siteVisits: db.prepare('SELECT visits FROM counter_sites WHERE site_id = ?').pluck(),
     // An index range on (site_id, last_seen): only the visitors of the last minutes are read.
     online: db.prepare('SELECT COUNT(*) FROM counter_visitors WHERE site_id = ? AND last_seen > ?').pluck(),
@@ -65,6 +72,12 @@ export function countersRepo(db: Db) {
   return {
     pageViews: (site: string, page: string): number => (s.pageViews.get(site, page) as number | undefined) ?? 0,
     siteVisits: (site: string): number => (s.siteVisits.get(site) as number | undefined) ?? 0,
+    pageExists: (site: string, page: string): boolean => s.pageExists.get(site, page) === 1,
+    /** New page keys the site gained on `day`. */
+    newPages: (site: string, day: string): number => (s.newPages.get(site, day) as number | undefined) ?? 0,
+    addNewPage: (site: string, day: string) => void s.addNewPage.run(site, day),
+    /** Forgets the daily new-page tallies of days before `day`. */
+    pruneNewPages: (day: string): number => s.pruneNewPages.run(day).changes,
     online: (site: string, since: number): number => s.online.get(site, since) as number,
     days: (site: string, from: string, to: string) => s.days.all(site, from, to) as { day: string; views: number }[],
     /** True when this view counts (first view, or the last counted one is at least `window` ms old). */

@@ -38,12 +38,15 @@ export interface SiteStats {
  * "online" is an index range over visitors seen in the last 5 minutes (the presence table is
  * shared by every process on the database and survives restarts, unlike an in-memory set).
  */
-export function countersService(db: Db, deps: { audit: AuditRepo; sites: SitesService; hasher: Hasher; now?: () => number }) {
+export function countersService(
+  db: Db,
+  deps: { audit: AuditRepo; sites: SitesService; hasher: Hasher; now?: () => number; /** COUNTER_NEW_PAGES_PER_DAY, 0 = no cap. */ newPagesPerDay?: number },
+) {
+  const newPagesPerDay = deps.newPagesPerDay ?? 0;
   const now = deps.now ?? Date.now;
   const repo = countersRepo(db);
-  // A separate HMAC domain from poll voters ("voter:view:…" never equals "voter:…" of a voterId,
-  // which cannot contain ":"), so view rows cannot be joined to ballots.
-  const visitorHash = (visitorId: string) => deps.hasher.voter(`view:${visitorId}`);
+  // A key of its own (not the voters'), so view rows cannot be joined to ballots.
+  const visitorHash = (visitorId: string) => deps.hasher.viewVisitor(visitorId);
 
   const figures = (site: string, page: string, t: number): Figures => ({
     views: repo.pageViews(site, page),
@@ -51,7 +54,12 @@ export function countersService(db: Db, deps: { audit: AuditRepo; sites: SitesSe
     online: repo.online(site, t - ONLINE_MS),
   });
 
-  const countView = db.transaction((site: string, page: string, visitor: string, day: string, t: number) => {
+  /** Counts a view; undefined (nothing stored) when the page is new and the site already gained its new pages for the day. */
+  const countView = db.transaction((site: string, page: string, visitor: string, day: string, t: number): Figures | undefined => {
+    if (!repo.pageExists(site, page)) {
+      if (newPagesPerDay > 0 && repo.newPages(site, day) >= newPagesPerDay) return undefined;
+      repo.addNewPage(site, day);
+    }
     if (repo.markPageSeen(site, page, visitor, t, VIEW_DEDUP_MS)) {
       repo.addPageView(site, page);
       repo.addDayView(site, day);
@@ -65,12 +73,18 @@ export function countersService(db: Db, deps: { audit: AuditRepo; sites: SitesSe
   let timer: NodeJS.Timeout | undefined;
 
   const service = {
-    /** Counts one view (unless deduplicated, or from a crawler / no User-Agent) and returns the figures. */
+    /**
+     * Counts one view and returns the figures. Not counted (figures only): a crawler, a script or
+     * no User-Agent; and a page the site does not have yet once it gained COUNTER_NEW_PAGES_PER_DAY
+     * new pages today (random page keys from a script must not leave rows forever). A repeat
+     * within the dedup window answers `counted: true` but adds nothing.
+     */
     view(siteId: string, page: string, visitorId: string, userAgent: string | undefined): Figures & { counted: boolean } {
       const site = deps.sites.require(siteId);
       const t = now();
       if (isCrawler(userAgent)) return { ...figures(site.id, page, t), counted: false };
-      return { ...countView.immediate(site.id, page, visitorHash(visitorId), dayKey(t, site.timezone), t), counted: true };
+      const counted = countView.immediate(site.id, page, visitorHash(visitorId), dayKey(t, site.timezone), t);
+      return counted ? { ...counted, counted: true } : { ...figures(site.id, page, t), counted: false };
     },
 
     /** The figures without counting. */
@@ -116,6 +130,8 @@ export function countersService(db: Db, deps: { audit: AuditRepo; sites: SitesSe
      * window. Neither changes any answer: a missing row means "count it" exactly like an old one.
      */
     pruneCounters(t: number = now()): { pageSeen: number; visitors: number } {
+      // Daily new-page tallies: two days back in UTC is before "today" in every time zone.
+      repo.pruneNewPages(new Date(t - 2 * 86_400_000).toISOString().slice(0, 10));
       return {
         pageSeen: repo.prunePageSeen(t - VIEW_DEDUP_MS),
         visitors: repo.pruneVisitors(t - Math.max(VISIT_IDLE_MS, ONLINE_MS)),

@@ -1,8 +1,11 @@
+import { isbot } from 'isbot';
+
 /**
- * Crawler detection for the view counters. A request whose User-Agent matches is answered
- * with the figures but not counted; so is a request with no User-Agent at all (real browsers
- * always send one). The list errs on the side of counting people: in-app browsers (Zalo,
- * Facebook's FBAN/FBAV, Cốc Cốc's "coc_coc_browser") and phones like the Cubot must count.
+ * Crawler detection for the view counters. A view counts only when its User-Agent looks like a
+ * real browser (browserLike) and neither isbot (a well-kept list of crawlers, previewers and HTTP
+ * libraries) nor the list below knows it; a request with no User-Agent never counts. In-app
+ * browsers (Zalo, Facebook's FBAN/FBAV, Cốc Cốc's "coc_coc_browser"), Samsung Internet, UC,
+ * Opera (and Opera Mini) and phones like the Cubot must count.
  */
 const NAMED = [
   // Search engines (Cốc Cốc is Vietnam's own; its *browser* says "coc_coc_browser", its crawler "coccocbot").
@@ -32,8 +35,18 @@ const GENERIC = ['(?<!cu)bot\\b', 'bot[/_-]', 'crawl', 'spider', 'scraper', 'fet
 
 export const CRAWLER_PATTERN = new RegExp(`${NAMED.join('|')}|${GENERIC.join('|')}`, 'i');
 
-/** True for a known crawler or a missing/blank User-Agent: answer, but do not count. */
+/**
+ * What every browser people use sends: "Mozilla/5.0 (platform…)" and a rendering engine's token
+ * (WebKit/Blink, Gecko, Trident), or Opera Mini's "Opera/9.80 (…) Presto/". Scripts send "node",
+ * "Java-http-client/17", "Dart/3.1", "k6/0.45", "Deno/1.36" or a bare "Mozilla/5.0".
+ */
+const BROWSER_LIKE = /^(?:Mozilla\/5\.0 \(.{2,}?(?:AppleWebKit|Gecko|Trident)\/|Opera\/9\.80 \(.{2,}?Presto\/)/;
+
+export const browserLike = (userAgent: string): boolean => BROWSER_LIKE.test(userAgent);
+
+/** True for a crawler, a script, or a missing/blank User-Agent: answer, but do not count. */
 export function isCrawler(userAgent: string | undefined): boolean {
   if (!userAgent || !userAgent.trim()) return true;
-  return CRAWLER_PATTERN.test(userAgent.slice(0, 512));
+  const ua = userAgent.slice(0, 512);
+  return !browserLike(ua) || isbot(ua) || CRAWLER_PATTERN.test(ua);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, slug } from '../http/validate.js';
+import { isSaneYear, isoDateTime, slug, YEAR_MESSAGE } from '../http/validate.js';
 import { zonedToUtc } from './zone.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -9,7 +9,11 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * (YYYY-MM-DD) read in the site's time zone — `from` at its start, `to` at its end.
  */
 const when = z.union([
-  z.string().regex(DATE, 'must be YYYY-MM-DD or an ISO 8601 date-time with a time zone').refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date'),
+  z
+    .string()
+    .regex(DATE, 'must be YYYY-MM-DD or an ISO 8601 date-time with a time zone')
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date')
+    .refine((s) => isSaneYear(Number(s.slice(0, 4))), YEAR_MESSAGE),
   isoDateTime,
 ]);
 

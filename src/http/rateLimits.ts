@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
+import { networkKey } from './clientKey.js';
 import { sendProblem } from './problem.js';
 
 export interface RateLimiters {
@@ -24,7 +25,8 @@ export function createRateLimiters(config: Config, onLimited?: (tier: string) =>
       limit: perMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      // req.ip honours TRUST_PROXY and nothing else; IPv6 addresses are grouped by /56.
+      // req.ip honours TRUST_PROXY and nothing else; an IPv6 client counts as its /64 (IPV6_PREFIX_LENGTH).
+      keyGenerator: (incoming) => networkKey(incoming.ip, config.IPV6_PREFIX_LENGTH),
       handler: (_req, res) => {
         onLimited?.(name);
         sendProblem(res, 429, 'rate_limited', 'Too many requests from this address. Please wait a minute and try again.');

@@ -3,25 +3,48 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-// A path is whatever a client typed: an e-mail or an IP can sit in any segment of it.
-const EMAIL_LIKE = /@|%40/i;
+// A path is whatever a client typed: an e-mail, an IP or a pasted API key can sit in any segment of it.
+const EMAIL_LIKE = /@/;
 const IPV4_LIKE = /\b\d{1,3}(?:\.\d{1,3}){3}\b/;
-const IPV6_LIKE = /(?:[0-9a-f]{0,4}(?::|%3a)){2,}[0-9a-f]{0,4}/i;
+const IPV6_LIKE = /(?:[0-9a-f]{0,4}:){2,}[0-9a-f]{0,4}/i;
+const KEY_LIKE = /yk_[A-Za-z0-9_-]{8,}/;
+/** Percent-decoding rounds tried per segment: "%252540" is "@" three rounds down. */
+const DECODE_ROUNDS = 4;
 
-/** The path without its query string, with segments that look like an e-mail or an IP masked. */
+/** The segment percent-decoded until it stops changing (at most DECODE_ROUNDS); malformed escapes stop it. */
+function decoded(segment: string): string {
+  let s = segment;
+  for (let i = 0; i < DECODE_ROUNDS && s.includes('%'); i++) {
+    try {
+      const next = decodeURIComponent(s);
+      if (next === s) break;
+      s = next;
+    } catch {
+      break;
+    }
+  }
+  return s;
+}
+
+const sensitive = (segment: string) => {
+  const s = decoded(segment);
+  return EMAIL_LIKE.test(s) || IPV4_LIKE.test(s) || IPV6_LIKE.test(s) || KEY_LIKE.test(s);
+};
+
+/** The path without its query string, with segments that are (once decoded) an e-mail, an IP or a key masked. */
 export function loggablePath(url: string): string {
   const q = url.indexOf('?');
   const path = (q === -1 ? url : url.slice(0, q)).slice(0, 300);
-  if (!EMAIL_LIKE.test(path) && !IPV4_LIKE.test(path) && !IPV6_LIKE.test(path)) return path;
+  if (!path.includes('%') && !sensitive(path)) return path;
   return path
     .split('/')
-    .map((seg) => (EMAIL_LIKE.test(seg) || IPV4_LIKE.test(seg) || IPV6_LIKE.test(seg) ? '[redacted]' : seg))
+    .map((seg) => (sensitive(seg) ? '[redacted]' : seg))
     .join('/');
 }
 
 /**
  * One log line per request with a request id (taken from X-Request-Id when sane), no IPs,
- * no query strings, no e-mails or IPs typed into the path: 5xx at error, 4xx at info, the rest at debug.
+ * no query strings, no e-mails, IPs or keys typed into the path (however often percent-encoded): 5xx at error, 4xx at info, the rest at debug.
  *
  * Hand-written rather than pino-http: pino-http builds a child logger and serializes the
  * request for every request even when the line is not written, which cost about a tenth

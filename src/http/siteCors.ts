@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { sendProblem } from './problem.js';
+import { publicOrigin } from './publicOrigin.js';
 
 /** The site a public request is about, and the origins it allows. */
 export interface SiteOrigins {
@@ -29,7 +30,7 @@ export function siteCors(resolveSite: (req: Request) => SiteOrigins | undefined)
     // embedding page read that 404 shows "not found" instead of a misleading network error.
     const unknownRead = resolved === undefined && (read || req.method === 'OPTIONS');
     const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
-    const sameOrigin = origin === `${req.protocol}://${req.get('host')}`;
+    const sameOrigin = origin === publicOrigin(req);
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Expose-Headers', 'ETag, RateLimit, RateLimit-Policy, Retry-After');

@@ -80,8 +80,13 @@ export const pageKey = z
 /** The random id the widget keeps in localStorage. */
 export const voterId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
 
+/** Years JavaScript dates read and print faithfully: Date.UTC takes 0–99 as 1900–1999, and ISO strings need 4 digits. */
+export const isSaneYear = (year: number) => year >= 100 && year <= 9999;
+export const YEAR_MESSAGE = 'must have a year from 0100 to 9999';
+
 /** ISO 8601 date-time with an offset (or Z), stored as epoch ms; null clears it. */
 export const isoDateTime = z
   .string()
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T08:00:00+07:00' })
+  .refine((s) => /^\d{4}-/.test(s) && isSaneYear(Number(s.slice(0, 4))), YEAR_MESSAGE)
   .transform((s) => Date.parse(s));

@@ -8,6 +8,14 @@ interface RouteSlots {
 }
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../db/open.js';
+import { mountMatcher, mountPatterns } from './routePatterns.js';
+
+/**
+ * Default process metrics that are gauges named *_total, which `promtool check metrics` refuses
+ * ("non-counter metrics should not have _total suffix"); the same figures by type stay
+ * (ykien_nodejs_active_handles{type=…}, …), so nothing is lost.
+ */
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /**
  * Prometheus metrics on a registry of this app's own (never prom-client's global one:
@@ -23,6 +31,7 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
     if (!defaults) {
       defaults = true;
       collectDefaultMetrics({ register: registry, prefix: 'ykien_' });
+      for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(`ykien_${name}`);
     }
     return registry.metrics();
   };
@@ -103,13 +112,26 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
   }
 
   /**
-   * Counts every request once it is answered; the route label is the pattern, never the raw URL.
-   * Express sets req.route when a route matches, while req.baseUrl still names the router it
-   * belongs to; an accessor captures both then (baseUrl is reset when an error leaves the router).
+   * Counts every request once it is answered; the route label is the pattern, never the raw URL
+   * or an id: made-up sites, polls and paths must not add series. Express sets req.route when a
+   * route matches, while req.baseUrl still names the router it belongs to; an accessor captures
+   * both then (baseUrl is reset when an error leaves the router), and baseUrl is turned back into
+   * its mount pattern ("/v1/sites/:site"). Unmatched paths share "unmatched", the rest "other".
    * The accessor sits on the app's request prototype, installed once: defining it on each request
    * object (as before) cost ~20 µs of CPU per request under load (bench/results.md).
    */
   const watched = new WeakSet<object>();
+  // One per app (its request prototype), read from its router stack at the first matched route,
+  // when every route has been added.
+  const mounts = new WeakMap<object, (baseUrl: string) => string | undefined>();
+  const mountOf = (req: Request): ((baseUrl: string) => string | undefined) => {
+    let m = mounts.get(req.app);
+    if (!m) {
+      m = mountMatcher(mountPatterns((req.app as unknown as { router?: { stack?: unknown } }).router?.stack));
+      mounts.set(req.app, m);
+    }
+    return m;
+  };
   const watchRoutes = (req: Request) => {
     const proto = Object.getPrototypeOf(req) as object | null;
     if (!proto || watched.has(proto)) return;
@@ -123,7 +145,9 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
       set(this: RouteSlots & Request, value: unknown) {
         this[ROUTE] = value;
         const p = (value as { path?: unknown } | undefined)?.path;
-        if (typeof p === 'string') this[ROUTE_LABEL] = p === '/' && this.baseUrl ? this.baseUrl : `${this.baseUrl ?? ''}${p}`;
+        if (typeof p !== 'string') return;
+        const base = this.baseUrl ? mountOf(this)(this.baseUrl) : '';
+        this[ROUTE_LABEL] = base === undefined ? 'other' : p === '/' && base ? base : `${base}${p}`;
       },
     });
   };

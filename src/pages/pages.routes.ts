@@ -4,13 +4,14 @@ import { demoLiveCheck } from '../demo/seed.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
+import type { Hasher } from '../util/hash.js';
 import { demoPage } from './demo.page.js';
 import { infoPage } from './info.page.js';
 import { pollPageRoutes } from './poll.page.js';
 import { DEMO_CSS, POLL_CSS } from './styles.js';
 
 /** "/" (the demo portal page while the demo site exists, else what this service is), its stylesheet, and the no-JS poll pages. */
-export function pagesRoutes(deps: { db: Db; polls: PollsService; sites: SitesService; limits: RateLimiters }): Router {
+export function pagesRoutes(deps: { db: Db; polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher }): Router {
   const r = Router();
   const demo = demoPage();
   const info = infoPage();

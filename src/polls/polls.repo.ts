@@ -108,3 +108,6 @@ export function pollsRepo(db: Db) {
 }
 
 export type PollsRepo = ReturnType<typeof pollsRepo>;
+
+/** Whether any ballot is stored (asked once, when the hash scheme of a database is fixed). */
+export const ballotsExist = (db: Db): boolean => db.prepare('SELECT EXISTS (SELECT 1 FROM ballots)').pluck().get() === 1;

@@ -191,7 +191,7 @@ export function pollsService(
     const def = definition(id);
     for (const optionId of input.optionIds)
       if (!def.optionIds.has(optionId)) throw new AppError(422, 'unknown_option', `Option "${optionId}" is not in this poll.`);
-    return [id, input, deps.hasher.voter(input.voterId), deps.hasher.ip(client.ip), client.userAgent?.slice(0, 300) ?? null, now()];
+    return [id, input, deps.hasher.voter(input.voterId), deps.hasher.ballotIp(client.ip), client.userAgent?.slice(0, 300) ?? null, now()];
   }
 
   let queue: Queued[] = [];

@@ -1,11 +1,16 @@
 import type { Db } from '../db/open.js';
 
+export type BlockedWordsAction = 'spam' | 'pending';
+
 export interface Site {
   id: string;
   name: string;
   origins: string[];
   timezone: string;
   premoderation: boolean;
+  /** Comment words that send a comment to `blockedWordsAction` (normalised, see comments/spam.ts). */
+  blockedWords: string[];
+  blockedWordsAction: BlockedWordsAction;
   createdAt: string;
   updatedAt: string;
 }
@@ -16,6 +21,8 @@ interface SiteRow {
   origins: string;
   timezone: string;
   premoderation: number;
+  blocked_words: string;
+  blocked_words_action: BlockedWordsAction;
   created_at: number;
   updated_at: number;
 }
@@ -26,6 +33,8 @@ const toSite = (r: SiteRow): Site => ({
   origins: JSON.parse(r.origins) as string[],
   timezone: r.timezone,
   premoderation: r.premoderation === 1,
+  blockedWords: JSON.parse(r.blocked_words) as string[],
+  blockedWordsAction: r.blocked_words_action,
   createdAt: new Date(r.created_at).toISOString(),
   updatedAt: new Date(r.updated_at).toISOString(),
 });
@@ -65,6 +74,7 @@ export function sitesRepo(db: Db) {
   const foreignKeys = db.prepare('PRAGMA foreign_keys').pluck();
   // Bumped when another connection (the CLI, another process) commits: cached sites are then stale.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const updateWords = db.prepare('UPDATE sites SET blocked_words = ?, blocked_words_action = ?, updated_at = ? WHERE id = ?');
   return {
     insert(s: { id: string; name: string; origins: string[]; timezone: string; premoderation: boolean }, at: number) {
       insert.run({ ...s, origins: JSON.stringify(s.origins), premoderation: s.premoderation ? 1 : 0, at });
@@ -74,6 +84,9 @@ export function sitesRepo(db: Db) {
       return r && toSite(r);
     },
     list: (): Site[] => (all.all() as SiteRow[]).map(toSite),
+    updateWords(id: string, words: string[], action: BlockedWordsAction, at: number) {
+      updateWords.run(JSON.stringify(words), action, at, id);
+    },
     update(s: { id: string; name: string; origins: string[]; timezone: string; premoderation: boolean }, at: number) {
       update.run({ ...s, origins: JSON.stringify(s.origins), premoderation: s.premoderation ? 1 : 0, at });
     },

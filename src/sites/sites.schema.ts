@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../config.js';
+import { normalizeWords } from '../comments/spam.js';
 import { slug, text } from '../http/validate.js';
 
 export const MAX_ORIGINS = 50;
@@ -29,11 +30,26 @@ export const createSiteSchema = z.strictObject({
   premoderation: z.boolean().default(true),
 });
 
+/** One blocked word or phrase, stored as the filter reads it (NFKC, lower case, single spaces). */
+const blockedWord = z
+  .string()
+  .max(300)
+  .refine((s) => s.isWellFormed() && !/[\u0000-\u0008\u000E-\u001F\u007F]/.test(s), 'must be text without control characters')
+  .transform(normalizeWords)
+  .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => [...s].length <= 60, 'must be at most 60 characters');
+
 export const updateSiteSchema = z.strictObject({
   name: text({ max: 200 }).optional(),
   origins: origins.optional(),
   timezone: timezone.optional(),
   premoderation: z.boolean().optional(),
+  blockedWords: z
+    .array(blockedWord)
+    .max(500)
+    .transform((words) => [...new Set(words)])
+    .optional(),
+  blockedWordsAction: z.enum(['spam', 'pending']).optional(),
 });
 
 /** POST /v1/admin/sites/:site/origins: add and remove without restating the whole list. */

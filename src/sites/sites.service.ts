@@ -102,7 +102,10 @@ export function sitesService(db: Db, audit: AuditRepo, opts: { defaultTimezone: 
     update(id: string, input: UpdateSiteInput, actor: ActorRef): Site {
       db.transaction(() => {
         const current = mustExist(id);
-        repo.update({ ...current, ...input }, now());
+        const { blockedWords, blockedWordsAction, ...rest } = input;
+        repo.update({ ...current, ...rest }, now());
+        if (blockedWords !== undefined || blockedWordsAction !== undefined)
+          repo.updateWords(id, blockedWords ?? current.blockedWords, blockedWordsAction ?? current.blockedWordsAction, now());
         audit.record({ actor, action: 'site.update', targetType: 'site', targetId: id, siteId: id, detail: { ...input } });
       })();
       cache.delete(id);

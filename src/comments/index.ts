@@ -3,11 +3,12 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import type { Logger } from '../logger.js';
 import type { SitesService } from '../sites/sites.service.js';
-import type { Hasher } from '../util/hash.js';
+import { loadSalt, type Hasher } from '../util/hash.js';
 import { captchaService } from './captcha.service.js';
 import { commentsRepo } from './comments.repo.js';
 import { commentsService } from './comments.service.js';
 import { moderationService } from './moderation.service.js';
+import { powKey } from './pow.js';
 import { webhookService } from './webhook.service.js';
 
 /** Builds the comments feature once per app: captcha, public comments, moderation, webhooks. */
@@ -22,6 +23,12 @@ export function createComments(
     ttlSeconds: config.CAPTCHA_TTL_SECONDS,
     minSeconds: config.COMMENT_MIN_SECONDS,
     now,
+    pow: {
+      enabled: config.POW === 'on' || (config.POW === 'auto' && config.CAPTCHA === 'svg'),
+      key: powKey(loadSalt(db, config.HASH_SALT)),
+      maxNumber: config.POW_MAX_NUMBER,
+      accessibleFactor: config.POW_ACCESSIBLE_FACTOR,
+    },
   });
   const webhooks = webhookService(db, {
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import { ApiError, enc, type FieldError } from './api.js';
 import { fill, h, on, shadow } from './dom.js';
+import { captchaBox } from './captcha.js';
 import { failure, say } from './poll.js';
 import { get, set } from './storage.js';
 import type { Ctx } from './types.js';
@@ -16,11 +17,6 @@ interface Page {
   total: number;
   comments: PublicComment[];
   nextCursor: string | null;
-}
-interface Captcha {
-  id?: string;
-  svg?: string;
-  required?: boolean;
 }
 
 const FIELDS = ['name', 'address', 'email', 'content', 'captchaAnswer'] as const;
@@ -43,7 +39,6 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
 
   let total = 0;
   let parentId: string | null = null;
-  let captchaId: string | undefined;
   const title = h('h2', { class: 'ct' });
   const list = h('ul', { class: 'cl' });
   const listMsg = h('div', { 'aria-live': 'polite' });
@@ -104,11 +99,8 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
       errs[name],
     );
   };
-  const img = h('img', { alt: t.captchaAlt, width: 150, height: 50 });
-  const refresh = h('button', { type: 'button', class: 'lk' }, t.refresh);
-  const capMsg = h('div');
-  const capRow = field('captchaAnswer', t.captcha, true, h('input', { type: 'text', class: 'cap', autocomplete: 'off', maxlength: 32, spellcheck: 'false' }), h('div', null, h('div', { class: 'cap-img' }, img, refresh), capMsg));
-  capRow.hidden = true;
+  const cap = captchaBox(ctx, base, (input, extra) => field('captchaAnswer', t.captcha, true, input, extra));
+  const capRow = cap.row;
   const hp = h('input', { type: 'text', name: 'website', tabindex: -1, autocomplete: 'off' });
   const msg = h('div', { 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'btn' }, t.send);
@@ -147,23 +139,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
   }
   on(form, 'input', save);
 
-  const loadCaptcha = async () => {
-    fill(capMsg);
-    try {
-      const c = await ctx.api<Captcha>(`${base}/captcha`);
-      capRow.hidden = c.required === false || !c.svg;
-      captchaId = c.id;
-      // An image, never markup: the SVG cannot run or style anything.
-      if (c.svg) img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(c.svg)}`;
-    } catch (e) {
-      capRow.hidden = false;
-      failure(capMsg, ctx, e, loadCaptcha);
-    }
-  };
-  on(refresh, 'click', () => {
-    inputs.captchaAnswer.value = '';
-    return loadCaptcha();
-  });
+  const loadCaptcha = cap.load;
 
   const showErrors = (list: [Field, string][]) => {
     for (const k of FIELDS) {
@@ -193,19 +169,19 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
     if (!v('name')) local.push(['name', t.eName]);
     if (v('email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v('email'))) local.push(['email', t.eEmail]);
     if (!v('content')) local.push(['content', t.eContent]);
-    if (!capRow.hidden && !v('captchaAnswer')) local.push(['captchaAnswer', t.eCaptcha]);
+    if (cap.needsAnswer() && !v('captchaAnswer')) local.push(['captchaAnswer', t.eCaptcha]);
     showErrors(local);
     if (local.length) return;
     send.disabled = true;
     send.textContent = t.sending;
     try {
+      const proof = await cap.proof();
       const res = await ctx.api<{ status: string; comment?: PublicComment }>(`${base}/threads/${enc(thread)}/comments`, {
         name: v('name'),
         address: v('address'),
         email: v('email'),
         content: inputs.content.value,
-        captchaId: capRow.hidden ? undefined : captchaId,
-        captchaAnswer: capRow.hidden ? undefined : v('captchaAnswer'),
+        ...proof,
         parentId: parentId ?? undefined,
         website: hp.value,
       });
@@ -222,10 +198,10 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
         const fe = serverErrors(err.body.errors);
         showErrors(fe);
         if (!fe.length) say(msg, t.eInvalid);
-      } else if (err.code === 'captcha_invalid' || err.code === 'captcha_required') {
-        inputs.captchaAnswer.value = '';
+      } else if (/^(captcha|pow)_/.test(err.code)) {
         await loadCaptcha();
-        showErrors([['captchaAnswer', err.code === 'captcha_invalid' ? t.eCaptchaBad : t.eCaptcha]]);
+        if (cap.needsAnswer()) showErrors([['captchaAnswer', err.code === 'captcha_required' ? t.eCaptcha : t.eCaptchaBad]]);
+        else say(msg, t.ePow);
       } else if (err.code === 'too_fast') {
         say(msg, t.tooFast);
       } else failure(msg, ctx, err, () => send.click());

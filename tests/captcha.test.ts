@@ -1,4 +1,5 @@
 import { createChallenge } from 'altcha-lib/v1';
+import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -213,6 +214,36 @@ describe('proof of work (attacks on it)', () => {
     } finally {
       db2.close();
     }
+  });
+});
+
+describe('proof of work: generated garbage', () => {
+  it('any value as pow, or as a solution field, is a 400 with a code and stores nothing', { timeout: 60_000 }, async () => {
+    const t = await commentsApp({ ...svg, COMMENT_MIN_SECONDS: 0 });
+    const c = await newCaptcha(t);
+    const pow = c.pow!;
+    const field = fc.oneof(fc.anything(), fc.string({ maxLength: 500 }), fc.integer(), fc.double(), fc.stringMatching(/^[0-9a-f]{64}$/));
+    const value = fc.oneof(
+      fc.anything(),
+      fc.record({ algorithm: field, challenge: field, number: field, salt: field, signature: field }, { requiredKeys: [] }),
+      fc
+        .constantFrom('algorithm', 'challenge', 'number', 'salt', 'signature')
+        // One field changed (never back to its right value: that would be the valid solution).
+        .chain((k) => field.filter((v) => v !== pow[k]).map((v) => ({ ...pow, [k]: v }))),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, async (p) => {
+        const res = await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: p }));
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(['validation_failed', 'pow_required', 'pow_invalid']).toContain(res.body.code);
+      }),
+      { numRuns: 150 },
+    );
+    expect(count(t, 'comments')).toBe(0);
+    expect(count(t, 'pow_used')).toBe(0);
+    // And the captcha was never used up.
+    expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow }))).status).toBe(202);
   });
 });
 

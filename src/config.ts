@@ -74,9 +74,9 @@ const schema = z.object({
   /** Proof of work on comments: auto (on whenever the captcha is), on, or off. The accessible path always has one. */
   POW: z.enum(['auto', 'on', 'off']).default('auto'),
   /** Largest number the widget may have to hash up to; it tries half as many on average (tuned in README). */
-  POW_MAX_NUMBER: int(50_000, 1_000, 10_000_000),
+  POW_MAX_NUMBER: int(30_000, 1_000, 10_000_000),
   /** How many times more work the "I can't read the code" path costs than the picture. */
-  POW_ACCESSIBLE_FACTOR: int(8, 2, 50),
+  POW_ACCESSIBLE_FACTOR: int(5, 2, 50),
   COMMENT_MIN_SECONDS: int(3, 0, 3600),
   /** Comments with more links than this go to "spam" for a moderator to look at. */
   COMMENT_MAX_LINKS: int(2, 0, 1000),

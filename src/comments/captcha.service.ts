@@ -43,7 +43,6 @@ export function captchaService(db: Db, opts: CaptchaOptions) {
 
   return {
     enabled: opts.enabled,
-    powEnabled: opts.pow.enabled,
 
     /** A fresh challenge for a site (the caller checked the site exists). */
     async issue(siteId: string, mode: CaptchaMode = 'image'): Promise<CaptchaChallenge> {

@@ -3,7 +3,7 @@ import { Resvg } from '@resvg/resvg-js';
 import svgCaptcha from 'svg-captcha';
 
 /**
- * Capital letters and digits that stay distinct when tilted: no 0/O/Q/D-like pairs,
+ * Capital letters and digits that stay distinct when tilted: no 0/O/Q,
  * no 1/I/L/J, 7/T, 5/S, 2/Z, 6/G/b, 8/B, U/V. Answers are compared case-insensitively.
  */
 export const CAPTCHA_CHARS = 'ACDEFHKMNPRTWXY234589';
@@ -78,7 +78,7 @@ export function captchaSvg(text: string, distortion = 1): string {
   });
   for (let i = 0; i < Math.round(k); i++) {
     const x = rnd(30, W - 30), y = rnd(25, H - 25);
-    parts.push(`<ellipse cx="${f(x)}" cy="${f(y)}" rx="${f(rnd(16, 28))}" ry="${f(rnd(9, 15))}" fill="#fff" style="mix-blend-mode:difference" transform="rotate(${f(rnd(-30, 30))} ${f(x)} ${f(y)})"/>`);
+    parts.push(`<ellipse cx="${f(x)}" cy="${f(y)}" rx="${f(rnd(14, 24))}" ry="${f(rnd(8, 13))}" fill="#fff" style="mix-blend-mode:difference" transform="rotate(${f(rnd(-30, 30))} ${f(x)} ${f(y)})"/>`);
   }
   for (let i = 0; i < Math.round(2 * k); i++)
     parts.push(`<path d="M${f(rnd(0, 20))} ${f(rnd(10, H - 10))} C${f(rnd(50, 90))} ${f(rnd(0, H))},${f(rnd(130, 170))} ${f(rnd(0, H))},${f(rnd(200, W))} ${f(rnd(10, H - 10))}" stroke="${INK}" stroke-width="${f(rnd(1.5, 2.5))}" fill="none"/>`);

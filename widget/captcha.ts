@@ -28,7 +28,8 @@ export function captchaBox(ctx: Ctx, base: string, wrap: (input: HTMLInputElemen
   };
   const note = h('p', { class: 'note', tabindex: -1 }, t.a11yNote);
   const bar = h('progress', { max: 100, value: 0, 'aria-label': t.verifying });
-  const status = h('p', { role: 'status' });
+  // A polite live region rather than role=status, which stays unique to the form's result message.
+  const status = h('p', { 'aria-live': 'polite', 'aria-atomic': 'true' });
   const msg = h('div');
   let mode: 'image' | 'accessible' = 'image';
   // Focus follows the reader to what they have to deal with next (load() shows it at once).

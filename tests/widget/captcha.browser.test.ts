@@ -75,7 +75,7 @@ describe('captcha in the widget (CAPTCHA=svg, proof of work on)', () => {
       const note = 'Bạn đã chọn xác minh không cần đọc mã. Ý kiến gửi theo cách này sẽ được cán bộ kiểm duyệt xem trước khi đăng.';
       expect(await focused(page)).toMatchObject({ tag: 'P', text: note });
       expect(await box.getByRole('progressbar', { name: 'Đang xác minh…' }).isVisible()).toBe(true);
-      const status = box.locator('.cap-alt [role=status]');
+      const status = box.locator('.cap-alt [aria-live=polite]');
       await expect.poll(() => status.textContent()).toBe('Đã xác minh xong. Bạn có thể gửi ý kiến.');
       expect(await box.getByRole('progressbar').getAttribute('value')).toBe('100');
       // No picture and no answer field in this mode.

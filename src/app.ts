@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
 
   app.use(notFoundHandler);
   app.use(((err, _req, _res, next) => {
-    if (err instanceof AppError && err.code.startsWith('captcha_')) metrics.captchaFailed(err.code);
+    if (err instanceof AppError && (err.code.startsWith('captcha_') || err.code.startsWith('pow_'))) metrics.captchaFailed(err.code);
     if (err instanceof AppError && err.code === 'ip_vote_limit') metrics.rateLimited('vote_per_ip');
     next(err);
   }) as ErrorRequestHandler);

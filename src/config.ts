@@ -111,6 +111,12 @@ const schema = z.object({
   /** Captcha for comments: svg (default) or off (intranets, black-box tests). */
   CAPTCHA: z.enum(['svg', 'off']).default('svg'),
   CAPTCHA_TTL_SECONDS: int(300, 10, 3600),
+  /** Proof of work on comments: auto (on whenever the captcha is), on, or off. The accessible path always has one. */
+  POW: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Largest number the widget may have to hash up to; it tries half as many on average (tuned in README). */
+  POW_MAX_NUMBER: int(30_000, 1_000, 10_000_000),
+  /** How many times more work the "I can't read the code" path costs than the picture. */
+  POW_ACCESSIBLE_FACTOR: int(5, 2, 50),
   COMMENT_MIN_SECONDS: int(3, 0, 3600),
   /** Comments with more links than this go to "spam" for a moderator to look at. */
   COMMENT_MAX_LINKS: int(2, 0, 1000),
@@ -164,6 +170,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     VOTE_LIMIT_PER_IP: 0,
     CAPTCHA: 'off',
     COMMENT_MIN_SECONDS: 0,
+    // Tests that turn the captcha on solve its proof of work in Node: keep it cheap there.
+    POW_MAX_NUMBER: 1_000,
     RATE_LIMIT_COMMENT_PER_MIN: 0,
     RATE_LIMIT_CAPTCHA_PER_MIN: 0,
     WEBHOOK_RETRY_BASE_MS: 10,

@@ -1,3 +1,4 @@
+import { solveChallenge } from 'altcha-lib/v1';
 import { expect } from 'vitest';
 import type { Config } from '../src/config.js';
 import { createSite, makeTestApp, testClock, type TestApp, type TestClock } from './helpers/app.js';
@@ -17,10 +18,33 @@ export function answerOf(t: TestApp, id: string): string {
   return t.db.prepare('SELECT answer FROM captchas WHERE id = ?').pluck().get(id) as string;
 }
 
-export async function newCaptcha(t: TestApp, site = 'xa-a'): Promise<{ id: string; answer: string }> {
-  const res = await t.http.get(`/v1/sites/${site}/captcha`);
+export interface PowChallenge {
+  algorithm: 'SHA-256';
+  challenge: string;
+  maxnumber: number;
+  salt: string;
+  signature: string;
+}
+export interface PowSolution {
+  algorithm: 'SHA-256';
+  challenge: string;
+  number: number;
+  salt: string;
+  signature: string;
+}
+
+/** Does the proof of work the way a client must: by brute force (tests keep POW_MAX_NUMBER small). */
+export async function solvePow(c: PowChallenge): Promise<PowSolution> {
+  const found = await solveChallenge(c.challenge, c.salt, c.algorithm, c.maxnumber).promise;
+  if (!found) throw new Error('proof of work not solved');
+  return { algorithm: c.algorithm, challenge: c.challenge, number: found.number, salt: c.salt, signature: c.signature };
+}
+
+/** A captcha with its stored answer and, when the response carries one, its solved proof of work. */
+export async function newCaptcha(t: TestApp, site = 'xa-a', mode?: 'accessible'): Promise<{ id: string; answer: string; pow?: PowSolution }> {
+  const res = await t.http.get(`/v1/sites/${site}/captcha${mode ? `?mode=${mode}` : ''}`);
   expect(res.status).toBe(200);
-  return { id: res.body.id, answer: answerOf(t, res.body.id) };
+  return { id: res.body.id, answer: answerOf(t, res.body.id), ...(res.body.pow && { pow: await solvePow(res.body.pow) }) };
 }
 
 export const form = (over: Record<string, unknown> = {}) => ({

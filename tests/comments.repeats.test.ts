@@ -62,8 +62,8 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     let second: PostResult | undefined;
     // The first request has looked the key up and found nothing; before it writes, a second one
     // (another process) runs from start to end. A look-up followed by a write would store two rows.
-    const first = once.run('xa-a', KEY, print, (claim) => {
-      second = once.run('xa-a', KEY, print, (claim2) => service.post('xa-a', 'bai-1', input, client, claim2));
+    const first = await once.run('xa-a', KEY, print, async (claim) => {
+      second = await once.run('xa-a', KEY, print, (claim2) => service.post('xa-a', 'bai-1', input, client, claim2));
       return service.post('xa-a', 'bai-1', input, client, claim);
     });
     expect(second).toBeDefined();

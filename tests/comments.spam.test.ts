@@ -19,11 +19,11 @@ describe('spam defences', () => {
     const t = await commentsApp({ CAPTCHA: 'svg', COMMENT_MIN_SECONDS: 3 }, {}, clock);
     const c = await newCaptcha(t);
     clock.advance(1_000);
-    const fast = await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer }));
+    const fast = await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }));
     expectProblem(fast, 400, 'too_fast');
     expect(fast.body.retryAfterSeconds).toBe(2);
     clock.advance(2_000);
-    expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer }))).status).toBe(202);
+    expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }))).status).toBe(202);
   });
 
   it('files a comment with more than COMMENT_MAX_LINKS links under spam, answering like any pending comment', async () => {

@@ -121,7 +121,8 @@ describe('GET /metrics', () => {
   });
 
   it('reports comments by status, captcha failures and rate-limit refusals', async () => {
-    const t = makeTestApp({ CAPTCHA: 'svg', RATE_LIMIT_READ_PER_MIN: 2 });
+    // POW off: this counts captcha refusals alone (tests/captcha.test.ts covers the proof of work).
+    const t = makeTestApp({ CAPTCHA: 'svg', POW: 'off', RATE_LIMIT_READ_PER_MIN: 2 });
     await createSite(t, { premoderation: true });
     const url = '/v1/sites/xa-a/threads/bai-1/comments';
     const form = { name: 'Nguyễn Văn An', content: 'Đề nghị công khai tiến độ.', email: 'an@example.vn' };

@@ -1,4 +1,5 @@
 import { ApiError, enc, type FieldError } from './api.js';
+import { captchaBox } from './captcha.js';
 import { fill, h, on, shadow, typed } from './dom.js';
 import { failure, say } from './poll.js';
 import { get, randomId, set } from './storage.js';
@@ -16,11 +17,6 @@ interface Page {
   total: number;
   comments: PublicComment[];
   nextCursor: string | null;
-}
-interface Captcha {
-  id?: string;
-  svg?: string;
-  required?: boolean;
 }
 
 const FIELDS = ['name', 'address', 'email', 'content', 'captchaAnswer'] as const;
@@ -48,7 +44,6 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
 
   let total = 0;
   let parentId: string | null = null;
-  let captchaId: string | undefined;
   // No number until the first answer: "(0)" would be a wrong count while it loads.
   const title = h('h2', { class: 'ct' }, t.commentsHeading);
   const list = h('ul', { class: 'cl' });
@@ -132,11 +127,8 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
       errs[name],
     );
   };
-  const img = h('img', { alt: t.captchaAlt, width: 150, height: 50 });
-  const refresh = h('button', { type: 'button', class: 'lk' }, t.refresh);
-  const capMsg = h('div');
-  const capRow = field('captchaAnswer', t.captcha, true, h('input', { type: 'text', class: 'cap', autocomplete: 'off', maxlength: 32, spellcheck: 'false' }), h('div', null, h('div', { class: 'cap-img' }, img, refresh), capMsg));
-  capRow.hidden = true;
+  const cap = captchaBox(ctx, base, (input, extra) => field('captchaAnswer', t.captcha, true, input, extra));
+  const capRow = cap.row;
   const hp = h('input', { type: 'text', name: 'website', tabindex: -1, autocomplete: 'off' });
   const remember = h('input', { type: 'checkbox', id: 'f-remember' });
   const msg = h('div', { 'aria-live': 'polite' });
@@ -189,23 +181,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
   on(form, 'input', save);
   on(remember, 'change', save);
 
-  const loadCaptcha = async () => {
-    fill(capMsg);
-    try {
-      const c = await ctx.api<Captcha>(`${base}/captcha`);
-      capRow.hidden = c.required === false || !c.svg;
-      captchaId = c.id;
-      // An image, never markup: the SVG cannot run or style anything.
-      if (c.svg) img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(c.svg)}`;
-    } catch (e) {
-      capRow.hidden = false;
-      failure(capMsg, ctx, e, loadCaptcha);
-    }
-  };
-  on(refresh, 'click', () => {
-    inputs.captchaAnswer.value = '';
-    return loadCaptcha();
-  });
+  const loadCaptcha = cap.load;
 
   const showErrors = (list: [Field, string][]) => {
     for (const k of FIELDS) {
@@ -254,7 +230,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
     if (!v('name')) local.push(['name', t.eName]);
     if (v('email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v('email'))) local.push(['email', t.eEmail]);
     if (!v('content')) local.push(['content', t.eContent]);
-    if (!capRow.hidden && !v('captchaAnswer')) local.push(['captchaAnswer', t.eCaptcha]);
+    if (cap.needsAnswer() && !v('captchaAnswer')) local.push(['captchaAnswer', t.eCaptcha]);
     showErrors(local);
     if (local.length) return;
     const comment = { name: v('name'), address: v('address'), email: v('email'), content: inputs.content.value, parentId: parentId ?? undefined };
@@ -264,14 +240,10 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
     send.disabled = true;
     send.textContent = t.sending;
     try {
+      const proof = await cap.proof();
       const res = await ctx.api<{ id: string; status: string; comment?: PublicComment }>(
         `${base}/threads/${enc(thread)}/comments`,
-        {
-          ...comment,
-          captchaId: capRow.hidden ? undefined : captchaId,
-          captchaAnswer: capRow.hidden ? undefined : v('captchaAnswer'),
-          website: hp.value,
-        },
+        { ...comment, ...proof, website: hp.value },
         { 'Idempotency-Key': `"${attempt.key}"` },
       );
       sent(res.status, res.id);
@@ -283,10 +255,10 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
         const fe = serverErrors(err.body.errors);
         showErrors(fe);
         if (!fe.length) say(msg, t.eInvalid);
-      } else if (err.code === 'captcha_invalid' || err.code === 'captcha_required') {
-        inputs.captchaAnswer.value = '';
+      } else if (/^(captcha|pow)_/.test(err.code)) {
         await loadCaptcha();
-        showErrors([['captchaAnswer', err.code === 'captcha_invalid' ? t.eCaptchaBad : t.eCaptcha]]);
+        if (cap.needsAnswer()) showErrors([['captchaAnswer', err.code === 'captcha_required' ? t.eCaptcha : t.eCaptchaBad]]);
+        else say(msg, t.ePow);
       } else if (err.code === 'too_fast') {
         say(msg, t.tooFast);
       } else if (err.code === 'duplicate_comment') {

@@ -41,7 +41,6 @@ const vi = {
   email: 'Email:',
   content: 'Nội dung:',
   captcha: 'Mã xác nhận',
-  captchaAlt: 'Ảnh mã xác nhận',
   refresh: 'Đổi mã khác',
   send: 'Gửi ý kiến',
   sending: 'Đang gửi…',
@@ -56,6 +55,14 @@ const vi = {
   eInvalid: 'Thông tin không hợp lệ.',
   tooFast: 'Bạn gửi quá nhanh, vui lòng đợi vài giây rồi gửi lại.',
   hp: 'Để trống ô này',
+  // Captcha, proof of work and the accessible path (widget/captcha.ts).
+  captchaAlt: (n: number) => `Mã xác nhận: hình ảnh gồm ${n} ký tự chữ và số. Nếu không đọc được, hãy chọn “Tôi không đọc được mã”.`,
+  noRead: 'Tôi không đọc được mã',
+  useImage: 'Dùng mã hình ảnh',
+  a11yNote: 'Bạn đã chọn xác minh không cần đọc mã. Ý kiến gửi theo cách này sẽ được cán bộ kiểm duyệt xem trước khi đăng.',
+  verifying: 'Đang xác minh…',
+  verified: 'Đã xác minh xong. Bạn có thể gửi ý kiến.',
+  ePow: 'Chưa xác minh được, vui lòng gửi lại.',
 };
 
 export type Strings = typeof vi;
@@ -101,7 +108,6 @@ const en: Strings = {
   email: 'Email:',
   content: 'Comment:',
   captcha: 'Verification code',
-  captchaAlt: 'Verification code image',
   refresh: 'New code',
   send: 'Send comment',
   sending: 'Sending…',
@@ -116,6 +122,14 @@ const en: Strings = {
   eInvalid: 'This value is not valid.',
   tooFast: 'You sent this too quickly. Please wait a few seconds and send again.',
   hp: 'Leave this field empty',
+  // Captcha, proof of work and the accessible path (widget/captcha.ts).
+  captchaAlt: (n) => `Verification code: a picture of ${n} letters and digits. If you cannot read it, choose “I can't read the code”.`,
+  noRead: "I can't read the code",
+  useImage: 'Use the picture code',
+  a11yNote: 'You chose to verify without reading a code. Comments sent this way are checked by a moderator before they appear.',
+  verifying: 'Verifying…',
+  verified: 'Verified. You can send your comment.',
+  ePow: 'Verification did not succeed. Please send again.',
 };
 
 export interface Locale {

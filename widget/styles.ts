@@ -55,8 +55,11 @@ button,input,textarea{font:inherit;color:inherit}
 .f input.cap{width:9em}
 [aria-invalid=true]{border-color:#b3261e!important}
 .fe{color:#b3261e;font-size:.9em;margin-top:3px}
-.cap-img{display:flex;align-items:center;gap:10px;margin-bottom:6px}
-.cap-img img{height:50px;border:1px solid var(--b);background:#fff}
+.cap-img{display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;margin-bottom:6px}
+.cap-img img{max-width:100%;height:auto;border:1px solid var(--b);background:#fff}
+.cap-alt{margin-bottom:6px}
+.cap-alt progress{display:block;width:100%;max-width:20em;margin:4px 0}
+.yk [hidden]{display:none!important}
 .hp{position:absolute!important;left:-9999px;width:1px;height:1px;overflow:hidden}
 .rp{display:flex;flex-wrap:wrap;gap:0 10px;align-items:center;background:#e9eef4;padding:4px 8px;margin-bottom:10px;border-radius:var(--r)}
 @media (prefers-reduced-motion:no-preference){.fill{transition:width .6s ease-out}}

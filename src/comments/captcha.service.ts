@@ -1,42 +1,68 @@
 import { randomBytes } from 'node:crypto';
-import svgCaptcha from 'svg-captcha';
 import type { Db } from '../db/open.js';
 import { AppError } from '../errors.js';
+import { captchaImage, captchaText, CAPTCHA_LENGTH } from './captcha.render.js';
+import { captchaRepo, type CaptchaMode } from './captcha.repo.js';
+import { powService, type PowChallenge, type PowSolution } from './pow.js';
 
-export type CaptchaChallenge = { id: string; svg: string; expiresAt: string } | { required: false };
+export type { CaptchaMode } from './captcha.repo.js';
 
-/** Characters people confuse (0/o, 1/l/i) are left out of the challenges. */
-const IGNORE = '0oO1lIiJj';
+export type CaptchaChallenge =
+  | { id: string; mode: 'image'; image: string; width: number; height: number; length: number; pow?: PowChallenge; expiresAt: string }
+  | { id: string; mode: 'accessible'; pow: PowChallenge; expiresAt: string }
+  | { required: false; pow?: PowChallenge; expiresAt?: string };
+
+/** What a comment post carries to pass the captcha and the proof of work. */
+export interface CaptchaInput {
+  captchaId?: string | undefined;
+  captchaAnswer?: string | undefined;
+  pow?: PowSolution | undefined;
+}
 
 export const captchaError = (code: 'captcha_required' | 'captcha_invalid', message: string) =>
   new AppError(400, code, message, { errors: [{ field: 'captchaAnswer', message }] });
 
+export interface CaptchaOptions {
+  enabled: boolean;
+  ttlSeconds: number;
+  minSeconds: number;
+  now: () => number;
+  /** Proof of work on every comment (the accessible path always has one). */
+  pow: { enabled: boolean; key: string; maxNumber: number; accessibleFactor: number };
+}
+
 /**
  * Captcha challenges kept in SQLite (several processes agree on them). An answer is
- * case-insensitive, expires after `ttlSeconds` and is consumed by the first attempt,
- * right or wrong.
+ * case-insensitive, expires after `ttlSeconds` and is consumed by the first attempt, right or
+ * wrong. The picture is a server-rendered PNG (captcha.render.ts); each challenge also carries a
+ * proof of work bound to it. The "accessible" mode has no picture and a heavier proof of work.
  */
-export function captchaService(db: Db, opts: { enabled: boolean; ttlSeconds: number; minSeconds: number; now: () => number }) {
-  const s = {
-    insert: db.prepare('INSERT INTO captchas (id, site_id, answer, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
-    purge: db.prepare('DELETE FROM captchas WHERE expires_at <= ?'),
-    peek: db.prepare('SELECT created_at, expires_at FROM captchas WHERE id = ? AND site_id = ?'),
-    consume: db.prepare('DELETE FROM captchas WHERE id = ? AND site_id = ? RETURNING answer, created_at, expires_at'),
-  };
+export function captchaService(db: Db, opts: CaptchaOptions) {
+  const repo = captchaRepo(db);
+  const pow = powService(repo, { ...opts.pow, now: opts.now });
 
   return {
     enabled: opts.enabled,
 
     /** A fresh challenge for a site (the caller checked the site exists). */
-    issue(siteId: string): CaptchaChallenge {
-      if (!opts.enabled) return { required: false };
+    async issue(siteId: string, mode: CaptchaMode = 'image'): Promise<CaptchaChallenge> {
+      if (!opts.enabled && !opts.pow.enabled) return { required: false };
       const t = opts.now();
-      const c = svgCaptcha.create({ size: 5, noise: 2, ignoreChars: IGNORE, color: false, width: 150, height: 50 });
-      const id = randomBytes(16).toString('base64url');
       const expires = t + opts.ttlSeconds * 1000;
-      s.purge.run(t);
-      s.insert.run(id, siteId, c.text.toLowerCase(), t, expires);
-      return { id, svg: c.data, expiresAt: new Date(expires).toISOString() };
+      const expiresAt = new Date(expires).toISOString();
+      const id = randomBytes(16).toString('base64url');
+      repo.purge(t);
+      if (!opts.enabled) return { required: false, pow: await pow.issue(siteId, '', 'image', expires), expiresAt };
+      if (mode === 'accessible') {
+        const challenge = await pow.issue(siteId, id, 'accessible', expires);
+        repo.insert(id, siteId, '', 'accessible', t, expires);
+        return { id, mode, pow: challenge, expiresAt };
+      }
+      const challenge = opts.pow.enabled ? await pow.issue(siteId, id, 'image', expires) : undefined;
+      const text = captchaText();
+      const picture = captchaImage(text);
+      repo.insert(id, siteId, text.toLowerCase(), 'image', t, expires);
+      return { id, mode, ...picture, length: CAPTCHA_LENGTH, ...(challenge && { pow: challenge }), expiresAt };
     },
 
     /**
@@ -45,7 +71,7 @@ export function captchaService(db: Db, opts: { enabled: boolean; ttlSeconds: num
      */
     assertNotTooFast(siteId: string, id: string): void {
       if (!opts.enabled || opts.minSeconds <= 0) return;
-      const row = s.peek.get(id, siteId) as { created_at: number; expires_at: number } | undefined;
+      const row = repo.peek(id, siteId);
       if (!row) return; // unknown or used: verify() answers captcha_invalid
       const ready = row.created_at + opts.minSeconds * 1000;
       const t = opts.now();
@@ -55,15 +81,30 @@ export function captchaService(db: Db, opts: { enabled: boolean; ttlSeconds: num
       }
     },
 
-    /** Consumes the challenge (whatever the answer) and throws unless the answer was right and in time. */
-    verify(siteId: string, id: string | undefined, answer: string | undefined): void {
-      if (!opts.enabled) return;
-      if (!id || !answer) throw captchaError('captcha_required', 'Enter the characters shown in the picture.');
-      const row = s.consume.get(id, siteId) as { answer: string; created_at: number; expires_at: number } | undefined;
+    /**
+     * Throws unless the post passes: the proof of work first (a refusal there leaves the captcha
+     * unused, and nothing about the answer is learnt), then the captcha, which is consumed whatever
+     * the answer. Returns the captcha's mode ("none" when captchas are off).
+     */
+    async verify(siteId: string, input: CaptchaInput): Promise<CaptchaMode | 'none'> {
+      if (!opts.enabled) {
+        if (opts.pow.enabled) await pow.verify(siteId, undefined, 'image', input.pow);
+        return 'none';
+      }
+      const { captchaId: id, captchaAnswer: answer } = input;
+      if (!id) throw captchaError('captcha_required', 'Enter the characters shown in the picture.');
+      const row = repo.peek(id, siteId);
       if (!row) throw captchaError('captcha_invalid', 'This captcha is unknown or already used. Get a new one and try again.');
-      if (row.expires_at <= opts.now()) throw captchaError('captcha_invalid', 'This captcha has expired. Get a new one and try again.');
-      if (answer.normalize('NFC').trim().toLowerCase() !== row.answer)
+      if (row.expires_at <= opts.now()) {
+        repo.consume(id, siteId);
+        throw captchaError('captcha_invalid', 'This captcha has expired. Get a new one and try again.');
+      }
+      if (row.mode === 'image' && !answer) throw captchaError('captcha_required', 'Enter the characters shown in the picture.');
+      if (row.mode === 'accessible' || opts.pow.enabled) await pow.verify(siteId, id, row.mode, input.pow);
+      if (!repo.consume(id, siteId)) throw captchaError('captcha_invalid', 'This captcha is unknown or already used. Get a new one and try again.');
+      if (row.mode === 'image' && answer!.normalize('NFC').trim().toLowerCase() !== row.answer)
         throw captchaError('captcha_invalid', 'The characters do not match the picture. Get a new one and try again.');
+      return row.mode;
     },
   };
 }

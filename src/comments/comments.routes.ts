@@ -5,7 +5,7 @@ import { parse, slug } from '../http/validate.js';
 import { z } from 'zod';
 import { idempotencyKey } from './idempotency.js';
 import type { Comments } from './index.js';
-import { listQuery, postCommentSchema, threadParams } from './comments.schema.js';
+import { captchaQuery, listQuery, postCommentSchema, threadParams } from './comments.schema.js';
 
 const siteParams = z.object({ site: slug(64) });
 
@@ -21,10 +21,11 @@ export function commentsPublicRoutes(
   const captchaLimit = limits.make(perMinute.captcha, 'captcha');
   const commentLimit = limits.make(perMinute.comment, 'comment');
 
-  r.get('/captcha', limits.write, captchaLimit, (req, res) => {
+  r.get('/captcha', limits.write, captchaLimit, async (req, res) => {
     const { site } = parse(siteParams, req.params, 'path');
+    const { mode } = parse(captchaQuery, req.query, 'query');
     sites.require(site);
-    res.set('Cache-Control', 'no-store').json(comments.captcha.issue(site));
+    res.set('Cache-Control', 'no-store').json(await comments.captcha.issue(site, mode));
   });
 
   r.get('/threads/:thread/comments', limits.read, (req, res) => {
@@ -36,11 +37,11 @@ export function commentsPublicRoutes(
     cache.json(res, key, () => comments.thread(site, thread, q));
   });
 
-  r.post('/threads/:thread/comments', limits.write, commentLimit, (req, res) => {
+  r.post('/threads/:thread/comments', limits.write, commentLimit, async (req, res) => {
     const { site, thread } = parse(threadParams, req.params, 'path');
     const input = parse(postCommentSchema, req.body ?? {});
     const key = idempotencyKey(req.get('idempotency-key'));
-    const result = comments.post(site, thread, input, { ip: req.ip, userAgent: req.get('user-agent') }, key);
+    const result = await comments.post(site, thread, input, { ip: req.ip, userAgent: req.get('user-agent') }, key);
     res.status(result.status === 'approved' ? 201 : 202).set('Cache-Control', 'no-store').json(result);
   });
   return r;

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { optionalText, pageKey, slug, text } from '../http/validate.js';
 
+/** An ALTCHA v1 solution as the widget sends it (src/comments/pow.ts checks what it proves). */
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hexadecimal digits');
+const powSolution = z.strictObject({
+  algorithm: z.literal('SHA-256'),
+  challenge: hex64,
+  number: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  salt: z.string().min(1).max(400),
+  signature: hex64,
+});
+
+/** `?mode=accessible` asks for the challenge without a picture. */
+export const captchaQuery = z.object({ mode: z.enum(['image', 'accessible']).default('image') });
+
 const commentId = z.string().regex(/^[a-z0-9]{4,32}$/, 'is not a comment id');
 
 /** An e-mail address as people type it: trimmed, lower case, checked; "" means absent. */
@@ -20,6 +33,7 @@ export const postCommentSchema = z.object({
   content: text({ max: 5000, multiline: true }),
   captchaId: z.string().max(64).optional(),
   captchaAnswer: z.string().max(32).optional(),
+  pow: powSolution.optional(),
   parentId: z.union([z.null(), commentId]).optional(),
   website: z.unknown().optional(),
 });

@@ -70,7 +70,7 @@ export function commentsService(
     repo,
 
     /** `claim` (src/comments/idempotency.ts) stores the answer under the post's Idempotency-Key, in the comment's transaction. */
-    post(siteId: string, thread: string, input: PostCommentInput, client: { ip: string | undefined; userAgent: string | undefined }, claim?: Claim): PostResult {
+    async post(siteId: string, thread: string, input: PostCommentInput, client: { ip: string | undefined; userAgent: string | undefined }, claim?: Claim): Promise<PostResult> {
       const site = deps.sites.require(siteId);
       if (input.website !== undefined && input.website !== null && input.website !== '')
         throw new AppError(400, 'honeypot_filled', 'This form looks automated and was not accepted.', {
@@ -81,13 +81,15 @@ export function commentsService(
       repeats.assertNew(siteId, thread, repeat);
       // Cheap checks first: a refusal above never burns the commenter's captcha.
       if (input.captchaId) deps.captcha.assertNotTooFast(siteId, input.captchaId);
-      deps.captcha.verify(siteId, input.captchaId, input.captchaAnswer);
+      const captchaMode = await deps.captcha.verify(siteId, input);
 
       const links = countLinks(input.name, input.address, input.content);
       // Fields joined by a non-letter, so no entry can match across two of them.
       const words = links > deps.maxLinks ? [] : matchBlockedWords([input.name, input.address ?? '', input.content].join('\n|\n'), site.blockedWords);
+      // The accessible path is cheaper for a bot than the picture: a moderator sees each such comment first.
+      const held = site.premoderation || captchaMode === 'accessible';
       const status: CommentStatus =
-        links > deps.maxLinks ? 'spam' : words.length ? site.blockedWordsAction : site.premoderation ? 'pending' : 'approved';
+        links > deps.maxLinks ? 'spam' : words.length ? site.blockedWordsAction : held ? 'pending' : 'approved';
       const spamReason = links > deps.maxLinks ? `links:${links}` : words.length ? `words:${words.length}` : null;
       const row = {
         id: newId(12),

@@ -57,12 +57,12 @@ export function idempotency(db: Db, opts: { now: () => number }) {
 
   return {
     /** Runs `post` once per (site, key); without a key, simply runs it. */
-    run<T extends object>(siteId: string, key: string | undefined, print: string, post: (claim: Claim) => T): T {
+    async run<T extends object>(siteId: string, key: string | undefined, print: string, post: (claim: Claim) => Promise<T>): Promise<T> {
       if (!key) return post(() => undefined);
       const first = stored<T>(siteId, key, print);
       if (first) return first;
       try {
-        return post((commentId, answer) => {
+        return await post((commentId, answer) => {
           const at = opts.now();
           repo.purge(at - IDEMPOTENCY_TTL_MS);
           if (!repo.claim(siteId, key, print, commentId, JSON.stringify(answer), at)) throw keyReused(); // rolled back below

@@ -24,6 +24,12 @@ export function createComments(
     ttlSeconds: config.CAPTCHA_TTL_SECONDS,
     minSeconds: config.COMMENT_MIN_SECONDS,
     now,
+    pow: {
+      enabled: config.POW === 'on' || (config.POW === 'auto' && config.CAPTCHA === 'svg'),
+      key: deps.hasher.key('pow challenge'),
+      maxNumber: config.POW_MAX_NUMBER,
+      accessibleFactor: config.POW_ACCESSIBLE_FACTOR,
+    },
   });
   const webhooks = webhookService(db, {
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,

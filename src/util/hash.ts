@@ -21,6 +21,8 @@ export interface Hasher {
   viewVisitor(visitorId: string): string;
   /** The no-JS form's token: binds a browser's form cookie to one poll (never stored). */
   formToken(browser: string, pollId: string): string;
+  /** A secret key of its own for another purpose (e.g. signing proof-of-work challenges), from the same secret. */
+  key(purpose: string): string;
 }
 
 /**
@@ -51,6 +53,7 @@ export function createHasher(keys: { voter: (voterId: string) => string; secret:
     commentIp: (ip) => (ip ? hmac(commentIp, net(ip)) : null),
     viewVisitor: (visitorId) => hmac(viewVisitor, visitorId),
     formToken: (browser, pollId) => hmac(formToken, `${browser}\0${pollId}`),
+    key: (purpose) => derive(keys.secret, purpose).toString('base64url'),
   };
 }
 

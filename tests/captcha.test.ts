@@ -202,13 +202,13 @@ describe('proof of work (attacks on it)', () => {
       const replay = await other.post(base()).send(form({ pow, content: 'Bình luận thứ hai, cùng một lời giải.' }));
       expectProblem(replay, 400, 'pow_invalid');
       expect(replay.body.detail).toMatch(/already used/);
-      expectProblem(await t.http.post(base()).send(form({ pow })), 400, 'pow_invalid');
+      expectProblem(await t.http.post(base()).send(form({ pow, content: 'Bình luận thứ ba, vẫn lời giải cũ.' })), 400, 'pow_invalid');
       expect(count(t, 'comments')).toBe(1);
       // It expires with the challenge, on the app's clock.
       const late = await t.http.get('/v1/sites/xa-a/captcha');
       const latePow = await solvePow(late.body.pow);
       clock.advance(301_000);
-      const expired = await t.http.post(base()).send(form({ pow: latePow }));
+      const expired = await t.http.post(base()).send(form({ pow: latePow, content: 'Bình luận gửi quá hạn.' }));
       expectProblem(expired, 400, 'pow_invalid');
       expect(expired.body.detail).toMatch(/expired/);
     } finally {
@@ -272,17 +272,17 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     expect(t.db.prepare('SELECT status FROM comments WHERE id = ?').pluck().get(res.body.id)).toBe('pending');
     expect((await t.http.get(base())).body.total).toBe(0);
     // Used once, like any captcha.
-    expectProblem(await t.http.post(base()).send(form({ captchaId: a.id, pow: a.pow })), 400, 'captcha_invalid');
+    expectProblem(await t.http.post(base()).send(form({ captchaId: a.id, pow: a.pow, content: 'Một ý kiến khác, cùng mã.' })), 400, 'captcha_invalid');
     // Without the proof of work, nothing.
     const b = await newCaptcha(t, 'xa-a', 'accessible');
     clock.advance(5_000);
-    expectProblem(await t.http.post(base()).send(form({ captchaId: b.id })), 400, 'pow_required');
+    expectProblem(await t.http.post(base()).send(form({ captchaId: b.id, content: 'Gửi khi chưa xong bằng chứng.' })), 400, 'pow_required');
     const spam = await t.http.post(base()).send(form({ captchaId: b.id, pow: b.pow, content: 'Mua https://a.example.com https://b.example.com https://c.example.com' }));
     expect(spam.status).toBe(202);
     expect(t.db.prepare('SELECT status FROM comments WHERE id = ?').pluck().get(spam.body.id)).toBe('spam');
     // The picture still publishes at once on this site.
     const c = await newCaptcha(t);
     clock.advance(5_000);
-    expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }))).status).toBe(201);
+    expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow, content: 'Ý kiến gửi bằng mã hình ảnh.' }))).status).toBe(201);
   });
 });

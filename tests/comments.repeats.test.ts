@@ -13,7 +13,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
   it('a repeat gets the first answer, stores no second row and needs no second captcha', async () => {
     const t = await commentsApp(svg);
     const c = await newCaptcha(t);
-    const body = form({ captchaId: c.id, captchaAnswer: c.answer });
+    const body = form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow });
     const first = await t.http.post(base()).set('Idempotency-Key', `"${KEY}"`).send(body);
     expect(first.status).toBe(202);
     // The widget timed out before this answer arrived; the reader presses "Thử lại": the same request again.
@@ -23,7 +23,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     expect(count(t)).toBe(1);
     // Even with a fresh captcha in the repeat, nothing is consumed: the first answer is simply given back.
     const fresh = await newCaptcha(t);
-    const third = await t.http.post(base()).set('Idempotency-Key', KEY).send({ ...body, captchaId: fresh.id, captchaAnswer: fresh.answer });
+    const third = await t.http.post(base()).set('Idempotency-Key', KEY).send({ ...body, captchaId: fresh.id, captchaAnswer: fresh.answer, pow: fresh.pow });
     expect([third.status, third.body]).toEqual([202, first.body]);
     expect(captchaLeft(t, fresh.id)).toBe(1);
     expect(count(t)).toBe(1);
@@ -96,9 +96,9 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
   it('only accepted posts are remembered: after a wrong captcha, the same key sends the corrected post', async () => {
     const t = await commentsApp(svg);
     const bad = await newCaptcha(t);
-    expectProblem(await t.http.post(base()).set('Idempotency-Key', KEY).send(form({ captchaId: bad.id, captchaAnswer: 'sai' })), 400, 'captcha_invalid');
+    expectProblem(await t.http.post(base()).set('Idempotency-Key', KEY).send(form({ captchaId: bad.id, captchaAnswer: 'sai', pow: bad.pow })), 400, 'captcha_invalid');
     const good = await newCaptcha(t);
-    const res = await t.http.post(base()).set('Idempotency-Key', KEY).send(form({ captchaId: good.id, captchaAnswer: good.answer }));
+    const res = await t.http.post(base()).set('Idempotency-Key', KEY).send(form({ captchaId: good.id, captchaAnswer: good.answer, pow: good.pow }));
     expect(res.status).toBe(202);
     expect(count(t)).toBe(1);
   });
@@ -145,16 +145,16 @@ describe('duplicate_comment: the same words from the same writer in the same pla
   it('is refused with 409, even with other spacing or letter case, without using up the captcha', async () => {
     const t = await commentsApp(svg);
     const c1 = await newCaptcha(t);
-    expect((await t.http.post(base()).send(form({ content: 'Đồng ý với kế hoạch.', captchaId: c1.id, captchaAnswer: c1.answer }))).status).toBe(202);
+    expect((await t.http.post(base()).send(form({ content: 'Đồng ý với kế hoạch.', captchaId: c1.id, captchaAnswer: c1.answer, pow: c1.pow }))).status).toBe(202);
     const c2 = await newCaptcha(t);
     for (const content of ['Đồng ý với kế hoạch.', '  đồng Ý   với\nkế hoạch. ', 'Đồng ý với kế hoạch.'.normalize('NFD')]) {
-      const res = await t.http.post(base()).send(form({ content, name: 'nguyễn văn  an', captchaId: c2.id, captchaAnswer: c2.answer }));
+      const res = await t.http.post(base()).send(form({ content, name: 'nguyễn văn  an', captchaId: c2.id, captchaAnswer: c2.answer, pow: c2.pow }));
       expectProblem(res, 409, 'duplicate_comment');
       expect(JSON.stringify(res.body)).not.toMatch(/an\.nguyen|pending|spam/);
     }
     // The captcha the reader solved is still good for what they write next.
     expect(captchaLeft(t, c2.id)).toBe(1);
-    expect((await t.http.post(base()).send(form({ content: 'Đồng ý, và đề nghị thêm lịch họp thôn.', captchaId: c2.id, captchaAnswer: c2.answer }))).status).toBe(202);
+    expect((await t.http.post(base()).send(form({ content: 'Đồng ý, và đề nghị thêm lịch họp thôn.', captchaId: c2.id, captchaAnswer: c2.answer, pow: c2.pow }))).status).toBe(202);
     expect(count(t)).toBe(2);
   });
 

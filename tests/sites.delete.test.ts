@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/open.js';
-import { answerOf, form } from './comments.fixtures.js';
+import { form, newCaptcha } from './comments.fixtures.js';
 import { dbFingerprint } from './helpers/dbState.js';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter, tempDatabase, type TestApp } from './helpers/app.js';
 
@@ -38,12 +38,13 @@ async function fill(t: TestApp, site: string) {
   for (let i = 0; i < 3; i++)
     await t.http.post(`/v1/polls/${poll.id}/votes`).send({ optionIds: [poll.options[0]!.id, poll.options[1]!.id], voterId: newVoter() }).expect(201);
   const captcha = async () => {
-    const c = await t.http.get(`/v1/sites/${site}/captcha`).expect(200);
-    return { captchaId: c.body.id, captchaAnswer: answerOf(t, c.body.id) };
+    const c = await newCaptcha(t, site);
+    return { captchaId: c.id, captchaAnswer: c.answer, pow: c.pow };
   };
   const thread = `/v1/sites/${site}/threads/${encodeURIComponent('/tin-tuc/bai-1.html')}/comments`;
-  const top = await t.http.post(thread).send(form(await captcha())).expect(201);
-  await t.http.post(thread).send(form({ ...(await captcha()), parentId: top.body.id })).expect(201);
+  // With an Idempotency-Key, so the stored answer (comment_idempotency) is a row the site holds too.
+  const top = await t.http.post(thread).set('Idempotency-Key', `delete-test-${site}-0001`).send(form(await captcha())).expect(201);
+  await t.http.post(thread).send(form({ ...(await captcha()), parentId: top.body.id, content: 'Trả lời ý kiến trên.' })).expect(201);
   await t.http.get(`/v1/sites/${site}/captcha`).expect(200); // one left unused
   await t.http.post(`/v1/sites/${site}/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter() }).expect(200);
   await t.admin.put(`/v1/admin/sites/${site}/webhook`, { url: `https://${site}.example.vn/hook`, secret: 'mot-chuoi-bi-mat-du-dai' }).expect(200);
@@ -62,7 +63,7 @@ describe('deleting a site', () => {
       const cols = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(t) as string[];
       if (cols.includes('site_id') && !KEPT.has(t)) expect(owned.has(t), `${t} has site_id but no cascading foreign key`).toBe(true);
     }
-    expect([...owned.keys()].sort()).toEqual(expect.arrayContaining(['api_keys', 'ballot_choices', 'ballots', 'captchas', 'comment_threads', 'comments', 'counter_days', 'counter_page_seen', 'counter_pages', 'counter_sites', 'counter_visitors', 'poll_options', 'polls', 'site_webhooks']));
+    expect([...owned.keys()].sort()).toEqual(expect.arrayContaining(['api_keys', 'ballot_choices', 'ballots', 'captchas', 'comment_idempotency', 'comment_threads', 'comments', 'counter_new_pages', 'counter_days', 'counter_page_seen', 'counter_pages', 'counter_sites', 'counter_visitors', 'poll_options', 'polls', 'site_webhooks']));
   });
 
   it('removes everything the site holds, in every table, and leaves the other site and the audit log alone', async () => {

@@ -142,10 +142,10 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
     field('name', t.name, true, h('input', { type: 'text', autocomplete: 'name', maxlength: 100 })),
     field('address', t.address, false, h('input', { type: 'text', autocomplete: 'street-address', maxlength: 200 })),
     field('email', t.email, false, h('input', { type: 'email', autocomplete: 'email', maxlength: 254 })),
-    h('div', { class: 'f' }, h('label', { class: 'opt', for: remember.id }, remember, h('span', null, t.remember))),
     field('content', t.content, true, h('textarea', { rows: 6, maxlength: 5000 })),
     capRow,
     h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', null, t.hp, hp)),
+    h('div', { class: 'f' }, h('label', { class: 'opt', for: remember.id }, remember, h('span', null, t.remember))),
     msg,
     h('div', { class: 'row' }, send),
   );

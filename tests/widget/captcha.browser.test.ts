@@ -86,6 +86,8 @@ describe('captcha in the widget (CAPTCHA=svg, proof of work on)', () => {
       await page.keyboard.press('Tab');
       expect(await focused(page)).toMatchObject({ tag: 'BUTTON', text: 'Dùng mã hình ảnh' });
       await page.keyboard.press('Tab');
+      expect(await focused(page)).toMatchObject({ tag: 'INPUT', text: 'on' }); // "Ghi nhớ thông tin của tôi", left unticked
+      await page.keyboard.press('Tab');
       expect(await focused(page)).toMatchObject({ tag: 'BUTTON', text: 'Gửi ý kiến' });
       await page.keyboard.press('Enter');
       await expect.poll(() => box.locator('.msg.ok').textContent()).toBe('Ý kiến của bạn đã được gửi và đang chờ kiểm duyệt.');

@@ -11,8 +11,8 @@ interface Figures {
 const views = new Map<string, Promise<Figures>>();
 const siteFigures = new Map<string, Promise<Figures>>();
 
-/** The page key when the span names none: the page's path, encoded. */
-const here = () => enc(location.pathname || '/');
+/** The page key when the span names none: the page's path as the browser gives it (as the comments widget does). */
+const here = () => location.pathname || '/';
 
 /**
  * Counter spans write into the host page itself (they sit inside its text, in its

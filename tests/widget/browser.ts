@@ -102,6 +102,7 @@ export const articlePage = (api: string, comments = DEMO_THREAD) => `<!doctype h
 <body><main><h1>Kế hoạch số 206/KH-HU về chuyển đổi số</h1>
 <p>UBND xã Tiên Ngọc triển khai kế hoạch chuyển đổi số năm 2026 đến từng thôn.</p>
 <div id="poll" data-ykien-poll="${DEMO_POLL_ID}"></div>
+<p>Lượt xem: <span id="views" data-ykien-views data-ykien-site="${DEMO_SITE_ID}"></span></p>
 <div id="comments" data-ykien-comments="${comments}" data-ykien-site="${DEMO_SITE_ID}"></div></main>
 <script src="${api}/widget.js" async></script></body></html>`;
 

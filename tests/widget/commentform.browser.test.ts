@@ -244,17 +244,29 @@ describe('comments list', () => {
     }
   });
 
-  it('an empty data-ykien-comments is the page path, sent through one encodeURIComponent', async () => {
-    const p = await portal({}, '/tin-tuc/ke-hoach-206.html', '');
+  it('an empty data-ykien-comments is the page path, sent through one encodeURIComponent, the same key as the views', async () => {
+    const p = await portal({ RATE_LIMIT_VIEWS_PER_MIN: 0 }, '/tin-tuc/ke-hoach-206.html', '');
     const { page, context } = await newPage(browser);
     const seen: Request[] = [];
-    page.on('request', (r) => r.url().includes('/threads/') && seen.push(r));
+    page.on('request', (r) => (r.url().includes('/threads/') || r.url().includes('/pages/')) && seen.push(r));
     try {
       await page.goto(p.url);
-      await expect.poll(() => seen.length).toBeGreaterThan(0);
+      await expect.poll(() => seen.length).toBeGreaterThan(1);
       // The whole path is one URL segment: "/" encoded once as %2F, nothing encoded twice.
-      expect(new URL(seen[0]!.url()).pathname).toBe(`/v1/sites/${DEMO_SITE_ID}/threads/%2Ftin-tuc%2Fke-hoach-206.html/comments`);
-      // (Until the service accepts keys with "/" — the portals brief — it answers 400 here; the end-to-end test follows that change.)
+      const paths = seen.map((r) => new URL(r.url()).pathname);
+      expect(paths).toContain(`/v1/sites/${DEMO_SITE_ID}/threads/%2Ftin-tuc%2Fke-hoach-206.html/comments`);
+      expect(paths).toContain(`/v1/sites/${DEMO_SITE_ID}/pages/%2Ftin-tuc%2Fke-hoach-206.html/views`);
+      // End to end: the thread loads and takes a comment; the view is counted under the same key.
+      const box = page.locator('#comments');
+      await expect.poll(() => box.getByText('Chưa có ý kiến nào.').count()).toBe(1);
+      await box.getByLabel('Họ và tên').fill('Phan Thị Hoa');
+      await box.getByLabel('Nội dung').fill('Bài viết có đường dẫn vẫn nhận ý kiến.');
+      await box.getByRole('button', { name: 'Gửi ý kiến' }).click();
+      await expect.poll(() => box.getByText('Đang chờ kiểm duyệt', { exact: true }).count()).toBe(1);
+      const db = p.app.t.db;
+      expect(db.prepare('SELECT DISTINCT thread_key FROM comments').pluck().all()).toEqual(['/tin-tuc/ke-hoach-206.html']);
+      await expect.poll(() => page.locator('#views').textContent()).toBe('1');
+      expect(db.prepare('SELECT page_key, views FROM counter_pages').all()).toEqual([{ page_key: '/tin-tuc/ke-hoach-206.html', views: 1 }]);
     } finally {
       await context.close();
       await p.close();

@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
-# Small production image: build in one stage, run from a slim, non-root one.
+# Production image on Node.js 24 (the current LTS; Node 20 reached its end of life in April 2026):
+# build in one stage, run from a slim, non-root one that holds no compiler, no dev package and
+# no source. tests/deploy/release.test.ts rebuilds the final stage's layout from the COPY lines
+# below and starts it, so keep them one source per line.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Toolchain for better-sqlite3's native addon when no prebuilt binary is reachable.
 RUN apt-get update \
@@ -15,22 +18,30 @@ COPY widget ./widget
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
+# SEED_DEMO=false: no demo site named after a real commune in a production database.
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
-    DATABASE_PATH=/data/ykien.db
+    DATABASE_PATH=/data/ykien.db \
+    SEED_DEMO=false
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
+COPY --chown=root:root package-lock.json ./
 COPY --chown=root:root migrations ./migrations
-RUN mkdir -p /data && chown node:node /data
+COPY --chown=root:root scripts/start.mjs ./scripts/start.mjs
+# The CLI on PATH, for `docker compose exec ykien ykien keys create …`; the service user owns
+# only /data, so nothing under /app can be changed by the running service.
+RUN ln -s /app/dist/cli.js /usr/local/bin/ykien \
+ && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM reaches node directly (exec form), which finishes requests and closes the database.
+# SIGTERM reaches node directly (exec form), which finishes requests and closes the database;
+# give it more than twice SHUTDOWN_TIMEOUT_MS (docker stop -t, stop_grace_period in compose).
 # A 256 MB old generation (live heap is 20-50 MB) keeps peak RSS near 125 MB under load: README, Performance.
 CMD ["node", "--max-old-space-size=256", "dist/server.js"]

@@ -28,6 +28,7 @@ import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
+import { BUILD, VERSION } from './version.js';
 
 /** Helmet's defaults, with a CSP fitted to the demo and no-JS pages. */
 export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
@@ -75,7 +76,11 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
 
 
   app.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    res.set('Cache-Control', 'no-store').json({ status: 'ok', version: VERSION });
+  });
+  // Which release answers, after an upgrade or a rollback (the Node.js version stays in the start log).
+  app.get('/version', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ name: 'ykien', version: VERSION, ...(BUILD ? { build: BUILD } : {}) });
   });
   app.get('/readyz', (_req, res) => {
     try {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
@@ -7,9 +8,11 @@ import { exportCommands, type CliIo } from './exports/exports.cli.js';
 import { keysService } from './keys/keys.service.js';
 import { opsCommands } from './ops/ops.cli.js';
 import { sitesCommands } from './sites/sites.cli.js';
+import { isEntryPoint } from './util/entry.js';
+import { versionLine } from './version.js';
 import type { Role } from './keys/keys.repo.js';
 
-const USAGE = `Usage: npm run -s ykien -- <command>
+const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien -- <command>)
 
   keys create --role admin|moderator --name NAME [--site SITE]
                          create an API key; the key is printed alone on the last line
@@ -28,6 +31,7 @@ const USAGE = `Usage: npm run -s ykien -- <command>
                          comments with their private fields to stdout
   backup PATH            consistent online copy of the database (safe while the service runs)
   retention run          erase IP hashes and user agents older than RETENTION_DAYS now
+  --version              the release and the Node.js version
 
 The database is DATABASE_PATH (default ./data/ykien.db).`;
 
@@ -71,6 +75,10 @@ export async function runCli(
   stdout: Writable = process.stdout,
 ): Promise<number> {
   const [a, b, ...rest] = argv;
+  if (a === '--version' || a === '-v' || a === 'version') {
+    out(versionLine());
+    return 0;
+  }
   const two = `${a ?? ''} ${b ?? ''}`;
   const cmd = commands[two] ? two : a && commands[a] ? a : undefined;
   if (!cmd) {
@@ -99,8 +107,7 @@ export async function runCli(
   }
 }
 
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) {
+if (isEntryPoint(import.meta.url)) {
   runCli(process.argv.slice(2), process.env, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`)).then(
     (code) => process.exit(code),
     (e: unknown) => {

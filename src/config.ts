@@ -21,6 +21,8 @@ const bool = (def: boolean) =>
 
 /** A boolean that may be left unset (undefined), for defaults that depend on another variable. */
 const optionalBool = z.preprocess((v) => (v === undefined || v === '' ? undefined : v), bool(false).optional());
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 const timeZone = z.string().refine((tz) => isValidTimeZone(tz), 'is not an IANA time zone');
 
@@ -85,7 +87,11 @@ const trustProxy = z.preprocess(
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(8080, 0, 65535),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** An IP address of this machine, `localhost`, or a host name it resolves (checked at start-up, before the database is opened). */
+  HOST: z.preprocess(
+    (v) => (v === undefined || v === '' ? '0.0.0.0' : typeof v === 'string' ? v.trim() : v),
+    z.string().refine((h) => isIP(h) !== 0 || HOSTNAME.test(h), 'must be an IP address (0.0.0.0, 127.0.0.1, ::) or a host name'),
+  ),
   DATABASE_PATH: z.string().min(1).default('./data/ykien.db'),
   TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

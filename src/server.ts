@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { lookup } from 'node:dns/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
-import { openDatabase } from './db/open.js';
+import { openDatabase, type Db } from './db/open.js';
 import { DEMO_POLL_ID, DEMO_SITE_ID, seedDemo } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
+import { isEntryPoint } from './util/entry.js';
+import { BUILD, VERSION } from './version.js';
 
 export interface Running {
   server: Server;
@@ -25,8 +29,77 @@ export function startupWarnings(config: Config): string[] {
   return warnings;
 }
 
+/** HOST must be an address of this machine or a name it resolves; told before anything is created. */
+async function checkHost(host: string): Promise<void> {
+  if (isIP(host)) return;
+  try {
+    await lookup(host);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? String(err);
+    throw new ConfigError(`HOST=${host} is neither an IP address nor a name this machine resolves (${code}): use 127.0.0.1 behind a reverse proxy on this machine, or 0.0.0.0.`);
+  }
+}
+
+/** Binds, turning the usual refusals into one line that names the variables to change. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const at = `PORT=${port} on HOST=${host}`;
+      if (err.code === 'EADDRINUSE') reject(new ConfigError(`${at} is already in use by another process (EADDRINUSE): stop it or choose another PORT.`));
+      else if (err.code === 'EACCES') reject(new ConfigError(`${at} needs privileges this user does not have (EACCES): use a PORT above 1023 behind a reverse proxy.`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`HOST=${host} is not an address of this machine (EADDRNOTAVAIL, PORT=${port}): use 127.0.0.1 behind a reverse proxy on this machine, or 0.0.0.0.`));
+      else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** What a request that arrives between the bind and the end of migrations gets. */
+const starting: RequestListener = (_req, res) => {
+  res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'Retry-After': '1' });
+  res.end(JSON.stringify({ type: 'https://ykien.dev/problems/not_ready', title: 'Service Unavailable', status: 503, detail: 'The service is starting.', code: 'not_ready' }));
+};
+
+const hostPort = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+
 export async function start(config: Config, logger: Logger = createLogger(config)): Promise<Running> {
-  const db = openDatabase(config.DATABASE_PATH);
+  // Bind first: a bad HOST or a port in use is one line naming the variable, before the
+  // database is created, migrated or seeded. Until the app below is ready (migrations can
+  // take a while after an upgrade) every request, /readyz included, gets 503.
+  await checkHost(config.HOST);
+  let handler: RequestListener = starting;
+  // A slow or stalled client cannot hold a connection for long. The timeouts go to createServer
+  // rather than being set after app.listen(): Node checks them every connectionsCheckingInterval
+  // (30 s by default, fixed at creation), which would let a slow-headers client stay 30 s longer.
+  const headersTimeout = Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
+    },
+    (req, res) => handler(req, res),
+  );
+  server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
+  await listen(server, config.PORT, config.HOST);
+  const bound = server.address() as AddressInfo;
+  const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
+  const url = `http://${wildcard ? 'localhost' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+
+  let db: Db;
+  try {
+    db = openDatabase(config.DATABASE_PATH);
+  } catch (err) {
+    await new Promise((resolve) => server.close(resolve));
+    throw err;
+  }
   const app = createApp({ db, config, logger });
   const services = app.locals.services;
   services.counters.startJobs((err) => logger.error({ err }, 'pruning view counters failed'));
@@ -46,32 +119,15 @@ export async function start(config: Config, logger: Logger = createLogger(config
   }
   for (const warning of startupWarnings(config)) logger.warn(warning);
   if (!services.keys.list().some((k) => k.role === 'admin' && k.revoked_at === null)) {
-    logger.info('no admin key yet; create one with: npm run -s ykien -- keys create --role admin --name "Your name"');
+    logger.info('no admin key yet; create one with: npx ykien keys create --role admin --name "Your name" (in the Docker image: ykien keys create …; in a dev checkout: npm run -s ykien -- keys create …)');
   }
 
-  // A slow or stalled client cannot hold a connection for long. The timeouts go to createServer
-  // rather than being set after app.listen(): Node checks them every connectionsCheckingInterval
-  // (30 s by default, fixed at creation), which would let a slow-headers client stay 30 s longer.
-  const headersTimeout = Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS);
-  const server = createServer(
-    {
-      headersTimeout,
-      requestTimeout: config.REQUEST_TIMEOUT_MS,
-      connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
-    },
-    app,
-  );
-  server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
-  server.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://localhost:${port}`;
   services.retention.start();
-  logger.info({ url, database: config.DATABASE_PATH }, `ykien listening on ${url}`);
+  logger.info(
+    { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_PATH },
+    `ykien ${VERSION}${BUILD ? ` (build ${BUILD})` : ''} listening on ${hostPort(bound)} (${url})`,
+  );
+  handler = app;
 
   const closed = new Promise<void>((resolve) => server.once('close', resolve));
   const shutdown = async (): Promise<void> => {
@@ -99,7 +155,8 @@ export async function start(config: Config, logger: Logger = createLogger(config
   return { server, url, stop };
 }
 
-async function main(): Promise<void> {
+/** The service as `node dist/server.js` runs it: configuration and start-up errors are one line on stderr and exit code 2. */
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -115,12 +172,11 @@ async function main(): Promise<void> {
   try {
     running = await start(config, logger);
   } catch (err) {
-    // E.g. a database whose ballots were hashed with a HASH_SALT that is no longer set.
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`ykien: ${err.message}`);
+    // systemd's RestartPreventExitStatus=2 (docs/deploy.md): restarting does not fix a setting.
+    logger.flush(() => process.exit(2));
+    return;
   }
   // `npm start` and a terminal's Ctrl-C each deliver the signal too, so it often arrives twice:
   // later ones must not cut the clean shutdown short (it has its own SHUTDOWN_TIMEOUT_MS).
@@ -145,8 +201,7 @@ async function main(): Promise<void> {
   }
 }
 
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);

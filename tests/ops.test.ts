@@ -7,6 +7,8 @@ import { runCli } from '../src/cli.js';
 import { testConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
 import { createMetrics } from '../src/ops/metrics.js';
+import { ROOT } from '../src/paths.js';
+import { VERSION } from '../src/version.js';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock, type TestApp } from './helpers/app.js';
 
 const DAY = 86_400_000;
@@ -36,8 +38,18 @@ describe('health and readiness', () => {
     const t = makeTestApp();
     const res = await t.http.get('/healthz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', version: VERSION });
     expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('GET /version names the release that answers: package.json\'s version, no key needed', async () => {
+    const t = makeTestApp();
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const res = await t.http.get('/version');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    // Run from the TypeScript sources there is no build id; the built dist/ adds one (tests/deploy/layout.test.ts).
+    expect(res.body).toEqual({ name: 'ykien', version: pkg.version });
   });
 
   it('GET /readyz is ready when the database answers and every migration is applied, 503 otherwise', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { AppError } from '../errors.js';
+import { ensureDir, errorCode } from '../util/dirs.js';
 
 export interface BackupResult {
   path: string;
@@ -23,13 +24,22 @@ export async function backupDatabase(db: Db, dest: string): Promise<BackupResult
   const target = path.resolve(dest);
   if (db.memory || !db.name) throw new AppError(400, 'backup_unsupported', 'An in-memory database cannot be backed up to a file.');
   if (target === path.resolve(db.name)) throw new AppError(400, 'backup_same_file', 'The backup must not overwrite the database itself.');
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const unusable = (why: string) => new AppError(400, 'backup_path_unusable', `Cannot write the backup to ${target}: ${why}.`);
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw unusable('it is a folder; name the file, e.g. ykien-YYYY-MM-DD.db inside it');
+  try {
+    // Not fs.mkdirSync(…, { recursive: true }): under /proc and the like it loops forever at 100 % CPU.
+    ensureDir(path.dirname(target));
+  } catch (err) {
+    throw unusable(`cannot create the folder ${path.dirname(target)} (${(err as Error).message})`);
+  }
   const tmp = `${target}.partial-${process.pid}`;
   try {
     // All pages in one step, under one read snapshot: a step-by-step copy restarts whenever
     // another connection (the running service) writes, and could never finish under load.
     // WAL mode means that snapshot does not block the service's writers.
-    await db.backup(tmp, { progress: () => 0x7fffffff });
+    await db.backup(tmp, { progress: () => 0x7fffffff }).catch((err: unknown) => {
+      throw unusable(`SQLite cannot create ${tmp} in that folder (${errorCode(err)}: ${(err as Error).message})`);
+    });
     const copy = new Database(tmp);
     try {
       const check = copy.pragma('quick_check', { simple: true });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../src/keys/keys.service.js';
+import type { Principal } from '../src/access/principal.js';
 import { commentsApp, form, THREAD } from './comments.fixtures.js';
 
-const ADMIN: Principal = { keyId: 'k', name: 'Kiểm thử', role: 'admin', siteId: null };
+const ADMIN: Principal = { kind: 'key', id: 'k', name: 'Kiểm thử', role: 'admin', sites: null };
 
 /** What a reader can see, counted the slow way. */
 const VISIBLE = `SELECT COUNT(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 
 export type CaptchaMode = 'image' | 'accessible';
 

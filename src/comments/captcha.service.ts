@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { AppError } from '../errors.js';
 import { captchaImage, captchaText, CAPTCHA_LENGTH } from './captcha.render.js';
 import { captchaRepo, type CaptchaMode } from './captcha.repo.js';
@@ -28,7 +28,7 @@ export interface CaptchaOptions {
   minSeconds: number;
   now: () => number;
   /** Proof of work on every comment (the accessible path always has one). */
-  pow: { enabled: boolean; key: string; maxNumber: number; accessibleFactor: number };
+  pow: { enabled: boolean; key: () => string; maxNumber: number; accessibleFactor: number };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 import type { CommentStatus, Cursor } from './comments.schema.js';
 
 export interface CommentRow {

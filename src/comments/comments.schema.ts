@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pageKey, slug, text } from '../http/validate.js';
+import { optionalText, pageKey, slug, text } from '../validation/validate.js';
 
 /** An ALTCHA v1 solution as the widget sends it (src/comments/pow.ts checks what it proves). */
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hexadecimal digits');

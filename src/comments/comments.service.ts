@@ -1,5 +1,6 @@
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { AppError } from '../errors.js';
+import type { Events } from '../events.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
 import { newId } from '../util/ids.js';
@@ -44,7 +45,7 @@ export const webhookComment = (c: Pick<CommentRow, 'id' | 'thread_key' | 'parent
 /** Public side of comments: posting through the spam defences, and reading a thread. */
 export function commentsService(
   db: Db,
-  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; repo?: CommentsRepo; onPosted?: ((status: CommentStatus) => void) | undefined },
+  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; repo?: CommentsRepo; events: Events },
 ) {
   const repo = deps.repo ?? commentsRepo(db);
   const repeats = duplicates(repo, deps);
@@ -71,7 +72,7 @@ export function commentsService(
 
     /** `claim` (src/comments/idempotency.ts) stores the answer under the post's Idempotency-Key, in the comment's transaction. */
     async post(siteId: string, thread: string, input: PostCommentInput, client: { ip: string | undefined; userAgent: string | undefined }, claim?: Claim): Promise<PostResult> {
-      const site = deps.sites.require(siteId);
+      const site = await deps.sites.require(siteId);
       if (input.website !== undefined && input.website !== null && input.website !== '')
         throw new AppError(400, 'honeypot_filled', 'This form looks automated and was not accepted.', {
           errors: [{ field: 'website', message: 'must be left empty' }],
@@ -81,7 +82,13 @@ export function commentsService(
       repeats.assertNew(siteId, thread, repeat);
       // Cheap checks first: a refusal above never burns the commenter's captcha.
       if (input.captchaId) deps.captcha.assertNotTooFast(siteId, input.captchaId);
-      const captchaMode = await deps.captcha.verify(siteId, input);
+      let captchaMode;
+      try {
+        captchaMode = await deps.captcha.verify(siteId, input);
+      } catch (err) {
+        if (err instanceof AppError && /^(captcha|pow)_/.test(err.code)) deps.events.emit({ type: 'captcha.failed', reason: err.code });
+        throw err;
+      }
 
       const links = countLinks(input.name, input.address, input.content);
       // Fields joined by a non-letter, so no entry can match across two of them.
@@ -112,15 +119,15 @@ export function commentsService(
       const result: PostResult =
         status === 'approved' ? { id: row.id, status, comment: row.parent_id ? comment : { ...comment, replies: [] } } : { id: row.id, status: 'pending' };
       insert.immediate(row, () => claim?.(row.id, result));
-      deps.onPosted?.(status);
+      deps.events.emit({ type: 'comment.posted', status });
 
       if (status !== 'approved') deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));
       return result;
     },
 
     /** Approved comments, oldest first, each with its approved replies. */
-    thread(siteId: string, thread: string, q: { cursor?: Cursor | undefined; limit: number }): ThreadPage {
-      deps.sites.require(siteId);
+    async thread(siteId: string, thread: string, q: { cursor?: Cursor | undefined; limit: number }): Promise<ThreadPage> {
+      await deps.sites.require(siteId);
       const rows = repo.page(siteId, thread, q.cursor, q.limit + 1);
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;

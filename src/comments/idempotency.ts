@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { AppError } from '../errors.js';
-import { parse } from '../http/validate.js';
+import { parse } from '../validation/validate.js';
 import { sha256 } from '../util/hash.js';
 import type { PostCommentInput } from './comments.schema.js';
 import { idempotencyRepo } from './idempotency.repo.js';

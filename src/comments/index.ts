@@ -1,6 +1,7 @@
-import type { AuditRepo } from '../audit/audit.repo.js';
+import type { LegacyAuditRepo as AuditRepo } from '../storage/sqlite/legacy.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
+import type { Events } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
@@ -15,7 +16,7 @@ import { webhookService } from './webhook.service.js';
 /** Builds the comments feature once per app: captcha, public comments, moderation, webhooks. */
 export function createComments(
   db: Db,
-  deps: { config: Config; audit: AuditRepo; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined; onPosted?: (status: string) => void },
+  deps: { config: Config; audit: AuditRepo; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined; events: Events },
 ) {
   const { config, now } = deps;
   const repo = commentsRepo(db);
@@ -26,7 +27,7 @@ export function createComments(
     now,
     pow: {
       enabled: config.POW === 'on' || (config.POW === 'auto' && config.CAPTCHA === 'svg'),
-      key: deps.hasher.key('pow challenge'),
+      key: () => deps.hasher.key('pow challenge'),
       maxNumber: config.POW_MAX_NUMBER,
       accessibleFactor: config.POW_ACCESSIBLE_FACTOR,
     },
@@ -39,7 +40,7 @@ export function createComments(
     now,
     logger: deps.logger,
   });
-  const publicSide = commentsService(db, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, repo, onPosted: deps.onPosted });
+  const publicSide = commentsService(db, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, repo, events: deps.events });
   const moderation = moderationService(db, { repo, audit: deps.audit, sites: deps.sites, now });
   const once = idempotency(db, { now });
   /** A post, at most once per Idempotency-Key: a repeat gets the first answer before any check runs. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { principalOf } from '../http/auth.js';
-import { parse } from '../http/validate.js';
+import { parse } from '../validation/validate.js';
 import { adminListQuery, bulkSchema, eraseQuery, idParam, type ModerationAction } from './comments.schema.js';
 import type { Comments } from './index.js';
 
@@ -8,8 +8,8 @@ import type { Comments } from './index.js';
 export function moderationRoutes(comments: Comments): Router {
   const r = Router();
   const m = comments.moderation;
-  r.get('/', (req, res) => {
-    res.json(m.list(principalOf(req), parse(adminListQuery, req.query, 'query')));
+  r.get('/', async (req, res) => {
+    res.json(await m.list(principalOf(req), parse(adminListQuery, req.query, 'query')));
   });
   r.post('/moderate', (req, res) => {
     const { ids, action } = parse(bulkSchema, req.body ?? {});
@@ -36,9 +36,9 @@ export function moderationRoutes(comments: Comments): Router {
 /** /v1/admin/commenters — data-deletion requests. */
 export function commentersRoutes(comments: Comments): Router {
   const r = Router();
-  r.delete('/', (req, res) => {
+  r.delete('/', async (req, res) => {
     const { site, email } = parse(eraseQuery, req.query, 'query');
-    res.json(comments.moderation.erase(principalOf(req), site, email));
+    res.json(await comments.moderation.erase(principalOf(req), site, email));
   });
   return r;
 }

@@ -1,9 +1,9 @@
-import { keyActor, type Actor } from '../audit/actor.js';
-import type { AuditRepo } from '../audit/audit.repo.js';
-import type { Db } from '../db/open.js';
+import { principalActor as keyActor, type Actor } from '../audit/actor.js';
+import type { LegacyAuditRepo as AuditRepo } from '../storage/sqlite/legacy.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { AppError, notFound } from '../errors.js';
-import { assertSiteAccess, canAccessSite } from '../http/auth.js';
-import type { Principal } from '../keys/keys.service.js';
+import { assertAccess as assertSiteAccess, canAccess as canAccessSite, scopeOf } from '../access/access.js';
+import type { Principal } from '../access/principal.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { CommentRow, CommentsRepo } from './comments.repo.js';
 import { encodeCursor, type AdminListQuery, type CommentStatus, type ModerationAction } from './comments.schema.js';
@@ -14,11 +14,8 @@ const TO_STATUS: Record<Exclude<ModerationAction, 'delete'>, CommentStatus> = { 
 
 /** The site a principal's list or erasure is about: a scoped moderator is pinned to its own. */
 function siteFor(p: Principal, site: string | undefined): string | undefined {
-  if (site) {
-    assertSiteAccess(p, site);
-    return site;
-  }
-  return p.role === 'admin' || p.siteId === null ? undefined : p.siteId;
+  // Moderator keys name at most one site today (several sites per person come with the console).
+  return scopeOf(p, site)?.[0];
 }
 
 /** Moderation: queues with private fields, status changes with the counter and audit kept in step, erasure. */
@@ -100,9 +97,9 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
   });
 
   return {
-    list(p: Principal, q: AdminListQuery): { comments: AdminComment[]; nextCursor: string | null } {
+    async list(p: Principal, q: AdminListQuery): Promise<{ comments: AdminComment[]; nextCursor: string | null }> {
       const site = siteFor(p, q.site);
-      if (q.site) deps.sites.require(q.site);
+      if (q.site) await deps.sites.require(q.site);
       const rows = repo.adminList({ status: q.status, thread: q.thread, cursor: q.cursor, site, limit: q.limit + 1 });
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
@@ -117,8 +114,8 @@ export function moderationService(db: Db, deps: { repo: CommentsRepo; audit: Aud
     },
     act: (p: Principal, id: string, action: ModerationAction) => actOne.immediate(p, id, action),
     bulk: (p: Principal, ids: string[], action: ModerationAction) => actMany.immediate(p, ids, action),
-    erase(p: Principal, site: string | undefined, email: string) {
-      if (site) deps.sites.require(site);
+    async erase(p: Principal, site: string | undefined, email: string) {
+      if (site) await deps.sites.require(site);
       return erase.immediate(p, siteFor(p, site), email);
     },
   };

@@ -17,14 +17,14 @@ export const powError = (code: 'pow_required' | 'pow_invalid', message: string) 
  * captcha it belongs to, its mode and its expiry; the HMAC over the challenge covers the salt,
  * so none of them can be changed. Each solution is accepted once (pow_used in SQLite).
  */
-export function powService(repo: CaptchaRepo, opts: { key: string; maxNumber: number; accessibleFactor: number; now: () => number }) {
+export function powService(repo: CaptchaRepo, opts: { key: () => string; maxNumber: number; accessibleFactor: number; now: () => number }) {
   const maxNumber = (mode: CaptchaMode) => (mode === 'accessible' ? opts.maxNumber * opts.accessibleFactor : opts.maxNumber);
   return {
     maxNumber,
 
     async issue(siteId: string, bindId: string, mode: CaptchaMode, expiresAt: number): Promise<PowChallenge> {
       return createChallenge({
-        hmacKey: opts.key,
+        hmacKey: opts.key(),
         algorithm: 'SHA-256',
         maxNumber: maxNumber(mode),
         salt: randomBytes(12).toString('hex'),
@@ -41,7 +41,7 @@ export function powService(repo: CaptchaRepo, opts: { key: string; maxNumber: nu
       const expiresAt = Number(p.expires) * 1000;
       if (!(expiresAt > opts.now())) throw powError('pow_invalid', 'This proof of work has expired. Get a new captcha and try again.');
       // Expiry is checked above against the app's clock, not the library's Date.now().
-      if (!(await verifySolution(solution, opts.key, false)))
+      if (!(await verifySolution(solution, opts.key(), false)))
         throw powError('pow_invalid', 'This proof of work is not valid. Get a new captcha and try again.');
       if (!repo.spendPow(solution.challenge, expiresAt))
         throw powError('pow_invalid', 'This proof of work was already used. Get a new captcha and try again.');

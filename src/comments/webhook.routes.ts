@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AuditRepo } from '../audit/audit.repo.js';
-import type { Db } from '../db/open.js';
+import type { LegacyAuditRepo as AuditRepo } from '../storage/sqlite/legacy.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { AppError, notFound } from '../errors.js';
 import { actorOf, requireAdmin } from '../http/auth.js';
-import { parse, slug } from '../http/validate.js';
+import { parse, slug } from '../validation/validate.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { webhookSchema } from './comments.schema.js';
 import { refusedTarget, type WebhookService } from './webhook.service.js';
@@ -15,17 +15,17 @@ const params = z.object({ site: slug(64) });
 export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesService, audit: AuditRepo, opts: { allowPrivate: boolean }): Router {
   const r = Router({ mergeParams: true });
   r.use(requireAdmin);
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     const { site } = parse(params, req.params, 'path');
-    sites.require(site);
+    await sites.require(site);
     const info = webhooks.info(site);
     if (!info) throw notFound(`A webhook for site "${site}"`);
     res.json({ site, ...info });
   });
-  r.put('/', (req, res) => {
+  r.put('/', async (req, res) => {
     const { site } = parse(params, req.params, 'path');
     const hook = parse(webhookSchema, req.body ?? {});
-    sites.require(site);
+    await sites.require(site);
     // A name is checked again, after resolution, at every delivery (webhook.service.ts).
     const refused = refusedTarget(hook.url, opts.allowPrivate);
     if (refused)
@@ -36,9 +36,9 @@ export function webhookRoutes(db: Db, webhooks: WebhookService, sites: SitesServ
     })();
     res.json({ site, ...webhooks.info(site)! });
   });
-  r.delete('/', (req, res) => {
+  r.delete('/', async (req, res) => {
     const { site } = parse(params, req.params, 'path');
-    sites.require(site);
+    await sites.require(site);
     const removed = db.transaction(() => {
       const ok = webhooks.remove(site);
       if (ok) audit.record({ actor: actorOf(req), action: 'webhook.delete', targetType: 'site', targetId: site, siteId: site });

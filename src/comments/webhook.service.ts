@@ -3,7 +3,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 import type { Logger } from '../logger.js';
 
 export interface WebhookConfig {

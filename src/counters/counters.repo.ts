@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 
 /** Rows deleted per prune statement, so a large backlog never holds the write lock for long. */
 const PRUNE_BATCH = 5_000;

@@ -1,6 +1,6 @@
-import type { Db } from '../db/open.js';
+import type { Db } from '../storage/sqlite/open.js';
 import type { ActorRef } from '../audit/actor.js';
-import type { AuditRepo } from '../audit/audit.repo.js';
+import type { LegacyAuditRepo as AuditRepo } from '../storage/sqlite/legacy.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
 import { isCrawler } from './crawlers.js';
@@ -79,8 +79,8 @@ export function countersService(
      * new pages today (random page keys from a script must not leave rows forever). A repeat
      * within the dedup window answers `counted: true` but adds nothing.
      */
-    view(siteId: string, page: string, visitorId: string, userAgent: string | undefined): Figures & { counted: boolean } {
-      const site = deps.sites.require(siteId);
+    async view(siteId: string, page: string, visitorId: string, userAgent: string | undefined): Promise<Figures & { counted: boolean }> {
+      const site = await deps.sites.require(siteId);
       const t = now();
       if (isCrawler(userAgent)) return { ...figures(site.id, page, t), counted: false };
       const counted = countView.immediate(site.id, page, visitorHash(visitorId), dayKey(t, site.timezone), t);
@@ -88,14 +88,14 @@ export function countersService(
     },
 
     /** The figures without counting. */
-    figures(siteId: string, page: string): Figures {
-      const site = deps.sites.require(siteId);
+    async figures(siteId: string, page: string): Promise<Figures> {
+      const site = await deps.sites.require(siteId);
       return figures(site.id, page, now());
     },
 
     /** Site total, online now, and views per day for the last 30 days in the site's time zone, oldest first. */
-    stats(siteId: string): SiteStats {
-      const site = deps.sites.require(siteId);
+    async stats(siteId: string): Promise<SiteStats> {
+      const site = await deps.sites.require(siteId);
       const t = now();
       const dates = daysEndingWith(dayKey(t, site.timezone), STATS_DAYS);
       const byDay = new Map(repo.days(site.id, dates[0]!, dates.at(-1)!).map((r) => [r.day, r.views]));
@@ -107,8 +107,8 @@ export function countersService(
     },
 
     /** Sets starting figures (portals bring their old totals); later views add to them. Audited. */
-    setStarting(siteId: string, input: SetCountersInput, actor: ActorRef): { siteVisits: number; pages: Record<string, number> } {
-      const site = deps.sites.require(siteId);
+    async setStarting(siteId: string, input: SetCountersInput, actor: ActorRef): Promise<{ siteVisits: number; pages: Record<string, number> }> {
+      const site = await deps.sites.require(siteId);
       const pages = Object.entries(input.pages ?? {});
       return db.transaction(() => {
         const before = {

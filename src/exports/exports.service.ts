@@ -3,14 +3,14 @@ import { toAdmin } from '../comments/comments.view.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ActorRef } from '../audit/actor.js';
-import type { AuditRepo } from '../audit/audit.repo.js';
-import type { Db } from '../db/open.js';
+import type { LegacyAuditRepo as AuditRepo } from '../storage/sqlite/legacy.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { AppError, notFound } from '../errors.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { csvStringifier } from './csv.js';
 import { resolveWhen, type When } from './exports.schema.js';
-import { openReader } from './reader.js';
+import { openReader } from '../storage/sqlite/reader.js';
 import { bucketStart, dateInZone, isoInZone, isoInZoneOrNull, nextBucket, zonedIsoFormatter, type Bucket } from './zone.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -82,7 +82,12 @@ export function exportsService(
   deps: { polls: PollsService; sites: SitesService; audit: AuditRepo; defaultTimezone: string; now?: () => number },
 ) {
   const now = deps.now ?? Date.now;
-  const zoneOf = (site: string) => deps.sites.get(site)?.timezone ?? deps.defaultTimezone;
+  const zoneOf = async (site: string) => (await deps.sites.get(site))?.timezone ?? deps.defaultTimezone;
+  /** Every site's time zone, read before a stream starts (a stream's generator cannot wait for storage). */
+  const zones = async () => {
+    const all = new Map((await deps.sites.list()).map((s) => [s.id, s.timezone]));
+    return (site: string) => all.get(site) ?? deps.defaultTimezone;
+  };
   const pollRow = db.prepare('SELECT id, site_id FROM polls WHERE id = ?');
   const slots = db.prepare(
     `SELECT created_at / 900000 AS slot, COUNT(*) AS n FROM ballots
@@ -90,9 +95,9 @@ export function exportsService(
   );
 
   /** The poll as the admin API shows it, with its dates in the site's zone. */
-  function pollHead(id: string) {
-    const view = deps.polls.adminView(id); // 404 when missing
-    const tz = zoneOf(view.site);
+  async function pollHead(id: string) {
+    const view = await deps.polls.adminView(id); // 404 when missing
+    const tz = await zoneOf(view.site);
     const local = (s: string | null) => (s === null ? null : isoInZone(Date.parse(s), tz));
     const t = now();
     return {
@@ -147,7 +152,7 @@ export function exportsService(
     };
   }
 
-  function* comments(q: { site?: string | undefined; status?: string | undefined; from?: number | undefined; to?: number | undefined }) {
+  function* comments(q: { site?: string | undefined; status?: string | undefined; from?: number | undefined; to?: number | undefined }, zoneOf: (site: string) => string) {
     const reader = openReader(db);
     try {
       const isos = new Map<string, (ms: number) => string>();
@@ -179,9 +184,10 @@ export function exportsService(
      * user agent — optionally of one status and created in [from, to). Streamed like ballots.
      * Access is checked by the caller (a scoped moderator passes its own site).
      */
-    comments(q: { site?: string | undefined; status?: string | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: ActorRef }): ExportFile {
-      if (q.site) deps.sites.require(q.site);
-      const tz = q.site ? zoneOf(q.site) : deps.defaultTimezone;
+    async comments(q: { site?: string | undefined; status?: string | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: ActorRef }): Promise<ExportFile> {
+      if (q.site) await deps.sites.require(q.site);
+      const tz = q.site ? await zoneOf(q.site) : deps.defaultTimezone;
+      const zoneOfSite = await zones();
       const range = { site: q.site, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
       if (range.from !== undefined && range.to !== undefined && range.from >= range.to)
         throw new AppError(400, 'validation_failed', 'to must be after from.', { errors: [{ field: 'to', message: 'must be after from' }] });
@@ -196,13 +202,13 @@ export function exportsService(
       const filename = `ykien-comments-${q.site ?? 'all'}${q.status ? `-${q.status}` : ''}-${dateInZone(t, tz)}.${q.format}`;
       if (q.format === 'json') {
         const head = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
-        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', comments(range)));
+        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', comments(range, zoneOfSite)));
       }
       return fileFrom(
         filename,
         'csv',
         function* () {
-          for (const c of comments(range))
+          for (const c of comments(range, zoneOfSite))
             yield {
               id: c.id,
               site: c.site,
@@ -231,8 +237,8 @@ export function exportsService(
      * detail "votes" one row per ballot. Ballots are read from a connection of their own
      * and streamed: memory stays flat however many there are.
      */
-    poll(id: string, opts: { format: ExportFormat; detail?: 'votes' | undefined; actor: ActorRef }): ExportFile {
-      const { tz, at, head } = pollHead(id);
+    async poll(id: string, opts: { format: ExportFormat; detail?: 'votes' | undefined; actor: ActorRef }): Promise<ExportFile> {
+      const { tz, at, head } = await pollHead(id);
       const { results } = head;
       const date = dateInZone(at, tz);
       deps.audit.record({
@@ -293,10 +299,10 @@ export function exportsService(
      * ballot, or over [from, to) when given. Counted in SQL per 15-minute UTC slot (each slot
      * lies inside one local hour in every zone), then folded into local buckets.
      */
-    timeline(id: string, q: { bucket: Bucket; from?: When | undefined; to?: When | undefined }) {
+    async timeline(id: string, q: { bucket: Bucket; from?: When | undefined; to?: When | undefined }) {
       const poll = pollRow.get(id) as { id: string; site_id: string } | undefined;
       if (!poll) throw notFound(`Poll "${id}"`);
-      const tz = zoneOf(poll.site_id);
+      const tz = await zoneOf(poll.site_id);
       const opts = { bucket: q.bucket, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
       if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to)
         throw new AppError(400, 'validation_failed', 'to must be after from.', { errors: [{ field: 'to', message: 'must be after from' }] });

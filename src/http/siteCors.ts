@@ -18,12 +18,12 @@ export interface SiteOrigins {
  * of showing readers a network error. Safe to expose: the body names only the origin (which the
  * page sent) and the site (which the page asked for).
  */
-export function siteCors(resolveSite: (req: Request) => SiteOrigins | undefined): RequestHandler {
-  return (req, res, next) => {
+export function siteCors(resolveSite: (req: Request) => Promise<SiteOrigins | undefined>): RequestHandler {
+  return async (req, res, next) => {
     res.vary('Origin');
     const origin = req.get('origin');
     if (!origin) return next();
-    const resolved = resolveSite(req);
+    const resolved = await resolveSite(req);
     const origins = resolved?.origins ?? [];
     const read = req.method === 'GET' || req.method === 'HEAD';
     // An unknown site or poll has no origins; its reads will only ever be a 404, and letting the

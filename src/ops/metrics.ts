@@ -7,7 +7,8 @@ interface RouteSlots {
   [ROUTE_LABEL]?: string;
 }
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from '../db/open.js';
+import type { DomainEvent } from '../events.js';
+import type { Db } from '../storage/sqlite/open.js';
 import { mountMatcher, mountPatterns } from './routePatterns.js';
 
 /**
@@ -171,13 +172,23 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
     middleware,
     contentType: registry.contentType,
     text,
-    voteCast: (site = 'unknown') => votes.inc({ site }),
-    commentPosted: (status: string) => commentsPosted.inc({ status }),
-    captchaFailed: (reason = 'wrong') => captchaFailures.inc({ reason }),
-    rateLimited: (tier: string) => rateLimited.inc({ tier }),
-    retentionRan(erased: Record<string, number>, at: number) {
-      for (const [table, n] of Object.entries(erased)) retentionErased.inc({ table }, n);
-      retentionLastRun.set(Math.floor(at / 1000));
+    /** Counts what the services tell (src/events.ts), wherever it happened: the API, the no-JS page, a job. */
+    record(e: DomainEvent): void {
+      switch (e.type) {
+        case 'vote.cast':
+          return void votes.inc({ site: e.site });
+        case 'vote.refused':
+          return void rateLimited.inc({ tier: 'vote_per_ip' });
+        case 'comment.posted':
+          return void commentsPosted.inc({ status: e.status });
+        case 'captcha.failed':
+          return void captchaFailures.inc({ reason: e.reason });
+        case 'rate.limited':
+          return void rateLimited.inc({ tier: e.tier });
+        case 'retention.ran':
+          for (const [table, n] of Object.entries(e.erased)) retentionErased.inc({ table }, n);
+          return void retentionLastRun.set(Math.floor(e.at / 1000));
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { Db } from '../db/open.js';
+import type { Events } from '../events.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from './metrics.js';
+import type { Db } from '../storage/sqlite/open.js';
 
 const DAY_MS = 86_400_000;
 /** Rows are updated in id ranges of this size, one short transaction each, so votes never wait long. */
@@ -22,7 +22,7 @@ export interface RetentionResult {
  * themselves are kept (results and discussions must stay as they were); only what could
  * link them to a network or a device goes. Tables or columns that do not exist are skipped.
  */
-export function retentionJob(db: Db, opts: { days: number; now?: () => number; metrics?: Metrics; logger?: Logger }) {
+export function retentionJob(db: Db, opts: { days: number; now?: () => number; events?: Events; logger?: Logger | undefined }) {
   const now = opts.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
   let first: NodeJS.Timeout | undefined;
@@ -47,7 +47,7 @@ export function retentionJob(db: Db, opts: { days: number; now?: () => number; m
       for (let lo = 0; lo < maxId; lo += BATCH) n += update.run(lo, lo + BATCH, cutoff).changes;
       erased[t.table] = n;
     }
-    opts.metrics?.retentionRan(erased, at);
+    opts.events?.emit({ type: 'retention.ran', erased, at });
     opts.logger?.info({ cutoff: new Date(cutoff).toISOString(), erased }, 'retention: erased old IP hashes and user agents');
     return { cutoff: new Date(cutoff).toISOString(), erased };
   }

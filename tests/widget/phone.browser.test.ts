@@ -46,7 +46,7 @@ describe('widget on a 360 px phone', () => {
       repo.bump(DEMO_SITE_ID, DEMO_THREAD, 1);
     }
     const fixture = await startFixture({ '/tin-tuc/ke-hoach-206.html': { body: articlePage(app.origin) } });
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
     const { page, errors, context } = await newPage(browser, { phone: true });
     try {
       await page.goto(`${fixture.origin}/tin-tuc/ke-hoach-206.html`);
@@ -96,7 +96,7 @@ describe('widget on a 360 px phone', () => {
   it('says "Đang gửi…" while a slow vote is on its way, and the "choose an option" error goes once one is chosen', async () => {
     const app = await startApp();
     const fixture = await startFixture({ '/bai.html': { body: articlePage(app.origin) } });
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
     const { page, errors, context } = await newPage(browser, { phone: true });
     let release = () => {};
     const held = new Promise<void>((r) => (release = r));

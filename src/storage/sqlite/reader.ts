@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Db } from '../db/open.js';
+import type { Db } from './open.js';
 
 /**
  * A read-only connection of its own for one long export. Iterating a statement keeps a

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigError } from '../config.js';
-import { MIGRATIONS_DIR } from '../paths.js';
-import { ensureDir, errorCode } from '../util/dirs.js';
+import { ConfigError } from '../../config.js';
+import { MIGRATIONS_DIR } from '../../paths.js';
+import { ensureDir, errorCode } from '../../util/dirs.js';
 import { migrate } from './migrate.js';
 
 export type Db = Database.Database;

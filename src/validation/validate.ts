@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VOTER_ID } from '../api/patterns.js';
 import { ValidationError } from '../errors.js';
 
 /** Parses `data` with `schema` or throws a ValidationError listing each field's problem. */
@@ -78,7 +79,7 @@ export const pageKey = z
   .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".." (a URL cannot carry them as a segment)');
 
 /** The random id the widget keeps in localStorage. */
-export const voterId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
+export const voterId = z.string().regex(VOTER_ID, 'must be 8-128 letters, digits, "-" or "_"');
 
 /** Years JavaScript dates read and print faithfully: Date.UTC takes 0–99 as 1900–1999, and ISO strings need 4 digits. */
 export const isSaneYear = (year: number) => year >= 100 && year <= 9999;

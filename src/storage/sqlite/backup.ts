@@ -1,16 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from '../db/open.js';
-import { AppError } from '../errors.js';
-import { ensureDir, errorCode } from '../util/dirs.js';
-
-export interface BackupResult {
-  path: string;
-  bytes: number;
-  /** Row counts in the copy, for the operator to compare. */
-  counts: Record<string, number>;
-}
+import { AppError } from '../../errors.js';
+import { ensureDir, errorCode } from '../../util/dirs.js';
+import type { BackupResult } from '../storage.js';
+import type { Db } from './open.js';
 
 const COUNTED = ['sites', 'polls', 'ballots', 'comments', 'audit_log'];
 

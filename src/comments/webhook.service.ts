@@ -10,8 +10,6 @@ import type { Logger } from '../logger.js';
 import { guardedLookup, isSpecialAddress, literalIp, refusedTarget, TargetNotAllowed } from './webhook.targets.js';
 import type { WebhooksStore } from './webhooks.store.js';
 
-export { isSpecialAddress, refusedTarget } from './webhook.targets.js';
-
 export interface WebhookConfig {
   url: string;
   secret: string;

@@ -127,7 +127,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
-  admin.use('/sites/:site/webhook', webhookRoutes(storage.db, services.comments.webhooks, sites, services.legacyAudit, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }));
+  admin.use('/sites/:site/webhook', webhookRoutes(services.comments.webhooks));
   app.use('/v1/admin', admin);
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.

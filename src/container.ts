@@ -51,7 +51,7 @@ export async function createContainer(deps: ContainerDeps) {
   const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now });
   const legacyAudit = legacyAuditRepo(storage.db, now);
   const db = storage.db;
-  const comments = createComments(db, { config, audit: legacyAudit, sites, hasher, now, logger, events });
+  const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(db, { audit: legacyAudit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
   const exportsSvc = exportsService(db, { polls, sites, audit: legacyAudit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(db, { days: config.RETENTION_DAYS, now, events, logger });

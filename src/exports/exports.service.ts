@@ -1,4 +1,4 @@
-import type { CommentRow } from '../comments/comments.repo.js';
+import { toCommentRecord, type CommentRow } from '../storage/sqlite/comments.js';
 import { toAdmin } from '../comments/comments.view.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -172,7 +172,7 @@ export function exportsService(
       );
       const params = { site: q.site ?? null, status: q.status ?? null, from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER };
       for (const r of stmt.iterate(params) as IterableIterator<CommentRow>)
-        yield toAdmin(r, (ms) => iso(r.site_id, ms));
+        yield toAdmin(toCommentRecord(r), (ms) => iso(r.site_id, ms));
     } finally {
       reader.close();
     }

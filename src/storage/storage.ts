@@ -1,4 +1,7 @@
 import type { AuditStore } from '../audit/audit.store.js';
+import type { CaptchaStore } from '../comments/captcha.store.js';
+import type { CommentsStore } from '../comments/comments.store.js';
+import type { WebhooksStore } from '../comments/webhooks.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
@@ -19,10 +22,13 @@ export interface BackupResult {
 export interface Storage {
   readonly backend: 'sqlite';
   readonly audit: AuditStore;
+  readonly captchas: CaptchaStore;
+  readonly comments: CommentsStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
+  readonly webhooks: WebhooksStore;
   /**
    * A cheap value that changes whenever committed data may have changed, from this process or
    * another: caches of answers key on it. Read on every cached request, so it must not query.

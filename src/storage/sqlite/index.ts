@@ -2,7 +2,9 @@ import { MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { sqliteAuditStore } from './audit.js';
 import { backupDatabase } from './backup.js';
+import { sqliteCaptchaStore } from './captchas.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { sqliteCommentsStore } from './comments.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
@@ -10,6 +12,7 @@ import { openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
+import { sqliteWebhooksStore } from './webhooks.js';
 
 export interface SqliteStorage extends Storage {
   readonly backend: 'sqlite';
@@ -38,10 +41,13 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     db,
     file,
     audit: sqliteAuditStore(db),
+    captchas: sqliteCaptchaStore(db),
+    comments: sqliteCommentsStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
+    webhooks: sqliteWebhooksStore(db),
     version: () => (changes.get() as number) + (dataVersion.get() as number),
     async ready() {
       try {

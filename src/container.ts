@@ -52,7 +52,7 @@ export async function createContainer(deps: ContainerDeps) {
   const legacyAudit = legacyAuditRepo(storage.db, now);
   const db = storage.db;
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
-  const counters = countersService(db, { audit: legacyAudit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
+  const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
   const exportsSvc = exportsService(db, { polls, sites, audit: legacyAudit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(db, { days: config.RETENTION_DAYS, now, events, logger });
   return { storage, config, now, events, hasher, metrics, audit, legacyAudit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };

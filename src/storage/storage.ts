@@ -2,6 +2,7 @@ import type { AuditStore } from '../audit/audit.store.js';
 import type { CaptchaStore } from '../comments/captcha.store.js';
 import type { CommentsStore } from '../comments/comments.store.js';
 import type { WebhooksStore } from '../comments/webhooks.store.js';
+import type { CountersStore } from '../counters/counters.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
@@ -24,6 +25,7 @@ export interface Storage {
   readonly audit: AuditStore;
   readonly captchas: CaptchaStore;
   readonly comments: CommentsStore;
+  readonly counters: CountersStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
   readonly settings: SettingsStore;

@@ -5,6 +5,7 @@ import { backupDatabase } from './backup.js';
 import { sqliteCaptchaStore } from './captchas.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { sqliteCommentsStore } from './comments.js';
+import { sqliteCountersStore } from './counters.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
@@ -43,6 +44,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     audit: sqliteAuditStore(db),
     captchas: sqliteCaptchaStore(db),
     comments: sqliteCommentsStore(db),
+    counters: sqliteCountersStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
     settings: sqliteSettingsStore(db),

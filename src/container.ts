@@ -53,7 +53,7 @@ export async function createContainer(deps: ContainerDeps) {
   const db = storage.db;
   const comments = createComments(db, { config, audit: legacyAudit, sites, hasher, now, logger, events });
   const counters = countersService(db, { audit: legacyAudit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
-  const exportsSvc = exportsService(db, { polls, sites, audit: legacyAudit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
+  const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(db, { days: config.RETENTION_DAYS, now, events, logger });
   return { storage, config, now, events, hasher, metrics, audit, legacyAudit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
 }

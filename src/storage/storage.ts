@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit.store.js';
+import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
@@ -19,6 +20,7 @@ export interface BackupResult {
 export interface Storage {
   readonly backend: 'sqlite';
   readonly audit: AuditStore;
+  readonly exports: ExportsStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
   readonly settings: SettingsStore;

@@ -3,6 +3,7 @@ import type { Storage } from '../storage.js';
 import { sqliteAuditStore } from './audit.js';
 import { backupDatabase } from './backup.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { sqliteExportsStore } from './exports.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
@@ -38,6 +39,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     db,
     file,
     audit: sqliteAuditStore(db),
+    exports: sqliteExportsStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
     settings: sqliteSettingsStore(db),

@@ -43,7 +43,7 @@ export async function createContainer(deps: ContainerDeps) {
           hasBallots: () => storage.polls.anyBallots(),
         });
   // Per-app registry; process metrics (GC, event loop) only outside tests, which build many apps.
-  const metrics = createMetrics({ db: storage.db, defaultMetrics: config.NODE_ENV !== 'test' });
+  const metrics = createMetrics({ stats: storage.stats, defaultMetrics: config.NODE_ENV !== 'test' });
   events.on(metrics.record);
   const audit = auditService(storage.audit, now);
   const keys = keysService(storage.keys, now);

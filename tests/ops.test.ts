@@ -166,6 +166,23 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('an@example.vn');
   });
 
+  it('answers a scrape when the database does not', async () => {
+    const t = await makeTestApp({ METRICS_TOKEN });
+    await createSite(t);
+    const p = await createPoll(t);
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
+    await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send({ name: 'An', content: 'Ý kiến' }).expect(202);
+    const scrape = () => t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+    const before = (await scrape()).text;
+    expect(value(before, 'ykien_ballots')).toBe(1);
+    expect(value(before, 'ykien_comments{status="pending"}')).toBe(1);
+    t.db.close();
+    const res = await scrape();
+    expect(res.status).toBe(200);
+    expect(value(res.text, 'ykien_votes_total{site="xa-a"}')).toBe(1);
+    expect(res.text).not.toMatch(/^ykien_comments\{/m);
+  });
+
   it('adds Node.js process metrics outside tests, from the first scrape on', async () => {
     const m = createMetrics({ defaultMetrics: true });
     const text = await m.text();

@@ -1,6 +1,7 @@
 import type { AuditStore } from '../audit/audit.store.js';
 import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
+import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
@@ -25,6 +26,7 @@ export interface Storage {
   readonly polls: PollsStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
+  readonly stats: StatsStore;
   /**
    * A cheap value that changes whenever committed data may have changed, from this process or
    * another: caches of answers key on it. Read on every cached request, so it must not query.

@@ -236,3 +236,27 @@ forEachBackend('exports store: ballot slots', (open) => {
   });
 });
 
+forEachBackend('stats store', (open) => {
+  it('counts equal the rows: comments per status, ballots in every poll', async () => {
+    const s = await withPolls(open);
+    expect(await s.stats.commentsByStatus()).toEqual({});
+    expect(await s.stats.ballots()).toBe(0);
+
+    seedComments(s, [
+      { id: 'c1', at: T0, status: 'pending' },
+      { id: 'c2', at: T0, status: 'pending', siteId: 'xa-b' },
+      { id: 'c3', at: T0, status: 'approved' },
+      { id: 'c4', at: T0, status: 'spam' },
+    ]);
+    expect(await s.stats.commentsByStatus()).toEqual({ pending: 2, approved: 1, spam: 1 });
+
+    const voters = Array.from({ length: 30 }, (_, i) => `v${i}`);
+    // Each voter twice at once: duplicates are not ballots.
+    await Promise.all(voters.flatMap((v, i) => [0, 1].map(() => s.polls.castBallot(ballot(i % 3 ? 'p1' : 'p2', v, T0 + i, ['o1', 'o2']), null, () => {}))));
+    expect(await s.stats.ballots()).toBe(30);
+    expect((await all(s.exports.ballots('p1'))).length + (await all(s.exports.ballots('p2'))).length).toBe(30);
+
+    await s.polls.change('p2', T0, () => ({ change: { remove: true }, result: undefined }));
+    expect(await s.stats.ballots()).toBe(20);
+  });
+});

@@ -11,6 +11,7 @@ import { openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
+import { sqliteStatsStore } from './stats.js';
 
 export interface SqliteStorage extends Storage {
   readonly backend: 'sqlite';
@@ -44,6 +45,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     polls: sqlitePollsStore(db, commit),
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
+    stats: sqliteStatsStore(db),
     version: () => (changes.get() as number) + (dataVersion.get() as number),
     async ready() {
       try {

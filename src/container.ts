@@ -54,7 +54,7 @@ export async function createContainer(deps: ContainerDeps) {
   const comments = createComments(db, { config, audit: legacyAudit, sites, hasher, now, logger, events });
   const counters = countersService(db, { audit: legacyAudit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
-  const retention = retentionJob(db, { days: config.RETENTION_DAYS, now, events, logger });
+  const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger });
   return { storage, config, now, events, hasher, metrics, audit, legacyAudit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
 }
 

@@ -1,6 +1,7 @@
 import type { AuditStore } from '../audit/audit.store.js';
 import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
+import type { RetentionStore } from '../ops/retention.store.js';
 import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
@@ -24,6 +25,7 @@ export interface Storage {
   readonly exports: ExportsStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
+  readonly retention: RetentionStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
   readonly stats: StatsStore;

@@ -236,6 +236,69 @@ forEachBackend('exports store: ballot slots', (open) => {
   });
 });
 
+forEachBackend('retention store', (open) => {
+  const DAY = 86_400_000;
+  const cutoff = T0 + 30 * DAY;
+
+  async function withHistory() {
+    const s = await withPolls(open);
+    await cast(s, ballot('p1', 'old', cutoff - DAY, ['o1', 'o2']));
+    await cast(s, ballot('p1', 'at-cutoff', cutoff, ['o3']));
+    await cast(s, ballot('p2', 'old-other', cutoff - 1, ['o1']));
+    await cast(s, ballot('p2', 'new', cutoff + DAY, ['o2']));
+    seedComments(s, [
+      { id: 'c-old', at: cutoff - DAY, status: 'approved', moderated: { at: cutoff + DAY, by: 'Điều hành viên' } },
+      { id: 'c-at-cutoff', at: cutoff },
+      { id: 'c-new', siteId: 'xa-b', at: cutoff + DAY },
+    ]);
+    return s;
+  }
+  const ballotsOf = async (s: Storage) => new Map([...(await all(s.exports.ballots('p1'))), ...(await all(s.exports.ballots('p2')))].map((b) => [b.voterHash, b]));
+  const commentsOf = async (s: Storage) => new Map((await all(s.exports.comments({ sites: null }))).map((c) => [c.id, c]));
+
+  it('erases IP hashes and user agents of what is older than the cutoff, and nothing else', async () => {
+    const s = await withHistory();
+    const ballotsBefore = await ballotsOf(s);
+    const commentsBefore = await commentsOf(s);
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 2, comments: 1 });
+
+    const ballots = await ballotsOf(s);
+    for (const voter of ['old', 'old-other']) expect(ballots.get(voter)).toEqual({ ...ballotsBefore.get(voter), ipHash: null, userAgent: null });
+    for (const voter of ['at-cutoff', 'new']) expect(ballots.get(voter)).toEqual(ballotsBefore.get(voter));
+    const comments = await commentsOf(s);
+    expect(comments.get('c-old')).toEqual({ ...commentsBefore.get('c-old'), ipHash: null, userAgent: null });
+    for (const id of ['c-at-cutoff', 'c-new']) expect(comments.get(id)).toEqual(commentsBefore.get(id));
+  });
+
+  it('keeps the rows, the counters and one vote per voter', async () => {
+    const s = await withHistory();
+    const before = await s.polls.state('p1', 'old');
+    await s.retention.eraseBefore(cutoff);
+    expect(await s.polls.state('p1', 'old')).toEqual(before);
+    expect(before.voted).toBe(true);
+    expect((await s.polls.castBallot(ballot('p1', 'old', cutoff + 2 * DAY, ['o3']), null, () => {})).outcome).toBe('duplicate');
+    expect(await s.stats.ballots()).toBe(4);
+    expect((await all(s.exports.comments({ sites: null }))).map((c) => c.content)).toEqual(['Ý kiến c-old', 'Ý kiến c-at-cutoff', 'Ý kiến c-new']);
+  });
+
+  it('a second pass with the same cutoff erases nothing; a later cutoff erases what has aged since', async () => {
+    const s = await withHistory();
+    await s.retention.eraseBefore(cutoff);
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 0, comments: 0 });
+    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 1, comments: 1 });
+    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 0, comments: 0 });
+  });
+
+  it('an aborted pass throws the reason and erases no further batch', async () => {
+    const s = await withHistory();
+    const stop = new AbortController();
+    stop.abort(new Error('shutting down'));
+    await expect(s.retention.eraseBefore(cutoff, { signal: stop.signal })).rejects.toThrow('shutting down');
+    expect([...(await ballotsOf(s)).values()].every((b) => b.ipHash !== null)).toBe(true);
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 2, comments: 1 });
+  });
+});
+
 forEachBackend('stats store', (open) => {
   it('counts equal the rows: comments per status, ballots in every poll', async () => {
     const s = await withPolls(open);

@@ -9,6 +9,7 @@ import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
 import { openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
+import { sqliteRetentionStore } from './retention.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
 import { sqliteStatsStore } from './stats.js';
@@ -43,6 +44,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     exports: sqliteExportsStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
+    retention: sqliteRetentionStore(db),
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
     stats: sqliteStatsStore(db),

@@ -156,13 +156,22 @@ export function exportsService(
     /**
      * Every comment of a site (or of every site) with its private fields — e-mail, IP hash,
      * user agent — optionally of one status and created in [from, to). Streamed like ballots.
-     * Access is checked by the caller (a scoped moderator passes its own site).
+     * Access is checked by the caller, who passes the sites the export may show (`sites`, from
+     * access/scopeOf; default: `site` alone, or every site).
      */
-    async comments(q: { site?: string | undefined; status?: CommentStatus | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: ActorRef }): Promise<ExportFile> {
+    async comments(q: {
+      site?: string | undefined;
+      sites?: readonly string[] | null;
+      status?: CommentStatus | undefined;
+      from?: When | undefined;
+      to?: When | undefined;
+      format: ExportFormat;
+      actor: ActorRef;
+    }): Promise<ExportFile> {
       if (q.site) await deps.sites.require(q.site);
       const tz = q.site ? await zoneOf(q.site) : deps.defaultTimezone;
       const zoneOfSite = await zones();
-      const range = { sites: q.site ? [q.site] : null, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
+      const range = { sites: q.sites !== undefined ? q.sites : q.site ? [q.site] : null, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
       if (range.from !== undefined && range.to !== undefined && range.from >= range.to) throw toBeforeFrom();
       const t = now();
       await deps.audit.record({

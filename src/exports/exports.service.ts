@@ -8,7 +8,7 @@ import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { csvStringifier } from './csv.js';
 import { resolveWhen, type When } from './exports.schema.js';
-import type { CommentExportFilter, CommentExportRecord, ExportsStore } from './exports.store.js';
+import type { BallotExportRecord, CommentExportRecord, ExportsStore } from './exports.store.js';
 import { bucketStart, dateInZone, isoInZone, isoInZoneOrNull, nextBucket, zonedIsoFormatter, type Bucket } from './zone.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -52,13 +52,18 @@ function fileFrom(filename: string, format: ExportFormat, source: () => Source, 
   };
 }
 
-/** Yields the JSON text of `head` with `items` streamed into the array property `key`. */
-export async function* jsonWithArray(head: Record<string, unknown>, key: string, items: Source): AsyncGenerator<string> {
+/** `f` applied to each item as it streams past. */
+async function* mapped<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield f(item);
+}
+
+/** Yields the JSON text of `head` with `items` (each as `view` shows it) streamed into the array property `key`. */
+export async function* jsonWithArray<T>(head: Record<string, unknown>, key: string, items: AsyncIterable<T> | Iterable<T>, view: (item: T) => unknown = (i) => i): AsyncGenerator<string> {
   const open = JSON.stringify(head);
   let buf = `${open.length > 2 ? `${open.slice(0, -1)},` : '{'}${JSON.stringify(key)}:[`;
   let first = true;
   for await (const item of items) {
-    buf += (first ? '\n' : ',\n') + JSON.stringify(item);
+    buf += (first ? '\n' : ',\n') + JSON.stringify(view(item));
     first = false;
     if (buf.length >= JSON_CHUNK) {
       yield buf;
@@ -129,28 +134,29 @@ export function exportsService(
     };
   }
 
-  async function* ballots(pollId: string, tz: string, labels: ReadonlyMap<string, string>) {
+  /** A ballot as exports show it: its time in the site's zone, its options' labels beside their ids. */
+  const ballotView = (tz: string, labels: ReadonlyMap<string, string>) => {
     const iso = zonedIsoFormatter(tz);
-    for await (const b of store.ballots(pollId))
-      yield {
-        id: b.id,
-        time: iso(b.at),
-        optionIds: b.optionIds,
-        options: b.optionIds.map((o) => labels.get(o) ?? o),
-        voterHash: b.voterHash,
-        ipHash: b.ipHash,
-        userAgent: b.userAgent,
-      };
-  }
+    return (b: BallotExportRecord) => ({
+      id: b.id,
+      time: iso(b.at),
+      optionIds: b.optionIds,
+      options: b.optionIds.map((o) => labels.get(o) ?? o),
+      voterHash: b.voterHash,
+      ipHash: b.ipHash,
+      userAgent: b.userAgent,
+    });
+  };
 
-  async function* comments(filter: CommentExportFilter, zoneOf: (site: string) => string) {
+  /** Comments as a moderator sees them, each with its times in its own site's zone. */
+  const commentViews = (zoneOf: (site: string) => string) => {
     const isos = new Map<string, (ms: number) => string>();
-    for await (const c of store.comments(filter)) {
+    return (c: CommentExportRecord) => {
       let iso = isos.get(c.siteId);
       if (!iso) isos.set(c.siteId, (iso = zonedIsoFormatter(zoneOf(c.siteId))));
-      yield commentView(c, iso);
-    }
-  }
+      return commentView(c, iso);
+    };
+  };
 
   return {
     /**
@@ -170,7 +176,7 @@ export function exportsService(
     }): Promise<ExportFile> {
       if (q.site) await deps.sites.require(q.site);
       const tz = q.site ? await zoneOf(q.site) : deps.defaultTimezone;
-      const zoneOfSite = await zones();
+      const view = commentViews(await zones());
       const range = { sites: q.sites !== undefined ? q.sites : q.site ? [q.site] : null, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
       if (range.from !== undefined && range.to !== undefined && range.from >= range.to) throw toBeforeFrom();
       const t = now();
@@ -184,14 +190,15 @@ export function exportsService(
       const filename = `ykien-comments-${q.site ?? 'all'}${q.status ? `-${q.status}` : ''}-${dateInZone(t, tz)}.${q.format}`;
       if (q.format === 'json') {
         const head = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
-        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', comments(range, zoneOfSite)));
+        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', store.comments(range), view));
       }
       return fileFrom(
         filename,
         'csv',
-        async function* () {
-          for await (const c of comments(range, zoneOfSite))
-            yield {
+        () =>
+          mapped(store.comments(range), (record) => {
+            const c = view(record);
+            return {
               id: c.id,
               site: c.site,
               thread: c.thread,
@@ -209,7 +216,7 @@ export function exportsService(
               moderated_at: c.moderatedAt,
               moderated_by: c.moderatedBy,
             };
-        },
+          }),
         COMMENT_COLUMNS,
       );
     },
@@ -234,15 +241,16 @@ export function exportsService(
 
       if (opts.detail === 'votes') {
         const labels = new Map(results.options.map((o) => [o.id, o.label]));
-        const rows = () => ballots(id, tz, labels);
+        const view = ballotView(tz, labels);
         const filename = `ykien-poll-${id}-votes-${date}.${opts.format}`;
-        if (opts.format === 'json') return fileFrom(filename, 'json', () => jsonWithArray(head, 'ballots', rows()));
+        if (opts.format === 'json') return fileFrom(filename, 'json', () => jsonWithArray(head, 'ballots', store.ballots(id), view));
         return fileFrom(
           filename,
           'csv',
-          async function* () {
-            for await (const b of rows())
-              yield {
+          () =>
+            mapped(store.ballots(id), (record) => {
+              const b = view(record);
+              return {
                 ballot_id: b.id,
                 time: b.time,
                 option_ids: b.optionIds.join(' '),
@@ -251,7 +259,7 @@ export function exportsService(
                 ip_hash: b.ipHash,
                 user_agent: b.userAgent,
               };
-          },
+            }),
           BALLOT_COLUMNS,
         );
       }

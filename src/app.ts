@@ -5,7 +5,7 @@ import { createContainer, type Container } from './container.js';
 import type { Events } from './events.js';
 import { WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { SqliteStorage } from './storage/sqlite/index.js';
+import type { Storage } from './storage/storage.js';
 import { AppError } from './errors.js';
 import { requireKey } from './http/auth.js';
 import { refuseOversizedBody } from './http/bodyLimit.js';
@@ -46,7 +46,7 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
 };
 
 export interface AppDeps {
-  storage: SqliteStorage;
+  storage: Storage;
   config: Config;
   logger?: Logger;
   now?: () => number;

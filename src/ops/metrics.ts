@@ -8,8 +8,15 @@ interface RouteSlots {
 }
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DomainEvent } from '../events.js';
-import type { Db } from '../storage/sqlite/open.js';
 import { mountMatcher, mountPatterns } from './routePatterns.js';
+import type { StatsStore } from './stats.store.js';
+
+/**
+ * A scrape still answers when the database does not (closed at shutdown, unreachable), with what the
+ * process knows (requests, process metrics): ykien_comments is left out, ykien_ballots keeps the last
+ * figure read (a gauge without labels cannot be left out).
+ */
+const unlessUnavailable = <T>(read: Promise<T>): Promise<T | undefined> => read.catch(() => undefined);
 
 /**
  * Default process metrics that are gauges named *_total, which `promtool check metrics` refuses
@@ -23,7 +30,7 @@ const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_request
  * tests build many apps in one process). Other modules report through the small hooks
  * below (`metrics.captchaFailed()`, …) and never touch prom-client themselves.
  */
-export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) {
+export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   // Process metrics (GC, event loop, memory) start with the first scrape: a CLI command or an
   // app nobody scrapes never sets up their observers.
@@ -86,28 +93,26 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
     registers: [registry],
   });
 
-  const db = opts.db;
-  if (db) {
-    const hasComments = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'comments'").pluck();
+  const stats = opts.stats;
+  if (stats) {
     new Gauge({
       name: 'ykien_comments',
       help: 'Comments stored, by moderation status (read from the database at each scrape).',
       labelNames: ['status'] as const,
       registers: [registry],
-      collect() {
+      async collect() {
         this.reset();
-        if (!db.open || !hasComments.get()) return;
-        const rows = db.prepare('SELECT status, COUNT(*) AS n FROM comments GROUP BY status').all() as { status: string; n: number }[];
-        for (const r of rows) this.set({ status: r.status }, r.n);
+        const counts = await unlessUnavailable(stats.commentsByStatus());
+        for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
       },
     });
-    const ballots = db.prepare('SELECT COALESCE(SUM(total_voters), 0) FROM polls').pluck();
     new Gauge({
       name: 'ykien_ballots',
       help: 'Ballots stored in every poll (read from the database at each scrape).',
       registers: [registry],
-      collect() {
-        if (db.open) this.set(ballots.get() as number);
+      async collect() {
+        const n = await unlessUnavailable(stats.ballots());
+        if (n !== undefined) this.set(n);
       },
     });
   }

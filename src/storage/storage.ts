@@ -3,7 +3,10 @@ import type { CaptchaStore } from '../comments/captcha.store.js';
 import type { CommentsStore } from '../comments/comments.store.js';
 import type { WebhooksStore } from '../comments/webhooks.store.js';
 import type { CountersStore } from '../counters/counters.store.js';
+import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
+import type { RetentionStore } from '../ops/retention.store.js';
+import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
@@ -26,11 +29,14 @@ export interface Storage {
   readonly captchas: CaptchaStore;
   readonly comments: CommentsStore;
   readonly counters: CountersStore;
+  readonly exports: ExportsStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
+  readonly retention: RetentionStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
   readonly webhooks: WebhooksStore;
+  readonly stats: StatsStore;
   /**
    * A cheap value that changes whenever committed data may have changed, from this process or
    * another: caches of answers key on it. Read on every cached request, so it must not query.

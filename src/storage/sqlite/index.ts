@@ -6,14 +6,17 @@ import { sqliteCaptchaStore } from './captchas.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { sqliteCommentsStore } from './comments.js';
 import { sqliteCountersStore } from './counters.js';
+import { sqliteExportsStore } from './exports.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
 import { openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
+import { sqliteRetentionStore } from './retention.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
 import { sqliteWebhooksStore } from './webhooks.js';
+import { sqliteStatsStore } from './stats.js';
 
 export interface SqliteStorage extends Storage {
   readonly backend: 'sqlite';
@@ -45,11 +48,14 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     captchas: sqliteCaptchaStore(db),
     comments: sqliteCommentsStore(db),
     counters: sqliteCountersStore(db),
+    exports: sqliteExportsStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
+    retention: sqliteRetentionStore(db),
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
     webhooks: sqliteWebhooksStore(db),
+    stats: sqliteStatsStore(db),
     version: () => (changes.get() as number) + (dataVersion.get() as number),
     async ready() {
       try {

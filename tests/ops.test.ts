@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { runCli } from '../src/cli.js';
 import { testConfig } from '../src/config.js';
 import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { createMetrics } from '../src/ops/metrics.js';
@@ -14,12 +14,7 @@ import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock
 const DAY = 86_400_000;
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
-async function cli(args: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env }, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
+const cli = (args: string[], env: Record<string, string>) => runCommand(args, { env });
 
 const metricsOf = async (t: TestApp) => {
   const res = await t.admin.get('/metrics');

@@ -6,10 +6,9 @@ import { powService, type PowChallenge, type PowSolution } from './pow.js';
 
 export type { CaptchaMode } from './captcha.store.js';
 
-export type CaptchaChallenge =
-  | { id: string; mode: 'image'; image: string; width: number; height: number; length: number; pow?: PowChallenge; expiresAt: string }
-  | { id: string; mode: 'accessible'; pow: PowChallenge; expiresAt: string }
-  | { required: false; pow?: PowChallenge; expiresAt?: string };
+import type { CaptchaChallenge } from '../api/comments.js';
+
+export type { CaptchaChallenge };
 
 /** What a comment post carries to pass the captcha and the proof of work. */
 export interface CaptchaInput {

@@ -13,15 +13,9 @@ import { keyReused, type Claim } from './idempotency.js';
 import { countLinks, matchBlockedWords } from './spam.js';
 import type { WebhookService } from './webhook.service.js';
 
-export interface ThreadPage {
-  total: number;
-  comments: PublicThreadComment[];
-  nextCursor: string | null;
-}
+import type { PostResult, ThreadPage } from '../api/comments.js';
 
-export type PostResult =
-  | { id: string; status: 'pending' }
-  | { id: string; status: 'approved'; comment: PublicComment | PublicThreadComment };
+export type { PostResult, ThreadPage };
 
 const parentNotFound = () =>
   new AppError(404, 'parent_not_found', 'The comment you are replying to does not exist, is not published, or is in another thread.', {

@@ -2,17 +2,9 @@ import type { CommentRecord, PublicCommentRecord } from './comments.store.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** What anyone may see: never e-mail, IP hash or user agent. */
-export interface PublicComment {
-  id: string;
-  name: string;
-  address: string | null;
-  content: string;
-  createdAt: string;
-}
-export interface PublicThreadComment extends PublicComment {
-  replies: PublicComment[];
-}
+import type { PublicComment } from '../api/comments.js';
+
+export type { PublicComment, PublicThreadComment } from '../api/comments.js';
 
 export const toPublic = (r: PublicCommentRecord): PublicComment => ({
   id: r.id,

@@ -10,7 +10,7 @@ import { sqliteExportsStore } from './exports.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
-import { openDatabase, type Db } from './open.js';
+import { isMemoryFile, openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
 import { sqliteRetentionStore } from './retention.js';
 import { sqliteSettingsStore } from './settings.js';
@@ -24,8 +24,6 @@ export interface SqliteStorage extends Storage {
   readonly db: Db;
   readonly file: string;
 }
-
-const isMemory = (file: string) => file === ':memory:' || file === '';
 
 /**
  * The embedded backend: one SQLite file in WAL mode, migrated when opened. Writes of ballots are
@@ -66,7 +64,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     },
     backup: (dest) => backupDatabase(db, dest),
     startMaintenance(onError) {
-      if (checkpointer || isMemory(file)) return;
+      if (checkpointer || isMemoryFile(file)) return;
       checkpointer = startCheckpointer(db, file, { onError });
     },
     async close() {

@@ -23,6 +23,7 @@ import { commentersRoutes, moderationRoutes } from './comments/moderation.routes
 import { webhookRoutes } from './comments/webhook.routes.js';
 import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
 import { exportsAdminRoutes } from './exports/exports.routes.js';
+import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
@@ -75,7 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
 
   app.use(requestLog(logger));
-  app.use(metrics.middleware);
+  app.use(requestMetrics(metrics));
   app.use(securityHeaders(HELMET_OPTIONS));
 
 

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { countRules, ONLINE_MS, onlineSince } from '../src/counters/counters.domain.js';
 import { MIGRATIONS_DIR } from '../src/paths.js';
 import { sqliteCountersStore } from '../src/storage/sqlite/counters.js';
 import { migrate } from '../src/storage/sqlite/migrate.js';
-import { tempDatabase } from './helpers/app.js';
+import { databaseBefore } from './helpers/app.js';
 
 /**
  * "Online" is answered from running per-second counts (migration 009). A database upgraded while
@@ -14,12 +13,7 @@ import { tempDatabase } from './helpers/app.js';
  */
 describe('presence counts on upgrade (migration 009)', () => {
   it('starts the per-second counts from the visitors already there', async () => {
-    const { dir } = tempDatabase();
-    const before = path.join(dir, 'before');
-    fs.mkdirSync(before);
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '009')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
-    const db = new Database(path.join(dir, 'old.db'));
-    migrate(db, before);
+    const db = databaseBefore('009');
     db.prepare("INSERT INTO sites (id, name, created_at, updated_at) VALUES ('xa-a', 'Xã A', 0, 0), ('xa-b', 'Xã B', 0, 0)").run();
     const now = Date.parse('2026-06-08T08:27:00Z') + 437;
     const seen = db.prepare('INSERT INTO counter_visitors (site_id, visitor_hash, last_seen) VALUES (?, ?, ?)');

@@ -67,9 +67,9 @@ export function requireBuild(): void {
   }
 }
 
-/** Creates an admin key with the built CLI (which also creates and migrates the database). */
-export function createAdminKey(databasePath: string, name = 'Bench'): string {
-  const out = execFileSync(process.execPath, [DIST_CLI, 'keys', 'create', '--role', 'admin', '--name', name], {
+/** Creates an admin key with the built CLI of `root` (which also creates and migrates the database). */
+export function createAdminKey(databasePath: string, name = 'Bench', root = SERVICE_ROOT): string {
+  const out = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'keys', 'create', '--role', 'admin', '--name', name], {
     env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
   });

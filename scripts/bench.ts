@@ -18,7 +18,8 @@
  *   BENCH_COMPARE     another checkout (built) to compare with, side by side in the same run: both services
  *                     run at once, and every scenario alternates short slices between them (BENCH_SLICES,
  *                     default 5, of BENCH_SECONDS each), so drift in the machine's speed falls on both alike;
- *                     prints the median CPU µs per request of each and the change (writes nothing)
+ *                     prints the median CPU µs per request of each and the change (writes nothing);
+ *                     BENCH_COMPARE_NODE_ARGS gives the "before" side other node flags (e.g. to weigh a flag)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -349,7 +350,8 @@ async function compare(otherRoot: string) {
       const dbPath = path.join(dir, `${name}.db`);
       const adminKey = createAdminKey(dbPath, 'Bench', root);
       const port = await freePort();
-      const child = await spawnNode(path.join(root, 'dist/server.js'), { env: benchEnv(dbPath, port), port, readyPath: '/readyz', logFile: path.join(dir, `${name}.log`), nodeArgs: SERVICE_NODE_ARGS });
+      const nodeArgs = name === 'before' && process.env.BENCH_COMPARE_NODE_ARGS !== undefined ? process.env.BENCH_COMPARE_NODE_ARGS.split(' ').filter(Boolean) : SERVICE_NODE_ARGS;
+      const child = await spawnNode(path.join(root, 'dist/server.js'), { env: benchEnv(dbPath, port), port, readyPath: '/readyz', logFile: path.join(dir, `${name}.log`), nodeArgs });
       children.push(child);
       await cannon(`${child.url}/v1/polls/${POLL}`, {}, 1);
       sides.push({ name, child, scenarios: await prepareScenarios(child.url, adminKey), cpu: new Map(), rps: new Map() });

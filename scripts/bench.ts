@@ -5,7 +5,7 @@
  * limit and the captcha off) and bench/bare-express.mjs, each as its own process on a
  * free loopback port, drives both with autocannon and prints a markdown table of
  * requests/s, p99 latency and the ratio to bare Express. The table is also written to
- * bench/results.md with the date and the machine. The "online" scenarios time a counter read and a
+ * bench/latest.md with the date and the machine (bench/results.md keeps the record: before/after per change). The "online" scenarios time a counter read and a
  * counted view on a site with nobody online and on one with 20,000 visitors online: "Đang truy cập"
  * must cost the same at any number online (≤ 1.2×, printed under the table).
  *
@@ -13,7 +13,7 @@
  *   BENCH_CONNECTIONS concurrent connections (default 50)
  *   BENCH_ONLY        comma-separated scenario names to run (bare Express always runs)
  *   BENCH_PROFILE=1   start the service with --cpu-prof (profiles in bench/profiles/)
- *   BENCH_NO_WRITE=1  do not rewrite bench/results.md
+ *   BENCH_NO_WRITE=1  do not rewrite bench/latest.md
  *   BENCH_SERVICE_ROOT another checkout whose dist/ to run instead (implies BENCH_NO_WRITE)
  *   BENCH_COMPARE     another checkout (built) to compare with, side by side in the same run: both services
  *                     run at once, and every scenario alternates short slices between them (BENCH_SLICES,
@@ -513,8 +513,8 @@ async function main() {
         out,
         '',
       ].join('\n');
-      fs.writeFileSync(path.join(ROOT, 'bench/results.md'), md);
-      console.error('written to bench/results.md');
+      fs.writeFileSync(path.join(ROOT, "bench/latest.md"), md);
+      console.error("written to bench/latest.md");
     }
   } finally {
     await cleanup();

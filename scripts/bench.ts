@@ -513,8 +513,8 @@ async function main() {
         out,
         '',
       ].join('\n');
-      fs.writeFileSync(path.join(ROOT, "bench/latest.md"), md);
-      console.error("written to bench/latest.md");
+      fs.writeFileSync(path.join(ROOT, 'bench/latest.md'), md);
+      console.error('written to bench/latest.md');
     }
   } finally {
     await cleanup();

@@ -1,11 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import type { Config } from './config.js';
-import type { Db } from './db/open.js';
-import { migrationsUpToDate } from './db/migrate.js';
-import { MIGRATIONS_DIR, WIDGET_DIST_DIR } from './paths.js';
+import { createContainer, type Container } from './container.js';
+import type { Events } from './events.js';
+import { WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
-import { createServices, type Services } from './services.js';
+import type { Storage } from './storage/storage.js';
 import { AppError } from './errors.js';
 import { requireKey } from './http/auth.js';
 import { refuseOversizedBody } from './http/bodyLimit.js';
@@ -23,9 +23,11 @@ import { commentersRoutes, moderationRoutes } from './comments/moderation.routes
 import { webhookRoutes } from './comments/webhook.routes.js';
 import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
 import { exportsAdminRoutes } from './exports/exports.routes.js';
+import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
+import { demoLiveCheck } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
 import { BUILD, VERSION } from './version.js';
@@ -45,20 +47,23 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
 };
 
 export interface AppDeps {
-  db: Db;
+  storage: Storage;
   config: Config;
   logger?: Logger;
   now?: () => number;
+  events?: Events;
 }
 
-/** Builds the Express app without listening: src/server.ts listens, tests use supertest. */
-export function createApp(deps: AppDeps): Express & { locals: { services: Services } } {
-  const { config } = deps;
+export type App = Express & { locals: { services: Container } };
+
+/** Builds the Express app and its services without listening: src/server.ts listens, tests use supertest. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, storage } = deps;
   const logger = deps.logger ?? silentLogger();
-  const services = createServices(deps);
-  const { sites, polls, keys, audit } = services;
+  const services = await createContainer({ ...deps, logger });
+  const { sites, polls, keys, audit, events } = services;
   const { metrics } = services;
-  const limits = createRateLimiters(config, (tier) => metrics.rateLimited(tier));
+  const limits = createRateLimiters(config, (tier) => events.emit({ type: 'rate.limited', tier }));
 
   const app = express();
   app.locals.services = services;
@@ -71,7 +76,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.disable('x-powered-by');
 
   app.use(requestLog(logger));
-  app.use(metrics.middleware);
+  app.use(requestMetrics(metrics));
   app.use(securityHeaders(HELMET_OPTIONS));
 
 
@@ -82,22 +87,20 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   app.get('/version', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ name: 'ykien', version: VERSION, ...(BUILD ? { build: BUILD } : {}) });
   });
-  app.get('/readyz', (_req, res) => {
-    try {
-      if (!migrationsUpToDate(deps.db, MIGRATIONS_DIR)) throw new Error('migrations pending');
-      res.set('Cache-Control', 'no-store').json({ status: 'ready' });
-    } catch {
-      sendProblem(res, 503, 'not_ready', 'The database is not ready.');
-    }
+  app.get('/readyz', async (_req, res) => {
+    if (await storage.ready()) res.set('Cache-Control', 'no-store').json({ status: 'ready' });
+    else sendProblem(res, 503, 'not_ready', 'The database is not ready.');
   });
   app.get('/metrics', metricsHandler(metrics, keys, config.METRICS_TOKEN));
 
   // Public endpoints: CORS per site, decided before anything else can answer.
+  // The site's origins at once when cached (the usual case), from storage otherwise.
+  const siteNamed = (id: string | undefined) => (id === undefined ? undefined : (sites.peek(id) ?? sites.get(id)));
   app.use('/v1/polls/:id', siteCors((req) => {
     const site = polls.siteOf(String(req.params.id));
-    return site ? sites.get(site) : undefined;
+    return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
   }));
-  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))));
+  app.use('/v1/sites/:site', siteCors((req) => siteNamed(String(req.params.site))));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(
@@ -112,7 +115,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   );
 
   // Hot public reads are served from one cache emptied by any database write.
-  const responses = responseCache(deps.db);
+  const responses = responseCache(storage.version);
   app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
@@ -127,23 +130,18 @@ export function createApp(deps: AppDeps): Express & { locals: { services: Servic
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
-  admin.use('/sites/:site/webhook', webhookRoutes(deps.db, services.comments.webhooks, sites, audit, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }));
+  admin.use('/sites/:site/webhook', webhookRoutes(services.comments.webhooks));
   app.use('/v1/admin', admin);
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ db: deps.db, polls, sites, limits, hasher: services.hasher }));
+  app.use(pagesRoutes({ polls, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
 
   app.use(notFoundHandler);
-  app.use(((err, _req, _res, next) => {
-    if (err instanceof AppError && (err.code.startsWith('captcha_') || err.code.startsWith('pow_'))) metrics.captchaFailed(err.code);
-    if (err instanceof AppError && err.code === 'ip_vote_limit') metrics.rateLimited('vote_per_ip');
-    next(err);
-  }) as ErrorRequestHandler);
   app.use(
     errorHandler((err, req) => {
       logger.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
     }),
   );
-  return app as Express & { locals: { services: Services } };
+  return app as App;
 }

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { UsageError, type Command } from './cli/context.js';
+import { keysCommands } from './cli/keys.commands.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase, type Db } from './db/open.js';
+import { createContainer } from './container.js';
 import { AppError } from './errors.js';
-import { exportCommands, type CliIo } from './exports/exports.cli.js';
-import { keysService } from './keys/keys.service.js';
+import { exportCommands } from './exports/exports.cli.js';
 import { opsCommands } from './ops/ops.cli.js';
 import { sitesCommands } from './sites/sites.cli.js';
+import { openSqliteStorage, type SqliteStorage } from './storage/sqlite/index.js';
 import { isEntryPoint } from './util/entry.js';
 import { versionLine } from './version.js';
-import type { Role } from './keys/keys.repo.js';
+
+export { UsageError };
 
 const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien -- <command>)
 
@@ -35,36 +37,7 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
 
 The database is DATABASE_PATH (default ./data/ykien.db).`;
 
-type Command = (db: Db, args: string[], out: (line: string) => void, io: CliIo) => void | Promise<void>;
-
-const commands: Record<string, Command> = {
-  'keys create': (db, args, out) => {
-    const { values } = parseArgs({ args, options: { role: { type: 'string' }, name: { type: 'string' }, site: { type: 'string' } } });
-    if (values.role !== 'admin' && values.role !== 'moderator') throw new UsageError('--role must be admin or moderator');
-    const name = values.name?.normalize('NFC').trim();
-    if (!name || name.length > 100) throw new UsageError('--name is required (at most 100 characters)');
-    const { key, row } = keysService(db).create({ name, role: values.role as Role, siteId: values.site ?? null });
-    out(`Created ${row.role} key ${row.id} "${row.name}"${row.site_id ? ` for site ${row.site_id}` : ''}. Store it now: it is not shown again.`);
-    out(key);
-  },
-  'keys list': (db, _args, out) => {
-    const rows = keysService(db).list();
-    if (!rows.length) out('No keys yet.');
-    for (const k of rows)
-      out([k.id, k.role.padEnd(9), (k.site_id ?? '*').padEnd(16), `${k.key_prefix}…`, k.revoked_at ? 'revoked' : 'active ', k.name].join('  '));
-  },
-  'keys revoke': (db, args, out) => {
-    const id = args[0];
-    if (!id) throw new UsageError('keys revoke needs the key id (see keys list)');
-    keysService(db).revoke(id);
-    out(`Revoked key ${id}.`);
-  },
-  ...sitesCommands((m) => new UsageError(m)),
-  ...exportCommands((m) => new UsageError(m)),
-  ...opsCommands((m) => new UsageError(m)),
-};
-
-export class UsageError extends Error {}
+const commands: Record<string, Command> = { ...keysCommands, ...sitesCommands, ...exportCommands, ...opsCommands };
 
 /** Runs one CLI command; returns the exit code. Output goes through `out` so tests can read it. */
 export async function runCli(
@@ -86,11 +59,12 @@ export async function runCli(
     return a === undefined || a === 'help' || a === '--help' ? 0 : 64;
   }
   const args = commands[two] ? rest : [b, ...rest].filter((x): x is string => x !== undefined);
-  let db: Db | undefined;
+  let storage: SqliteStorage | undefined;
   try {
     const config = loadConfig(env);
-    db = openDatabase(config.DATABASE_PATH);
-    await commands[cmd]!(db, args, out, { config, stdout });
+    storage = openSqliteStorage(config.DATABASE_PATH);
+    const services = await createContainer({ storage, config, hashKeys: false });
+    await commands[cmd]!({ services, config, out, stdout }, args);
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof AppError) {
@@ -103,7 +77,7 @@ export async function runCli(
     }
     throw e;
   } finally {
-    db?.close();
+    await storage?.close();
   }
 }
 

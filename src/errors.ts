@@ -29,9 +29,15 @@ export class ValidationError extends AppError {
   }
 }
 
+/** One field's problem, as a ValidationError: `fieldError('closesAt', 'must be after opensAt')`. */
+export const fieldError = (field: string, message: string, detail = `${field} ${message}.`) => new ValidationError([{ field, message }], detail);
+
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} was not found.`);
 export const conflict = (code: string, message: string, extra?: Record<string, unknown>) =>
   new AppError(409, code, message, extra);
 export const forbidden = (message = 'This key may not do that.') => new AppError(403, 'forbidden', message);
 export const unauthorized = (message = 'A valid API key is required (Authorization: Bearer KEY).') =>
   new AppError(401, 'unauthorized', message);
+/** The database cannot be reached or answered too late: the write was not made, try again. */
+export const unavailable = (message = 'The database is not reachable right now. Please try again in a moment.') =>
+  new AppError(503, 'storage_unavailable', message);

@@ -1,10 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { createApp } from './app.js';
+import { createApp, type App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startCheckpointer } from './db/checkpointer.js';
-import { openDatabase, type Db } from './db/open.js';
+import { openSqliteStorage, type SqliteStorage } from './storage/sqlite/index.js';
 import { DEMO_POLL_ID, DEMO_SITE_ID, seedDemo } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { isEntryPoint } from './util/entry.js';
@@ -93,32 +92,30 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
   const url = `http://${wildcard ? 'localhost' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
 
-  let db: Db;
+  let storage: SqliteStorage;
+  let app: App;
   try {
-    db = openDatabase(config.DATABASE_PATH);
+    storage = openSqliteStorage(config.DATABASE_PATH);
+    app = await createApp({ storage, config, logger });
   } catch (err) {
     await new Promise((resolve) => server.close(resolve));
     throw err;
   }
-  const app = createApp({ db, config, logger });
   const services = app.locals.services;
   services.counters.startJobs((err) => logger.error({ err }, 'pruning view counters failed'));
-  const checkpointer =
-    config.DATABASE_PATH === ':memory:'
-      ? undefined
-      : startCheckpointer(db, config.DATABASE_PATH, { onError: (err) => logger.error({ err }, 'WAL checkpoint failed') });
+  storage.startMaintenance((err) => logger.error({ err }, 'storage maintenance failed (WAL checkpoint)'));
 
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   // SEED_DEMO is on by default only in development (config.ts); "/" shows the demo article while its site exists.
   const production = config.NODE_ENV === 'production';
-  if (config.SEED_DEMO && seedDemo(services, [new URL(publicUrl).origin], { production })) {
+  if (config.SEED_DEMO && (await seedDemo(services, [new URL(publicUrl).origin], { production }))) {
     const where = { site: DEMO_SITE_ID, poll: DEMO_POLL_ID };
     if (production)
       logger.warn(where, `SEED_DEMO is on in production: seeded the demo site; remove it with: ykien sites delete ${DEMO_SITE_ID} --confirm ${DEMO_SITE_ID}`);
     else logger.info(where, 'seeded the demo site and poll');
   }
   for (const warning of startupWarnings(config)) logger.warn(warning);
-  if (!services.keys.list().some((k) => k.role === 'admin' && k.revoked_at === null)) {
+  if (!(await services.keys.list()).some((k) => k.role === 'admin' && k.revokedAt === null)) {
     logger.info('no admin key yet; create one with: npx ykien keys create --role admin --name "Your name" (in the Docker image: ykien keys create …; in a dev checkout: npm run -s ykien -- keys create …)');
   }
 
@@ -139,9 +136,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     await closed;
     clearTimeout(force);
     services.counters.stop();
-    // The worker's connection closes first, so the service's close folds the whole WAL back into the file.
-    await checkpointer?.stop();
-    db.close();
+    await storage.close();
     // Comment webhooks already queued still go out (they need no database), within the shutdown budget.
     let budget: NodeJS.Timeout | undefined;
     await Promise.race([

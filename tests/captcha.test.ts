@@ -5,7 +5,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { CAPTCHA_CHARS } from '../src/comments/captcha.render.js';
-import { openDatabase } from '../src/db/open.js';
+import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { expectProblem, makeTestApp, createSite, testClock } from './helpers/app.js';
 import { answerOf, base, commentsApp, form, newCaptcha, solvePow, type PowChallenge } from './comments.fixtures.js';
 
@@ -188,11 +188,12 @@ describe('proof of work (attacks on it)', () => {
   it('is single-use across processes: a solution replayed to a second app on the same database is refused', async () => {
     // CAPTCHA off, POW on: nothing but the spent-challenge table stands between a replay and a second comment.
     const clock = testClock();
-    const t = makeTestApp({ CAPTCHA: 'off', POW: 'on' }, { clock });
+    const t = await makeTestApp({ CAPTCHA: 'off', POW: 'on' }, { clock });
     await createSite(t, { premoderation: false });
-    const db2 = openDatabase(t.file);
+    const second = openSqliteStorage(t.file);
+    const db2 = second.db;
     try {
-      const other = request(createApp({ db: db2, config: t.config, now: clock.now }));
+      const other = request(await createApp({ storage: second, config: t.config, now: clock.now }));
       const res = await t.http.get('/v1/sites/xa-a/captcha');
       expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'pow', 'required']);
       expect(res.body.required).toBe(false);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { startCheckpointer } from '../src/db/checkpointer.js';
+import { startCheckpointer } from '../src/storage/sqlite/checkpointer.js';
 import { tempDatabase } from './helpers/app.js';
 
 describe('WAL checkpointer', () => {

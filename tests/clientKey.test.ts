@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { networkKey } from '../src/http/clientKey.js';
+import { networkKey } from '../src/util/network.js';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter, type TestApp } from './helpers/app.js';
 
 /** Mobile networks hand each phone a /64: a script picks a new interface id for every request. */
@@ -32,7 +32,7 @@ describe('the network key of a client', () => {
 describe('per-IP caps on IPv6', () => {
   it('300 votes from rotating interface ids inside one /64 hit VOTE_LIMIT_PER_IP; another /64 is separate', async () => {
     // Attack (issue 10 §3): one phone, 300 addresses of its own /64, 300 accepted ballots where the cap is 50.
-    const t = makeTestApp({ VOTE_LIMIT_PER_IP: 50, TRUST_PROXY: 'loopback' });
+    const t = await makeTestApp({ VOTE_LIMIT_PER_IP: 50, TRUST_PROXY: 'loopback' });
     await createSite(t);
     const p = await createPoll(t);
     const statuses: number[] = [];
@@ -46,7 +46,7 @@ describe('per-IP caps on IPv6', () => {
   });
 
   it('an IPv4-mapped IPv6 address counts as the IPv4 address', async () => {
-    const t = makeTestApp({ VOTE_LIMIT_PER_IP: 2, TRUST_PROXY: 'loopback' });
+    const t = await makeTestApp({ VOTE_LIMIT_PER_IP: 2, TRUST_PROXY: 'loopback' });
     await createSite(t);
     const p = await createPoll(t);
     expect((await voteFrom(t, p.id, p.options[0]!.id, '203.0.113.5')).status).toBe(201);
@@ -57,7 +57,7 @@ describe('per-IP caps on IPv6', () => {
   });
 
   it('IPV6_PREFIX_LENGTH=128 keys on the exact address for networks that give one address per customer', async () => {
-    const t = makeTestApp({ VOTE_LIMIT_PER_IP: 1, TRUST_PROXY: 'loopback', IPV6_PREFIX_LENGTH: 128 });
+    const t = await makeTestApp({ VOTE_LIMIT_PER_IP: 1, TRUST_PROXY: 'loopback', IPV6_PREFIX_LENGTH: 128 });
     await createSite(t);
     const p = await createPoll(t);
     expect((await voteFrom(t, p.id, p.options[0]!.id, '2405:4800:10a:2b3c::1')).status).toBe(201);
@@ -66,7 +66,7 @@ describe('per-IP caps on IPv6', () => {
   });
 
   it('the per-minute rate limits key on the /64 too (writes, comments, page views)', async () => {
-    const t = makeTestApp({ TRUST_PROXY: 'loopback', RATE_LIMIT_WRITE_PER_MIN: 3, RATE_LIMIT_COMMENT_PER_MIN: 2, RATE_LIMIT_VIEWS_PER_MIN: 2 });
+    const t = await makeTestApp({ TRUST_PROXY: 'loopback', RATE_LIMIT_WRITE_PER_MIN: 3, RATE_LIMIT_COMMENT_PER_MIN: 2, RATE_LIMIT_VIEWS_PER_MIN: 2 });
     await createSite(t);
     const p = await createPoll(t);
     for (let i = 0; i < 3; i++) expect((await voteFrom(t, p.id, p.options[0]!.id, rotating(i))).status).toBe(201);
@@ -88,7 +88,7 @@ describe('per-IP caps on IPv6', () => {
   });
 
   it('comments from one /64 carry one IP hash, so a moderator sees one network', async () => {
-    const t = makeTestApp({ TRUST_PROXY: 'loopback' });
+    const t = await makeTestApp({ TRUST_PROXY: 'loopback' });
     await createSite(t);
     for (const ip of ['2001:db8:99:1::1', '2001:db8:99:1:abcd::2', '2001:db8:99:2::1'])
       await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').set('X-Forwarded-For', ip).send({ name: 'An', content: `Ý kiến từ ${ip}` }).expect(202);

@@ -24,7 +24,7 @@ describe('bidirectional controls cannot make a reader look like "UBND xã"', () 
   });
 
   it('every bidi control is removed from every text people type: comments, site names, poll questions and options', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { name: `Xã${BIDI.join('')} A` });
     expect((await t.admin.get('/v1/admin/sites/xa-a')).body.name).toBe('Xã A');
     const poll = await createPoll(t, { question: `\u202BCâu hỏi?\u202C`, options: ['\u2066Có\u2069', '\u200FKhông\u200E'] });

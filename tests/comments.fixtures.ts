@@ -8,7 +8,7 @@ export const base = (site = 'xa-a', thread = THREAD) => `/v1/sites/${site}/threa
 
 /** An app with site "xa-a" (premoderation on unless told) on a fresh database. */
 export async function commentsApp(overrides: Partial<Config> = {}, site: Record<string, unknown> = {}, clock: TestClock = testClock()) {
-  const t = makeTestApp(overrides, { clock });
+  const t = await makeTestApp(overrides, { clock });
   await createSite(t, site);
   return t;
 }

@@ -162,8 +162,8 @@ describe('moderator keys and audit', () => {
     await t.admin.post('/v1/admin/sites', { id: 'xa-b', name: 'Xã B' });
     const a = await post(t);
     const b = await post(t, {}, base('xa-b'));
-    const modA = t.services.keys.create({ name: 'Biên tập xã A', role: 'moderator', siteId: 'xa-a' }).key;
-    const modAll = t.services.keys.create({ name: 'Biên tập tỉnh', role: 'moderator' }).key;
+    const modA = (await t.services.keys.create({ name: 'Biên tập xã A', role: 'moderator', siteId: 'xa-a' })).key;
+    const modAll = (await t.services.keys.create({ name: 'Biên tập tỉnh', role: 'moderator' })).key;
     const as = (key: string) => ({
       get: (u: string) => t.http.get(u).set('Authorization', `Bearer ${key}`),
       post: (u: string, body?: object) => t.http.post(u).set('Authorization', `Bearer ${key}`).send(body),

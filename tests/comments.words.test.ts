@@ -74,7 +74,7 @@ describe('blocked words per site (issue 10 §6)', () => {
       { blockedWordsAction: 'delete' },
     ])
       expectProblem(await t.admin.patch('/v1/admin/sites/xa-a', body), 400, 'validation_failed');
-    const mod = t.services.keys.create({ name: 'Mod', role: 'moderator', siteId: 'xa-a' }).key;
+    const mod = (await t.services.keys.create({ name: 'Mod', role: 'moderator', siteId: 'xa-a' })).key;
     expectProblem(await t.http.patch('/v1/admin/sites/xa-a').set('Authorization', `Bearer ${mod}`).send({ blockedWords: ['x'] }), 403, 'forbidden');
     expect((await t.admin.get('/v1/admin/sites/xa-a')).body.blockedWords).toEqual([]);
   });

@@ -38,7 +38,7 @@ describe('view counters against scripts (issue 10 §6)', () => {
   });
 
   it('a view from a script is answered but not counted', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     for (const ua of SCRIPTS) {
       const res = await t.http.post('/v1/sites/xa-a/pages/trang/views').set('User-Agent', ua).send({ visitorId: newVoter() });
@@ -52,37 +52,37 @@ describe('view counters against scripts (issue 10 §6)', () => {
   it('caps the new page keys one site gains per day (COUNTER_NEW_PAGES_PER_DAY); known pages keep counting', async () => {
     // Attack: every random page key left a row forever (40,000 keys: +6.6 MB a run).
     const clock = testClock(Date.parse('2026-06-08T03:00:00Z'));
-    const t = makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 2000 }, { clock });
-    t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
-    t.services.sites.create({ id: 'xa-b', name: 'Xã B', origins: [], premoderation: true }, 'test');
-    t.services.counters.setStarting('xa-a', { pages: { 'bai-cu': 10 } }, 'test');
+    const t = await makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 2000 }, { clock });
+    await t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+    await t.services.sites.create({ id: 'xa-b', name: 'Xã B', origins: [], premoderation: true }, 'test');
+    await t.services.counters.setStarting('xa-a', { pages: { 'bai-cu': 10 } }, 'test');
     const view = (site: string, page: string) => t.services.counters.view(site, page, newVoter(), CHROME);
-    for (let i = 0; i < 2500; i++) view('xa-a', `rac-${i}-${Math.random().toString(36).slice(2)}`);
+    for (let i = 0; i < 2500; i++) await view('xa-a', `rac-${i}-${Math.random().toString(36).slice(2)}`);
     const rows = (site: string) => t.db.prepare('SELECT COUNT(*) FROM counter_pages WHERE site_id = ?').pluck().get(site);
     expect(rows('xa-a')).toBe(2001);
     // Beyond the cap: the site's figures, views 0, nothing stored.
-    const refused = view('xa-a', 'trang-moi-that-su');
+    const refused = await view('xa-a', 'trang-moi-that-su');
     expect(refused).toMatchObject({ views: 0, counted: false });
     expect(refused.siteVisits).toBeGreaterThan(0);
     expect(rows('xa-a')).toBe(2001);
     // A page it already has still counts, and so does another site.
-    expect(view('xa-a', 'bai-cu')).toMatchObject({ views: 11, counted: true });
-    expect(view('xa-b', 'trang-1')).toMatchObject({ views: 1, counted: true });
+    expect(await view('xa-a', 'bai-cu')).toMatchObject({ views: 11, counted: true });
+    expect(await view('xa-b', 'trang-1')).toMatchObject({ views: 1, counted: true });
     // The next day (site time) brings a new allowance.
     clock.advance(24 * 3600_000);
-    expect(view('xa-a', 'trang-moi-that-su')).toMatchObject({ views: 1, counted: true });
+    expect(await view('xa-a', 'trang-moi-that-su')).toMatchObject({ views: 1, counted: true });
     expect(rows('xa-a')).toBe(2002);
   });
 
   it('COUNTER_NEW_PAGES_PER_DAY is a setting (0 = no cap)', async () => {
     const { loadConfig } = await import('../src/config.js');
     expect(loadConfig({}).COUNTER_NEW_PAGES_PER_DAY).toBe(2000);
-    const t = makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 0 });
-    t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
-    for (let i = 0; i < 30; i++) t.services.counters.view('xa-a', `p${i}`, newVoter(), CHROME);
-    const capped = makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 3 });
-    capped.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
-    for (let i = 0; i < 30; i++) capped.services.counters.view('xa-a', `p${i}`, newVoter(), CHROME);
+    const t = await makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 0 });
+    await t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+    for (let i = 0; i < 30; i++) await t.services.counters.view('xa-a', `p${i}`, newVoter(), CHROME);
+    const capped = await makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 3 });
+    await capped.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+    for (let i = 0; i < 30; i++) await capped.services.counters.view('xa-a', `p${i}`, newVoter(), CHROME);
     expect(t.db.prepare('SELECT COUNT(*) FROM counter_pages').pluck().get()).toBe(30);
     expect(capped.db.prepare('SELECT COUNT(*) FROM counter_pages').pluck().get()).toBe(3);
   });

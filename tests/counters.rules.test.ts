@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCrawler } from '../src/counters/crawlers.js';
 import { dayKey, daysEndingWith } from '../src/counters/days.js';
-import { ONLINE_MS, PRUNE_EVERY_MS, VIEW_DEDUP_MS, VISIT_IDLE_MS } from '../src/counters/counters.service.js';
+import { ONLINE_MS, PRUNE_EVERY_MS, VIEW_DEDUP_MS, VISIT_IDLE_MS } from '../src/counters/counters.domain.js';
 import { createSite, expectProblem, makeTestApp, newVoter, testClock } from './helpers/app.js';
 
 const HUMANS = {
@@ -74,7 +74,7 @@ describe('calendar days', () => {
 });
 
 describe('counting rules against a model', () => {
-  it('views, visits and online agree with a straightforward model for any sequence of views, pauses and prunes', () => {
+  it('views, visits and online agree with a straightforward model for any sequence of views, pauses and prunes', async () => {
     const visitors = ['visitor-aaaaaaaa', 'visitor-bbbbbbbb', 'visitor-cccccccc'];
     const pages = ['trang-1', 'trang-2'];
     const step = fc.oneof(
@@ -92,11 +92,11 @@ describe('counting rules against a model', () => {
       },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('prune' as const) }) },
     );
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
         const clock = testClock(Date.parse('2026-06-08T08:00:00Z'));
-        const t = makeTestApp({}, { clock });
-        t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+        const t = await makeTestApp({}, { clock });
+        await t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
         const counters = t.services.counters;
         const seen = new Map<string, number>();
         const last = new Map<string, number>();
@@ -105,7 +105,7 @@ describe('counting rules against a model', () => {
         for (const s of steps) {
           const now = clock.now();
           if (s.kind === 'wait') clock.advance(s.ms);
-          else if (s.kind === 'prune') counters.pruneCounters(now);
+          else if (s.kind === 'prune') await counters.pruneCounters(now);
           else {
             const key = `${s.v}/${s.p}`;
             const counted = seen.get(key);
@@ -117,7 +117,7 @@ describe('counting rules against a model', () => {
             if (l === undefined || now - l >= VISIT_IDLE_MS) visits++;
             last.set(visitors[s.v]!, now);
             const online = [...last.values()].filter((x) => x > now - ONLINE_MS).length;
-            const got = counters.view('xa-a', pages[s.p]!, visitors[s.v]!, HUMANS.chrome);
+            const got = await counters.view('xa-a', pages[s.p]!, visitors[s.v]!, HUMANS.chrome);
             expect(got).toEqual({ views: views.get(pages[s.p]!) ?? 0, siteVisits: visits, online, counted: true });
           }
         }
@@ -128,10 +128,10 @@ describe('counting rules against a model', () => {
 });
 
 describe('pruning and jobs', () => {
-  it('prunes a backlog larger than one batch', () => {
+  it('prunes a backlog larger than one batch', async () => {
     const clock = testClock();
-    const t = makeTestApp({}, { clock });
-    t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+    const t = await makeTestApp({}, { clock });
+    await t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
     const old = clock.now() - VIEW_DEDUP_MS - 1;
     const ins = t.db.prepare('INSERT INTO counter_page_seen (site_id, page_key, visitor_hash, counted_at) VALUES (?, ?, ?, ?)');
     const insV = t.db.prepare('INSERT INTO counter_visitors (site_id, visitor_hash, last_seen) VALUES (?, ?, ?)');
@@ -142,15 +142,15 @@ describe('pruning and jobs', () => {
       }
       ins.run('xa-a', 'trang', 'fresh', clock.now());
     })();
-    expect(t.services.counters.pruneCounters(clock.now())).toEqual({ pageSeen: 12_345, visitors: 12_345 });
+    expect(await t.services.counters.pruneCounters(clock.now())).toEqual({ pageSeen: 12_345, visitors: 12_345 });
     expect(t.db.prepare('SELECT visitor_hash FROM counter_page_seen').pluck().all()).toEqual(['fresh']);
   });
 
-  it('startJobs prunes at once and on an unref\'d timer that stop() clears', () => {
+  it('startJobs prunes at once and on an unref\'d timer that stop() clears', async () => {
     const clock = testClock();
-    const t = makeTestApp({}, { clock });
-    t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
-    t.services.counters.view('xa-a', 'trang', newVoter(), HUMANS.chrome);
+    const t = await makeTestApp({}, { clock });
+    await t.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+    await t.services.counters.view('xa-a', 'trang', newVoter(), HUMANS.chrome);
     clock.advance(VISIT_IDLE_MS + 1);
     const count = () => t.db.prepare('SELECT COUNT(*) FROM counter_visitors').pluck().get();
     expect(count()).toBe(1);
@@ -164,7 +164,7 @@ describe('pruning and jobs', () => {
 
 describe('rate limit', () => {
   it('uses its own per-IP tier for counted views (RATE_LIMIT_VIEWS_PER_MIN)', async () => {
-    const t = makeTestApp({ RATE_LIMIT_VIEWS_PER_MIN: 3, RATE_LIMIT_WRITE_PER_MIN: 1 });
+    const t = await makeTestApp({ RATE_LIMIT_VIEWS_PER_MIN: 3, RATE_LIMIT_WRITE_PER_MIN: 1 });
     await createSite(t);
     for (let i = 0; i < 3; i++)
       expect((await t.http.post('/v1/sites/xa-a/pages/trang/views').set('User-Agent', HUMANS.chrome).send({ visitorId: newVoter() })).status).toBe(200);

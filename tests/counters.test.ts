@@ -5,9 +5,9 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 const MIN = 60_000;
 const PAGE = 'ke-hoach-206-kh-hu';
 
-function setup(start = '2026-06-08T08:27:00Z') {
+async function setup(start = '2026-06-08T08:27:00Z') {
   const clock = testClock(Date.parse(start));
-  const t = makeTestApp({}, { clock });
+  const t = await makeTestApp({}, { clock });
   return t;
 }
 
@@ -20,7 +20,7 @@ const figures = (t: TestApp, page = PAGE, site = 'xa-a') => t.http.get(`/v1/site
 
 describe('view counters', () => {
   it('counts a view once per visitor and page within 30 minutes', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     const a = newVoter();
     let r = await view(t, a);
@@ -45,7 +45,7 @@ describe('view counters', () => {
   });
 
   it('slides a site visit: each view extends it, 30 minutes of inactivity ends it', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     const a = newVoter();
     await view(t, a, 'trang-1');
@@ -63,7 +63,7 @@ describe('view counters', () => {
   });
 
   it('does not count crawlers or requests without a User-Agent, but answers them', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     await view(t, newVoter());
     const bots = [
@@ -85,7 +85,7 @@ describe('view counters', () => {
   });
 
   it('counts online visitors seen in the last 5 minutes only', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     await view(t, newVoter());
     t.clock.advance(2 * MIN);
@@ -101,7 +101,7 @@ describe('view counters', () => {
   });
 
   it('sets starting figures that later views add to, and audits it', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     const put = await t.admin.put('/v1/admin/sites/xa-a/counters', { siteVisits: 1_204_381, pages: { [PAGE]: 59, 'tin-cu%2F2019': 7 } });
     expect(put.status).toBe(200);
@@ -121,7 +121,7 @@ describe('view counters', () => {
   });
 
   it('counts views per day in the site time zone, zero-filled, oldest first', async () => {
-    const t = setup('2026-06-08T23:30:00Z'); // 06:30 on 9 June in Hà Nội / TP.HCM
+    const t = await setup('2026-06-08T23:30:00Z'); // 06:30 on 9 June in Hà Nội / TP.HCM
     await createSite(t, { timezone: 'Asia/Ho_Chi_Minh' });
     await createSite(t, { id: 'xa-utc', timezone: 'UTC' });
     await view(t, newVoter());
@@ -146,7 +146,7 @@ describe('view counters', () => {
   });
 
   it('prunes old dedup and presence rows without changing any total', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     const a = newVoter();
     await view(t, a);
@@ -157,7 +157,7 @@ describe('view counters', () => {
     expect([count('counter_page_seen'), count('counter_visitors')]).toEqual([3, 3]);
 
     t.clock.advance(15 * MIN); // the first two are 35 minutes old, the third 15
-    expect(t.services.counters.pruneCounters(t.clock.now())).toEqual({ pageSeen: 2, visitors: 2 });
+    expect(await t.services.counters.pruneCounters(t.clock.now())).toEqual({ pageSeen: 2, visitors: 2 });
     expect([count('counter_page_seen'), count('counter_visitors')]).toEqual([1, 1]);
     expect((await figures(t)).body).toEqual({ views: 1, siteVisits: 3, online: 0 });
     expect((await figures(t, 'trang-3')).body.views).toBe(1);
@@ -170,7 +170,7 @@ describe('view counters', () => {
   });
 
   it('refuses bad input with problem+json', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     expectProblem(await view(t, 'short'), 400, 'validation_failed');
     expectProblem(await t.http.post(`/v1/sites/xa-a/pages/${PAGE}/views`).set('User-Agent', CHROME).send({}), 400, 'validation_failed');
@@ -188,7 +188,7 @@ describe('view counters', () => {
   });
 
   it('answers 404 for an unknown site', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     expectProblem(await view(t, newVoter(), PAGE, CHROME, 'khong-co'), 404, 'not_found');
     expectProblem(await view(t, newVoter(), PAGE, 'Googlebot/2.1', 'khong-co'), 404, 'not_found');
@@ -198,10 +198,10 @@ describe('view counters', () => {
   });
 
   it('lets only admins set starting figures, with valid figures', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
-    const mod = t.services.keys.create({ name: 'Biên tập viên', role: 'moderator', siteId: 'xa-a' }).key;
-    const modAll = t.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator' }).key;
+    const mod = (await t.services.keys.create({ name: 'Biên tập viên', role: 'moderator', siteId: 'xa-a' })).key;
+    const modAll = (await t.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator' })).key;
     for (const key of [mod, modAll])
       expectProblem(await t.http.put('/v1/admin/sites/xa-a/counters').set('Authorization', `Bearer ${key}`).send({ siteVisits: 5 }), 403, 'forbidden');
     expectProblem(await t.http.put('/v1/admin/sites/xa-a/counters').send({ siteVisits: 5 }), 401, 'unauthorized');
@@ -212,7 +212,7 @@ describe('view counters', () => {
   });
 
   it('answers CORS for the site origins on the public endpoints', async () => {
-    const t = setup();
+    const t = await setup();
     await createSite(t);
     const r = await view(t, newVoter()).set('Origin', 'https://xa-a.example.vn');
     expect(r.headers['access-control-allow-origin']).toBe('https://xa-a.example.vn');

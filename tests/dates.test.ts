@@ -4,7 +4,7 @@ import { createPoll, createSite, expectProblem, makeTestApp } from './helpers/ap
 describe('dates with years before 100 or after 9999 (issue 10 §6)', () => {
   it('are refused with 400 in the date and date-time filters of exports and timelines', async () => {
     // Attack: from=0050-01-01 was read as 1950 (JavaScript's two-digit-year rule) and printed with a "+16655047:07" offset.
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     for (const bad of ['0050-01-01', '0000-01-01', '0099-12-31', '0050-01-01T00:00:00Z', '0099-12-31T23:59:59+07:00', '10000-01-01', '+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z']) {
@@ -20,7 +20,7 @@ describe('dates with years before 100 or after 9999 (issue 10 §6)', () => {
   });
 
   it('are refused with 400 in poll dates', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     for (const bad of ['0050-01-01T00:00:00Z', '0099-12-31T23:59:59+07:00', '+010000-01-01T00:00:00Z']) {
       expectProblem(await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: 'Câu hỏi?', options: ['Có', 'Không'], closesAt: bad }), 400, 'validation_failed');

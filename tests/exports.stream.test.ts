@@ -21,7 +21,7 @@ const MB = 1024 * 1024;
 
 /** 200 000 ballots written straight into SQLite in one transaction (the API would take minutes). */
 async function bigPoll(): Promise<{ t: TestApp; pollId: string }> {
-  const t = makeTestApp();
+  const t = await makeTestApp();
   await createSite(t);
   const p = await createPoll(t, { maxChoices: 2 });
   const [a, b] = p.options.map((o) => o.id) as [string, string];

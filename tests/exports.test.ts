@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type request from 'supertest';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { csvStringifier, guardCell } from '../src/exports/csv.js';
@@ -33,7 +34,7 @@ async function vote(t: TestApp, pollId: string, optionIds: string[], opts: { vot
 
 async function pollWithVotes() {
   const clock = testClock(START);
-  const t = makeTestApp({}, { clock });
+  const t = await makeTestApp({}, { clock });
   await createSite(t);
   const p = await createPoll(t, { options: ['Bình thường', '=HYPERLINK("http://evil.example","Bấm")', '@SUM(1+1)', '- Cần chỉnh sửa thêm'], maxChoices: 2 });
   const [a, b, c, d] = p.options.map((o) => o.id) as [string, string, string, string];
@@ -114,7 +115,7 @@ describe('poll results export', () => {
     expectProblem(await t.admin.get(`/v1/admin/polls/${p.id}/export?format=csv&extra=1`), 400, 'validation_failed');
     expectProblem(await t.admin.get('/v1/admin/polls/khong-co/export'), 404, 'not_found');
     expectProblem(await t.http.get(`/v1/admin/polls/${p.id}/export`), 401, 'unauthorized');
-    const mod = t.services.keys.create({ name: 'Điều hành viên', role: 'moderator', siteId: 'xa-a' }).key;
+    const mod = (await t.services.keys.create({ name: 'Điều hành viên', role: 'moderator', siteId: 'xa-a' })).key;
     expectProblem(await t.http.get(`/v1/admin/polls/${p.id}/export`).set('Authorization', `Bearer ${mod}`), 403, 'forbidden');
     // Default format is CSV.
     expect((await download(t, `/v1/admin/polls/${p.id}/export`)).res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -183,7 +184,7 @@ describe('ballot export (detail=votes)', () => {
   });
 
   it('an empty poll exports a header row and an empty ballots array', async () => {
-    const t = makeTestApp({}, { clock: testClock(START) });
+    const t = await makeTestApp({}, { clock: testClock(START) });
     await createSite(t);
     const p = await createPoll(t);
     const csv = await download(t, `/v1/admin/polls/${p.id}/export?format=csv&detail=votes`);
@@ -199,7 +200,7 @@ describe('ballot export (detail=votes)', () => {
     t.db.transaction(() => {
       for (let i = 0; i < 20_000; i++) insert.run(p.id, `bulk-${i}`, 'iphash', 'ua', START + i);
     })();
-    const exp = t.services.exports.poll(p.id, { format: 'csv', detail: 'votes', actor: 'test' });
+    const exp = await t.services.exports.poll(p.id, { format: 'csv', detail: 'votes', actor: 'test' });
     const sink = new PassThrough({ highWaterMark: 1024 });
     const done = exp.pipe(sink);
     // Read one chunk, then leave the export waiting on a full sink while someone votes.
@@ -216,7 +217,7 @@ describe('ballot export (detail=votes)', () => {
 describe('comments export', () => {
   async function commentsApp() {
     const clock = testClock(START);
-    const t = makeTestApp({}, { clock });
+    const t = await makeTestApp({}, { clock });
     await createSite(t);
     await createSite(t, { id: 'xa-b', name: 'Xã B', timezone: 'Asia/Kolkata' });
     const post = async (site: string, body: Record<string, unknown>) => {
@@ -300,7 +301,7 @@ describe('comments export', () => {
 
   it('a moderator scoped to a site exports that site only', async () => {
     const { t, ids } = await commentsApp();
-    const mod = t.services.keys.create({ name: 'Điều hành viên xã A', role: 'moderator', siteId: 'xa-a' }).key;
+    const mod = (await t.services.keys.create({ name: 'Điều hành viên xã A', role: 'moderator', siteId: 'xa-a' })).key;
     const asMod = (url: string) => t.http.get(url).set('Authorization', `Bearer ${mod}`).buffer(true).parse(binary);
     const all = await asMod('/v1/admin/comments/export?format=json');
     expect(all.status).toBe(200);
@@ -337,15 +338,7 @@ describe('CSV writer', () => {
 });
 
 describe('export CLI', () => {
-  async function cli(t: TestApp, args: string[]) {
-    const sink = new PassThrough();
-    const chunks: Buffer[] = [];
-    sink.on('data', (c: Buffer) => chunks.push(c));
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, { DATABASE_PATH: t.file, LOG_LEVEL: 'silent', SEED_DEMO: 'false' }, (l) => out.push(l), (l) => err.push(l), sink);
-    return { code, out, err, bytes: Buffer.concat(chunks) };
-  }
+  const cli = (t: TestApp, args: string[]) => runCommand(args, { file: t.file });
 
   it('export poll writes the same CSV and JSON as the API to stdout', async () => {
     const { t, p } = await pollWithVotes();
@@ -375,7 +368,7 @@ describe('export CLI', () => {
   });
 
   it('export comments filters like the API; bad usage exits 64 and unknown polls exit 1', async () => {
-    const t = makeTestApp({}, { clock: testClock(START) });
+    const t = await makeTestApp({}, { clock: testClock(START) });
     await createSite(t);
     await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send({ name: 'An', content: 'Ý kiến một', email: 'an@example.vn' }).expect(202);
     const res = await cli(t, ['export', 'comments', '--site', 'xa-a', '--status', 'pending', '--format', 'csv']);

@@ -5,7 +5,7 @@ import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock
 /** Creates a poll on a site in `timezone` and casts one vote at each instant (UTC). */
 async function pollVotedAt(timezone: string, instants: string[], start = '2026-06-01T00:00:00Z') {
   const clock = testClock(Date.parse(start));
-  const t = makeTestApp({}, { clock });
+  const t = await makeTestApp({}, { clock });
   await createSite(t, { timezone });
   const p = await createPoll(t);
   for (const at of instants) {
@@ -121,7 +121,7 @@ describe('poll timeline', () => {
     expectProblem(await t.admin.get(`/v1/admin/polls/${p.id}/timeline?bucket=hour&from=2020-01-01&to=2026-01-01`), 400, 'range_too_large');
     expect((await timeline(t, p.id, 'bucket=day&from=2020-01-01&to=2026-01-01')).buckets).toHaveLength(2193);
     expectProblem(await t.admin.get('/v1/admin/polls/khong-co/timeline'), 404, 'not_found');
-    const mod = t.services.keys.create({ name: 'Điều hành viên', role: 'moderator' }).key;
+    const mod = (await t.services.keys.create({ name: 'Điều hành viên', role: 'moderator' })).key;
     expectProblem(await t.http.get(`/v1/admin/polls/${p.id}/timeline`).set('Authorization', `Bearer ${mod}`), 403, 'forbidden');
   });
 });

@@ -16,7 +16,7 @@ const ENV_SALT = 'bi-mat-cua-trung-tam-0123456789';
  * `salt` (the database's own salt, or HASH_SALT when `inDatabase` is false).
  */
 function legacyDatabase(salt: string, inDatabase: boolean, voters: string[]) {
-  const { db, file } = tempDatabase();
+  const { db, file, storage } = tempDatabase();
   const t0 = Date.parse('2026-05-01T00:00:00Z');
   if (inDatabase) db.prepare("INSERT INTO settings (key, value) VALUES ('hash_salt', ?)").run(salt);
   db.prepare("INSERT INTO sites (id, name, origins, created_at, updated_at) VALUES ('xa-a', 'Xã A', '[]', ?, ?)").run(t0, t0);
@@ -29,11 +29,11 @@ function legacyDatabase(salt: string, inDatabase: boolean, voters: string[]) {
   }
   db.prepare("UPDATE poll_options SET votes = ? WHERE id = 'o1'").run(voters.length);
   db.prepare("UPDATE polls SET total_voters = ?, total_choices = ? WHERE id = 'p-cu'").run(voters.length, voters.length);
-  return { db, file };
+  return { db, file, storage };
 }
 
-const upgrade = (db: ReturnType<typeof tempDatabase>['db'], file: string, over: Partial<Config>) => {
-  const app = createApp({ db, config: testConfig({ DATABASE_PATH: file, HASH_SALT: undefined, ...over }) });
+const upgrade = async (storage: ReturnType<typeof tempDatabase>['storage'], file: string, over: Partial<Config>) => {
+  const app = await createApp({ storage, config: testConfig({ DATABASE_PATH: file, HASH_SALT: undefined, ...over }) });
   const vote = (voterId: string) => request(app).post('/v1/polls/p-cu/votes').send({ optionIds: ['o2'], voterId });
   return { app, vote };
 };
@@ -42,7 +42,7 @@ describe('hashes: one key per purpose', () => {
   it('a ballot and a comment from the same address get unrelated IP hashes, so exports cannot be joined', async () => {
     // Attack (issue 10 §6): the comments export names the writer, the ballots export carries the same
     // IP hash, so joining the two on ip_hash tells a moderator how a named commenter voted.
-    const t = makeTestApp({ TRUST_PROXY: 'loopback' });
+    const t = await makeTestApp({ TRUST_PROXY: 'loopback' });
     await createSite(t);
     const p = await createPoll(t);
     await t.http.post(`/v1/polls/${p.id}/votes`).set('X-Forwarded-For', '203.0.113.40').send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
@@ -67,13 +67,13 @@ describe('hashes: one key per purpose', () => {
 
   it('with HASH_SALT set, a stolen database alone does not reproduce any IP hash', async () => {
     // Attack: the salt used to sit beside the hashes; with it, 2^32 HMACs reverse every IPv4 hash.
-    const t = makeTestApp({ TRUST_PROXY: 'loopback', HASH_SALT: ENV_SALT });
+    const t = await makeTestApp({ TRUST_PROXY: 'loopback', HASH_SALT: ENV_SALT });
     await createSite(t);
     const p = await createPoll(t);
     await t.http.post(`/v1/polls/${p.id}/votes`).set('X-Forwarded-For', '203.0.113.41').send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
     const stored = t.db.prepare('SELECT ip_hash FROM ballots').pluck().get() as string;
     // Everything the thief has: every setting in the file, tried as the key of the old or the new derivation.
-    const fromDb = createApp({ db: t.db, config: testConfig({ DATABASE_PATH: t.file, HASH_SALT: undefined }) }).locals.services.hasher;
+    const fromDb = (await createApp({ storage: t.storage, config: testConfig({ DATABASE_PATH: t.file, HASH_SALT: undefined }) })).locals.services.hasher;
     expect(fromDb.ballotIp('203.0.113.41')).not.toBe(stored);
     for (const value of t.db.prepare('SELECT value FROM settings').pluck().all() as string[]) expect(oldHash(value, 'ip', '203.0.113.41')).not.toBe(stored);
     expect(t.services.hasher.ballotIp('203.0.113.41')).toBe(stored);
@@ -89,13 +89,13 @@ describe('hashes: one key per purpose', () => {
 describe('hashes: upgrading keeps one vote per voter', () => {
   it('a voter of the old version is refused a second vote after the upgrade, and still after HASH_SALT is set', async () => {
     const before = newVoter();
-    const { db, file } = legacyDatabase('muoi-sau-ky-tu-cu-0123456789', true, [before, newVoter()]);
-    const first = upgrade(db, file, {});
+    const { db, file, storage } = legacyDatabase('muoi-sau-ky-tu-cu-0123456789', true, [before, newVoter()]);
+    const first = await upgrade(storage, file, {});
     expectProblem(await first.vote(before), 409, 'already_voted');
     const after = newVoter();
     expect((await first.vote(after)).status).toBe(201);
     // The operator follows the new advice and sets HASH_SALT: nobody may vote twice because of it.
-    const later = upgrade(db, file, { HASH_SALT: ENV_SALT });
+    const later = await upgrade(storage, file, { HASH_SALT: ENV_SALT });
     expectProblem(await later.vote(before), 409, 'already_voted');
     expectProblem(await later.vote(after), 409, 'already_voted');
     expect((await later.vote(newVoter())).status).toBe(201);
@@ -104,16 +104,16 @@ describe('hashes: upgrading keeps one vote per voter', () => {
 
   it('an installation that already ran with HASH_SALT keeps its voters, and refuses to start without it', async () => {
     const before = newVoter();
-    const { db, file } = legacyDatabase(ENV_SALT, false, [before]);
-    const upgraded = upgrade(db, file, { HASH_SALT: ENV_SALT });
+    const { db, file, storage } = legacyDatabase(ENV_SALT, false, [before]);
+    const upgraded = await upgrade(storage, file, { HASH_SALT: ENV_SALT });
     expectProblem(await upgraded.vote(before), 409, 'already_voted');
     const after = newVoter();
     expect((await upgraded.vote(after)).status).toBe(201);
-    expectProblem(await upgrade(db, file, { HASH_SALT: ENV_SALT }).vote(after), 409, 'already_voted');
+    expectProblem(await (await upgrade(storage, file, { HASH_SALT: ENV_SALT })).vote(after), 409, 'already_voted');
     // Without HASH_SALT every earlier voter could vote again: refuse to start instead.
     let err: unknown;
     try {
-      upgrade(db, file, {});
+      await upgrade(storage, file, {});
     } catch (e) {
       err = e;
     }
@@ -122,14 +122,14 @@ describe('hashes: upgrading keeps one vote per voter', () => {
   });
 
   it('a new installation keeps its voters when HASH_SALT is set, changed or removed later', async () => {
-    const { db, file } = tempDatabase();
-    const a = upgrade(db, file, {});
-    const site = await request(a.app).post('/v1/admin/sites').set('Authorization', `Bearer ${a.app.locals.services.keys.create({ name: 'A', role: 'admin' }).key}`).send({ id: 'xa-a', name: 'Xã A' });
+    const { db, file, storage } = tempDatabase();
+    const a = await upgrade(storage, file, {});
+    const site = await request(a.app).post('/v1/admin/sites').set('Authorization', `Bearer ${(await a.app.locals.services.keys.create({ name: 'A', role: 'admin' })).key}`).send({ id: 'xa-a', name: 'Xã A' });
     expect(site.status).toBe(201);
-    a.app.locals.services.polls.create({ site: 'xa-a', question: 'Câu hỏi?', options: ['Có', 'Không'], maxChoices: 1, resultsVisibility: 'always' }, 'test');
+    await a.app.locals.services.polls.create({ site: 'xa-a', question: 'Câu hỏi?', options: ['Có', 'Không'], maxChoices: 1, resultsVisibility: 'always' }, 'test');
     const pollId = db.prepare('SELECT id FROM polls').pluck().get() as string;
     const voter = newVoter();
-    const vote = (over: Partial<Config>) => request(upgrade(db, file, over).app).post(`/v1/polls/${pollId}/votes`).send({ optionIds: [db.prepare('SELECT id FROM poll_options LIMIT 1').pluck().get()], voterId: voter });
+    const vote = async (over: Partial<Config>) => request((await upgrade(storage, file, over)).app).post(`/v1/polls/${pollId}/votes`).send({ optionIds: [db.prepare('SELECT id FROM poll_options LIMIT 1').pluck().get()], voterId: voter });
     expect((await vote({})).status).toBe(201);
     for (const over of [{ HASH_SALT: ENV_SALT }, { HASH_SALT: `${ENV_SALT}-moi` }, {}]) expectProblem(await vote(over), 409, 'already_voted');
   });

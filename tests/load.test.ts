@@ -26,7 +26,7 @@ afterEach(async () => {
 
 describe('load', () => {
   it(`counts ${VOTES.toLocaleString('en')} concurrent votes from ${CLIENTS} clients exactly once, with no 5xx`, { timeout: 180_000 }, async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const poll = await createPoll(t);
     const optionIds = poll.options.map((o) => o.id);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { listMigrationFiles, migrate, migrationsUpToDate } from '../src/db/migrate.js';
+import { listMigrationFiles, migrate, migrationsUpToDate } from '../src/storage/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../src/paths.js';
 import { tempDatabase } from './helpers/app.js';
 

@@ -18,10 +18,10 @@ describe('logs', () => {
         done();
       },
     });
-    const { db, file } = tempDatabase();
+    const { storage, file } = tempDatabase();
     const config = testConfig({ DATABASE_PATH: file, TRUST_PROXY: 'loopback', LOG_LEVEL: 'trace' });
-    const app = createApp({ db, config, logger: createLogger(config, sink) });
-    const key = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+    const app = await createApp({ storage, config, logger: createLogger(config, sink) });
+    const key = (await app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' })).key;
     const http = request(app);
     const withClient = (r: request.Test) => r.set('X-Forwarded-For', `${CLIENT_IP}, 10.0.0.1`).set('User-Agent', 'LogTest/1.0');
 
@@ -74,7 +74,7 @@ describe('logs', () => {
 });
 
 describe('logs and audit hide what is typed or pasted in disguise (issue 10 §6)', () => {
-  function logged(config = testConfig({ LOG_LEVEL: 'trace' })) {
+  async function logged(config = testConfig({ LOG_LEVEL: 'trace' })) {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -82,14 +82,14 @@ describe('logs and audit hide what is typed or pasted in disguise (issue 10 §6)
         done();
       },
     });
-    const { db, file } = tempDatabase();
-    const app = createApp({ db, config: { ...config, DATABASE_PATH: file }, logger: createLogger(config, sink) });
+    const { storage, file } = tempDatabase();
+    const app = await createApp({ storage, config: { ...config, DATABASE_PATH: file }, logger: createLogger(config, sink) });
     return { app, lines, http: request(app) };
   }
 
   it('masks double- and triple-encoded e-mails and IPs, and API keys pasted into a path', async () => {
-    const { app, lines, http } = logged();
-    const key = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+    const { app, lines, http } = await logged();
+    const key = (await app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' })).key;
     const paths = [
       '/khong-co/nguyen.van.an%2540example.vn',
       '/khong-co/nguyen.van.an%252540example.vn',
@@ -109,14 +109,14 @@ describe('logs and audit hide what is typed or pasted in disguise (issue 10 §6)
   });
 
   it('the audit log shows a webhook URL without its query values or long path tokens, even to a moderator', async () => {
-    const { app, http } = logged();
-    const admin = app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+    const { app, http } = await logged();
+    const admin = (await app.locals.services.keys.create({ name: 'Quản trị', role: 'admin' })).key;
     await http.post('/v1/admin/sites').set('Authorization', `Bearer ${admin}`).send({ id: 'xa-a', name: 'Xã A' }).expect(201);
-    const moderator = app.locals.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator', siteId: 'xa-a' }).key;
+    const moderator = (await app.locals.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator', siteId: 'xa-a' })).key;
     const url = 'https://hooks.example.vn/services/T0123/B0456/Xk2qP9vR7tLm4Wn8Zc1Yb5Hd?token=bi-mat-cua-xa-a&channel=kiem-duyet';
     await http.put('/v1/admin/sites/xa-a/webhook').set('Authorization', `Bearer ${admin}`).send({ url, secret: 'bi-mat-ky-webhook-0123456789' }).expect(200);
     // A row written before this version, with the URL in full.
-    app.locals.services.audit.record({ actor: 'cũ', action: 'webhook.set', targetType: 'site', targetId: 'xa-a', siteId: 'xa-a', detail: { url } });
+    await app.locals.services.audit.record({ actor: 'cũ', action: 'webhook.set', targetType: 'site', targetId: 'xa-a', siteId: 'xa-a', detail: { url } });
     const res = await http.get('/v1/admin/audit?action=webhook.set').set('Authorization', `Bearer ${moderator}`);
     expect(res.status).toBe(200);
     expect(res.body.entries).toHaveLength(2);

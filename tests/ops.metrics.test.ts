@@ -40,7 +40,7 @@ describe('/metrics series stay bounded (issue 10 §5)', () => {
   it('made-up sites, polls, threads and paths add no series: route labels are patterns', async () => {
     // Attack: each made-up site id (/v1/sites/x-123/captcha) or thread used to add ~15 series,
     // ~36,000 an hour from one IP within the read limit, until Prometheus or the process gives out.
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     await createPoll(t);
     const tag = (i: number) => `a${i}${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`;
@@ -66,7 +66,7 @@ describe('/metrics output is valid for Prometheus', () => {
     const found = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
     if (found.error)
       throw new Error('promtool is not installed: apt-get install -y --no-install-recommends prometheus (Debian\'s package ships /usr/bin/promtool)');
-    const t = makeTestApp({ NODE_ENV: 'development' });
+    const t = await makeTestApp({ NODE_ENV: 'development' });
     await createSite(t);
     const p = await createPoll(t);
     await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);

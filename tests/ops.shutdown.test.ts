@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServices } from '../src/services.js';
+import { createContainer } from '../src/container.js';
 import { testConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/open.js';
+import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { ROOT } from '../src/paths.js';
 
 const BALLOTS = 60_000;
@@ -27,14 +27,15 @@ async function freePort(): Promise<number> {
 }
 
 /** A database with a site, a poll with many ballots and an admin key, closed again. */
-function prepareDatabase(): { dir: string; file: string; key: string; pollId: string; optionId: string } {
+async function prepareDatabase(): Promise<{ dir: string; file: string; key: string; pollId: string; optionId: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-shutdown-'));
   const file = path.join(dir, 'ykien.db');
-  const db = openDatabase(file);
-  const s = createServices({ db, config: testConfig({ DATABASE_PATH: file }) });
-  s.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
-  const poll = s.polls.create({ site: 'xa-a', question: 'Xin bạn cho ý kiến?', options: ['Có', 'Không'], maxChoices: 1, resultsVisibility: 'always' }, 'test');
-  const key = s.keys.create({ name: 'Quản trị', role: 'admin' }).key;
+  const storage = openSqliteStorage(file);
+  const db = storage.db;
+  const s = await createContainer({ storage, config: testConfig({ DATABASE_PATH: file }) });
+  await s.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
+  const poll = await s.polls.create({ site: 'xa-a', question: 'Xin bạn cho ý kiến?', options: ['Có', 'Không'], maxChoices: 1, resultsVisibility: 'always' }, 'test');
+  const key = (await s.keys.create({ name: 'Quản trị', role: 'admin' })).key;
   const ballot = db.prepare('INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
     for (let i = 0; i < BALLOTS; i++) ballot.run(poll.id, `v${i}`, 'ip', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126 '.repeat(3), Date.now() - i * 1000);
@@ -97,7 +98,7 @@ function expectCleanDatabase(file: string) {
 
 describe('graceful shutdown of the real server', () => {
   it('on SIGTERM stops accepting, finishes the export in flight, closes the database and exits 0', async () => {
-    const { dir, file, key, pollId } = prepareDatabase();
+    const { dir, file, key, pollId } = await prepareDatabase();
     try {
       const srv = await startServer(file);
       let sentSignal = false;
@@ -141,7 +142,7 @@ describe('graceful shutdown of the real server', () => {
   });
 
   it('on SIGINT right after votes, keeps every acknowledged vote and exits 0', async () => {
-    const { dir, file, pollId, optionId } = prepareDatabase();
+    const { dir, file, pollId, optionId } = await prepareDatabase();
     try {
       const srv = await startServer(file);
       const vote = (i: number) =>

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { runCli } from '../src/cli.js';
 import { testConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/open.js';
+import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { createMetrics } from '../src/ops/metrics.js';
 import { ROOT } from '../src/paths.js';
 import { VERSION } from '../src/version.js';
@@ -14,12 +14,7 @@ import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock
 const DAY = 86_400_000;
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
-async function cli(args: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env }, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
+const cli = (args: string[], env: Record<string, string>) => runCommand(args, { env });
 
 const metricsOf = async (t: TestApp) => {
   const res = await t.admin.get('/metrics');
@@ -35,7 +30,7 @@ function value(text: string, series: string): number | undefined {
 
 describe('health and readiness', () => {
   it('GET /healthz answers while the process lives, with no key', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const res = await t.http.get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', version: VERSION });
@@ -43,7 +38,7 @@ describe('health and readiness', () => {
   });
 
   it('GET /version names the release that answers: package.json\'s version, no key needed', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const res = await t.http.get('/version');
     expect(res.status).toBe(200);
@@ -53,7 +48,7 @@ describe('health and readiness', () => {
   });
 
   it('GET /readyz is ready when the database answers and every migration is applied, 503 otherwise', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const ok = await t.http.get('/readyz');
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ status: 'ready' });
@@ -62,7 +57,7 @@ describe('health and readiness', () => {
     expectProblem(await t.http.get('/readyz'), 503, 'not_ready');
     expect((await t.http.get('/healthz')).status).toBe(200);
 
-    const u = makeTestApp();
+    const u = await makeTestApp();
     u.db.close();
     expectProblem(await u.http.get('/readyz'), 503, 'not_ready');
   });
@@ -70,12 +65,12 @@ describe('health and readiness', () => {
 
 describe('GET /metrics', () => {
   it('needs METRICS_TOKEN or an admin key', async () => {
-    const t = makeTestApp({ METRICS_TOKEN });
+    const t = await makeTestApp({ METRICS_TOKEN });
     expectProblem(await t.http.get('/metrics'), 401, 'unauthorized');
     expectProblem(await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789'), 401, 'unauthorized');
     expectProblem(await t.http.get('/metrics').set('Authorization', `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}`), 401, 'unauthorized');
     await createSite(t);
-    const mod = t.services.keys.create({ name: 'Điều hành viên', role: 'moderator', siteId: 'xa-a' }).key;
+    const mod = (await t.services.keys.create({ name: 'Điều hành viên', role: 'moderator', siteId: 'xa-a' })).key;
     expectProblem(await t.http.get('/metrics').set('Authorization', `Bearer ${mod}`), 403, 'forbidden');
 
     const byToken = await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
@@ -86,13 +81,13 @@ describe('GET /metrics', () => {
     expect((await t.admin.get('/metrics')).status).toBe(200);
 
     // Without METRICS_TOKEN configured, only admin keys get in.
-    const u = makeTestApp();
+    const u = await makeTestApp();
     expectProblem(await u.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`), 401, 'unauthorized');
     expect((await u.admin.get('/metrics')).status).toBe(200);
   });
 
   it('counts requests and latency by route pattern and status, never by raw URL', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     for (let i = 0; i < 3; i++)
@@ -123,8 +118,8 @@ describe('GET /metrics', () => {
   });
 
   it('keeps one registry per app', async () => {
-    const a = makeTestApp();
-    const b = makeTestApp();
+    const a = await makeTestApp();
+    const b = await makeTestApp();
     await a.http.get('/healthz').expect(200);
     await a.http.get('/healthz').expect(200);
     await b.http.get('/healthz').expect(200);
@@ -134,7 +129,7 @@ describe('GET /metrics', () => {
 
   it('reports comments by status, captcha failures and rate-limit refusals', async () => {
     // POW off: this counts captcha refusals alone (tests/captcha.test.ts covers the proof of work).
-    const t = makeTestApp({ CAPTCHA: 'svg', POW: 'off', RATE_LIMIT_READ_PER_MIN: 2 });
+    const t = await makeTestApp({ CAPTCHA: 'svg', POW: 'off', RATE_LIMIT_READ_PER_MIN: 2 });
     await createSite(t, { premoderation: true });
     const url = '/v1/sites/xa-a/threads/bai-1/comments';
     const form = { name: 'Nguyễn Văn An', content: 'Đề nghị công khai tiến độ.', email: 'an@example.vn' };
@@ -166,6 +161,23 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('an@example.vn');
   });
 
+  it('answers a scrape when the database does not', async () => {
+    const t = await makeTestApp({ METRICS_TOKEN });
+    await createSite(t);
+    const p = await createPoll(t);
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
+    await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send({ name: 'An', content: 'Ý kiến' }).expect(202);
+    const scrape = () => t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+    const before = (await scrape()).text;
+    expect(value(before, 'ykien_ballots')).toBe(1);
+    expect(value(before, 'ykien_comments{status="pending"}')).toBe(1);
+    t.db.close();
+    const res = await scrape();
+    expect(res.status).toBe(200);
+    expect(value(res.text, 'ykien_votes_total{site="xa-a"}')).toBe(1);
+    expect(res.text).not.toMatch(/^ykien_comments\{/m);
+  });
+
   it('adds Node.js process metrics outside tests, from the first scrape on', async () => {
     const m = createMetrics({ defaultMetrics: true });
     const text = await m.text();
@@ -174,11 +186,11 @@ describe('GET /metrics', () => {
     expect(await createMetrics().text()).not.toContain('ykien_process_');
   });
 
-  it('offers hooks other modules call', () => {
-    const t = makeTestApp();
-    t.services.metrics.captchaFailed();
-    t.services.metrics.commentPosted('pending');
-    t.services.metrics.rateLimited('comment');
+  it('counts the events services tell (src/events.ts)', async () => {
+    const t = await makeTestApp();
+    t.services.events.emit({ type: 'captcha.failed', reason: 'wrong' });
+    t.services.events.emit({ type: 'comment.posted', status: 'pending' });
+    t.services.events.emit({ type: 'rate.limited', tier: 'comment' });
     return t.services.metrics.text().then((text) => {
       expect(value(text, 'ykien_captcha_failures_total{reason="wrong"}')).toBe(1);
       expect(value(text, 'ykien_comments_posted_total{status="pending"}')).toBe(1);
@@ -192,7 +204,7 @@ describe('retention', () => {
 
   async function appWithHistory(days?: number) {
     const clock = testClock(T0);
-    const t = makeTestApp(days ? { RETENTION_DAYS: days } : {}, { clock });
+    const t = await makeTestApp(days ? { RETENTION_DAYS: days } : {}, { clock });
     await createSite(t, { premoderation: false });
     const p = await createPoll(t);
     const url = '/v1/sites/xa-a/threads/bai-1/comments';
@@ -216,10 +228,10 @@ describe('retention', () => {
     expect(ballot(t, old.voter).ip_hash).toBeTruthy();
 
     // 179 days on: nothing is old enough yet.
-    expect(t.services.retention.runRetention(T0 + 179 * DAY).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 179 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
     expect(ballot(t, old.voter).user_agent).toBe('OldPhone/1.0');
 
-    const result = t.services.retention.runRetention(T0 + 181 * DAY);
+    const result = await t.services.retention.runRetention(T0 + 181 * DAY);
     expect(result.erased).toEqual({ ballots: 1, comments: 1 });
     expect(result.cutoff).toBe(new Date(T0 + DAY).toISOString());
     expect(ballot(t, old.voter)).toMatchObject({ ip_hash: null, user_agent: null, voter_hash: t.services.hasher.voter(old.voter), created_at: T0 });
@@ -234,7 +246,7 @@ describe('retention', () => {
     expectProblem(await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[2]!.id], voterId: old.voter }), 409, 'already_voted');
 
     // Running again changes nothing; the metrics saw it.
-    expect(t.services.retention.runRetention(T0 + 181 * DAY).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 181 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
     const text = await metricsOf(t);
     expect(value(text, 'ykien_retention_erased_total{table="ballots"}')).toBe(1);
     expect(value(text, 'ykien_retention_erased_total{table="comments"}')).toBe(1);
@@ -248,15 +260,15 @@ describe('retention', () => {
     t.db.transaction(() => {
       for (let i = 0; i < 45_000; i++) insert.run(pollId, `bulk-${i}`, 'ip', 'ua', T0 + (i % 2 ? 0 : 30 * DAY));
     })();
-    const r = t.services.retention.runRetention(T0 + 15 * DAY);
+    const r = await t.services.retention.runRetention(T0 + 15 * DAY);
     expect(r.erased.ballots).toBe(1 + 22_500);
     expect(ballot(t, old.voter).ip_hash).toBeNull();
     expect(ballot(t, recent).ip_hash).toBeTruthy();
     expect(t.db.prepare("SELECT COUNT(*) FROM ballots WHERE voter_hash LIKE 'bulk-%' AND ip_hash IS NULL").pluck().get()).toBe(22_500);
   });
 
-  it('the daily job starts and stops without keeping the process alive', () => {
-    const t = makeTestApp();
+  it('the daily job starts and stops without keeping the process alive', async () => {
+    const t = await makeTestApp();
     t.services.retention.start();
     t.services.retention.start();
     t.services.retention.stop();
@@ -265,7 +277,7 @@ describe('retention', () => {
 
   it('npm run -s ykien -- retention run erases now', async () => {
     const clock = testClock(Date.now() - 200 * DAY);
-    const t = makeTestApp({}, { clock });
+    const t = await makeTestApp({}, { clock });
     await createSite(t);
     const p = await createPoll(t);
     const voter = newVoter();
@@ -295,7 +307,7 @@ describe('backup and restore', () => {
   }
 
   it('takes a consistent copy while votes keep coming, and the copy restores', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t, { maxChoices: 2 });
     const castVote = () =>
@@ -345,10 +357,11 @@ describe('backup and restore', () => {
     const restoredFile = path.join(t.dir, 'restored', 'ykien.db');
     fs.mkdirSync(path.dirname(restoredFile));
     fs.copyFileSync(again, restoredFile);
-    const db = openDatabase(restoredFile);
+    const storage = openSqliteStorage(restoredFile);
+    const db = storage.db;
     try {
-      const app = createApp({ db, config: testConfig({ DATABASE_PATH: restoredFile }) });
-      const key = app.locals.services.keys.create({ name: 'Khôi phục', role: 'admin' }).key;
+      const app = await createApp({ storage, config: testConfig({ DATABASE_PATH: restoredFile }) });
+      const key = (await app.locals.services.keys.create({ name: 'Khôi phục', role: 'admin' })).key;
       const { default: request } = await import('supertest');
       const restored = await request(app).get(`/v1/admin/polls/${p.id}`).set('Authorization', `Bearer ${key}`);
       expect(restored.status).toBe(200);
@@ -364,7 +377,7 @@ describe('backup and restore', () => {
   });
 
   it('refuses to overwrite the database itself and explains its usage', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const same = await cli(['backup', t.file], { DATABASE_PATH: t.file });
     expect(same.code).toBe(1);
     expect(same.err.join('\n')).toContain('must not overwrite');

@@ -9,7 +9,7 @@ const cookiePair = (res: { headers: Record<string, unknown> }, name: string) => 
 const tokenOf = (html: string) => /<input type="hidden" name="token" value="([^"]+)">/.exec(html)?.[1];
 
 async function setup(over: Partial<Config> = {}) {
-  const t = makeTestApp(over);
+  const t = await makeTestApp(over);
   await createSite(t, { origins: ['https://xa-a.example.vn'] });
   const poll = await createPoll(t);
   return { t, poll, option: poll.options[0]!.id };

@@ -19,8 +19,8 @@ async function vote(t: TestApp, id: string, form: string, cookie?: string) {
 
 describe('demo page', () => {
   it('serves the portal article page with the widget embedded, under the strict CSP', async () => {
-    const t = makeTestApp();
-    seedDemo(t.services, ['http://localhost:8080']);
+    const t = await makeTestApp();
+    await seedDemo(t.services, ['http://localhost:8080']);
     const res = await t.http.get('/');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -45,7 +45,7 @@ describe('demo page', () => {
   });
 
   it('serves the stylesheets as CSS', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     for (const path of ['/demo.css', '/p.css']) {
       const res = await t.http.get(path);
       expect(res.status).toBe(200);
@@ -57,7 +57,7 @@ describe('demo page', () => {
 
 describe('no-JS poll page /p/:id', () => {
   async function setup(body: Record<string, unknown> = {}) {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { timezone: 'Asia/Ho_Chi_Minh' });
     const poll = await createPoll(t, body);
     return { t, poll };
@@ -152,7 +152,7 @@ describe('no-JS poll page /p/:id', () => {
   });
 
   it('escapes poll text and answers 404 for an unknown poll', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const poll = await createPoll(t, { question: '<script>alert(1)</script> "quoted"', options: ['<b>A</b>', 'B & C'] });
     const res = await t.http.get(`/p/${poll.id}`);
@@ -165,8 +165,8 @@ describe('no-JS poll page /p/:id', () => {
   });
 
   it('works for the seeded demo poll', async () => {
-    const t = makeTestApp();
-    seedDemo(t.services, ['http://localhost:8080']);
+    const t = await makeTestApp();
+    await seedDemo(t.services, ['http://localhost:8080']);
     const res = await t.http.get(`/p/${DEMO_POLL_ID}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('Cổng thông tin điện tử xã Tiên Ngọc');

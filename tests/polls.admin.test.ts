@@ -3,7 +3,7 @@ import { createPoll, createSite, expectProblem, makeTestApp, newVoter, PORTAL_PO
 
 describe('admin polls API', () => {
   it('creates a poll with generated URL-safe ids and the portal question in Vietnamese', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const res = await t.admin.post('/v1/admin/polls', { site: 'xa-a', ...PORTAL_POLL, maxChoices: 1 });
     expect(res.status).toBe(201);
@@ -22,7 +22,7 @@ describe('admin polls API', () => {
   });
 
   it('normalises labels to NFC and refuses duplicates', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const nfd = 'Đẹp, tiện lợi tra cứu'.normalize('NFD');
     const res = await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: 'Câu hỏi?', options: [nfd, 'Khác'] });
@@ -33,7 +33,7 @@ describe('admin polls API', () => {
   });
 
   it('validates the body: unknown site, bad dates, maxChoices, unknown fields', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     expectProblem(await t.admin.post('/v1/admin/polls', { site: 'nope', ...PORTAL_POLL }), 404, 'not_found');
     expectProblem(await t.admin.post('/v1/admin/polls', { site: 'xa-a', ...PORTAL_POLL, maxChoices: 4 }), 400, 'validation_failed');
@@ -52,7 +52,7 @@ describe('admin polls API', () => {
   });
 
   it('lists polls by site, reads one, and deletes it with its ballots', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     await createSite(t, { id: 'xa-b', name: 'Xã B' });
     const a = await createPoll(t);
@@ -72,7 +72,7 @@ describe('admin polls API', () => {
   });
 
   it('edits freely before votes; after votes refuses removing or relabelling options (409) but allows adding', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const [o1, o2, o3] = p.options as [{ id: string; label: string }, { id: string; label: string }, { id: string; label: string }];
@@ -103,7 +103,7 @@ describe('admin polls API', () => {
   });
 
   it('closes a poll: later votes get poll_closed and results show as closed', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t, { resultsVisibility: 'after_close' });
     const closed = await t.admin.post(`/v1/admin/polls/${p.id}/close`);
@@ -116,7 +116,7 @@ describe('admin polls API', () => {
 
   it('reopens a poll closed by mistake (or past its closing date), keeping its ballots', async () => {
     const clock = testClock(Date.parse('2026-12-01T00:00:00Z'));
-    const t = makeTestApp({}, { clock });
+    const t = await makeTestApp({}, { clock });
     await createSite(t);
     const p = await createPoll(t, { closesAt: '2026-12-05T00:00:00Z' });
     await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
@@ -134,21 +134,21 @@ describe('admin polls API', () => {
   });
 
   it('needs an admin key: none → 401, moderator → 403, revoked → 401', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     expectProblem(await t.http.get('/v1/admin/polls'), 401, 'unauthorized');
     expectProblem(await t.http.get('/v1/admin/polls').set('Authorization', 'Bearer nonsense'), 401, 'unauthorized');
     expectProblem(await t.http.get('/v1/admin/polls').set('Authorization', 'Basic abc'), 401, 'unauthorized');
-    const mod = t.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator', siteId: 'xa-a' });
+    const mod = await t.services.keys.create({ name: 'Kiểm duyệt', role: 'moderator', siteId: 'xa-a' });
     expectProblem(await t.http.get('/v1/admin/polls').set('Authorization', `Bearer ${mod.key}`), 403, 'forbidden');
     expectProblem(
       await t.http.post('/v1/admin/polls').set('Authorization', `Bearer ${mod.key}`).send({ site: 'xa-a', ...PORTAL_POLL }),
       403,
       'forbidden',
     );
-    const other = t.services.keys.create({ name: 'Khác', role: 'admin' });
+    const other = await t.services.keys.create({ name: 'Khác', role: 'admin' });
     expect((await t.http.get('/v1/admin/polls').set('Authorization', `Bearer ${other.key}`)).status).toBe(200);
-    t.services.keys.revoke(other.row.id);
+    await t.services.keys.revoke(other.row.id);
     expectProblem(await t.http.get('/v1/admin/polls').set('Authorization', `Bearer ${other.key}`), 401, 'unauthorized');
   });
 });

@@ -16,7 +16,7 @@ function expectCountersMatchRows(t: TestApp, pollId: string) {
 
 describe('public poll API', () => {
   it("reproduces the portal's sidebar results: 5/10/6 of 21 → 23.8/47.6/28.6", async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const plan = [5, 10, 6];
@@ -31,7 +31,7 @@ describe('public poll API', () => {
   });
 
   it('shows the poll to a visitor with status, options and whether they voted', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const voter = newVoter();
@@ -48,7 +48,7 @@ describe('public poll API', () => {
   });
 
   it('answers 304 to a conditional read when nothing changed', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const first = await t.http.get(`/v1/polls/${p.id}/results`);
@@ -59,7 +59,7 @@ describe('public poll API', () => {
   });
 
   it('refuses a second vote by the same voter with 409 already_voted and keeps counts equal to rows', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const voterId = newVoter();
@@ -78,7 +78,7 @@ describe('public poll API', () => {
   });
 
   it('group-commits votes of one event-loop turn: refused ones roll back alone, the rest all land', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t, { options: ['A', 'B', 'C'], maxChoices: 1 });
     const [a, b] = p.options.map((o) => o.id) as [string, string];
@@ -86,10 +86,10 @@ describe('public poll API', () => {
     const first = newVoter();
     // Queued in the same turn, so written by one transaction with a savepoint each.
     const settled = await Promise.allSettled([
-      t.services.polls.voteBatched(p.id, { optionIds: [a], voterId: first }, client),
-      ...Array.from({ length: 20 }, (_, i) => t.services.polls.voteBatched(p.id, { optionIds: [i % 2 ? a : b], voterId: newVoter() }, client)),
-      t.services.polls.voteBatched(p.id, { optionIds: [b], voterId: first }, client),
-      t.services.polls.voteBatched(p.id, { optionIds: [a, b], voterId: newVoter() }, client),
+      t.services.polls.vote(p.id, { optionIds: [a], voterId: first }, client),
+      ...Array.from({ length: 20 }, (_, i) => t.services.polls.vote(p.id, { optionIds: [i % 2 ? a : b], voterId: newVoter() }, client)),
+      t.services.polls.vote(p.id, { optionIds: [b], voterId: first }, client),
+      t.services.polls.vote(p.id, { optionIds: [a, b], voterId: newVoter() }, client),
     ]);
     const codes = settled.map((r) => (r.status === 'fulfilled' ? 201 : (r.reason as { code: string }).code));
     expect(codes.filter((c) => c === 201)).toHaveLength(21);
@@ -102,7 +102,7 @@ describe('public poll API', () => {
   });
 
   it('multiple choice: total counts choices, voters counts people, percent is of total', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t, { options: ['A', 'B', 'C', 'D'], maxChoices: 2 });
     const [a, b, c, d] = p.options.map((o) => o.id) as [string, string, string, string];
@@ -120,7 +120,7 @@ describe('public poll API', () => {
   });
 
   it('rejects unknown options, empty choices and bad voter ids without writing anything', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const other = await createPoll(t);
@@ -144,7 +144,7 @@ describe('public poll API', () => {
 
   it('computes scheduled/open/closed from the dates on every request', async () => {
     const clock = testClock(Date.parse('2026-12-01T00:00:00Z'));
-    const t = makeTestApp({}, { clock });
+    const t = await makeTestApp({}, { clock });
     await createSite(t);
     const p = await createPoll(t, { opensAt: '2026-12-01T08:00:00+07:00', closesAt: '2026-12-02T08:00:00+07:00' });
     expect(p.status).toBe('scheduled');
@@ -161,7 +161,7 @@ describe('public poll API', () => {
   });
 
   it('hides results per resultsVisibility: after_vote shows them to voters, after_close only once closed', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const av = await createPoll(t, { resultsVisibility: 'after_vote' });
     const voter = newVoter();
@@ -187,7 +187,7 @@ describe('public poll API', () => {
 
   it('caps votes per IP per poll per 24 h (VOTE_LIMIT_PER_IP), storing only a salted hash of the IP', async () => {
     const clock = testClock();
-    const t = makeTestApp({ VOTE_LIMIT_PER_IP: 3 }, { clock });
+    const t = await makeTestApp({ VOTE_LIMIT_PER_IP: 3 }, { clock });
     await createSite(t);
     const p = await createPoll(t);
     const other = await createPoll(t);
@@ -206,7 +206,7 @@ describe('public poll API', () => {
   });
 
   it('ignores X-Forwarded-For unless TRUST_PROXY says so', async () => {
-    const untrusted = makeTestApp({ VOTE_LIMIT_PER_IP: 1 });
+    const untrusted = await makeTestApp({ VOTE_LIMIT_PER_IP: 1 });
     await createSite(untrusted);
     const p = await createPoll(untrusted);
     const send = (t: TestApp, id: string, optionId: string, xff: string) =>
@@ -214,7 +214,7 @@ describe('public poll API', () => {
     expect((await send(untrusted, p.id, p.options[0]!.id, '203.0.113.1')).status).toBe(201);
     expectProblem(await send(untrusted, p.id, p.options[0]!.id, '203.0.113.2'), 429, 'ip_vote_limit');
 
-    const trusted = makeTestApp({ VOTE_LIMIT_PER_IP: 1, TRUST_PROXY: 'loopback' });
+    const trusted = await makeTestApp({ VOTE_LIMIT_PER_IP: 1, TRUST_PROXY: 'loopback' });
     await createSite(trusted);
     const q = await createPoll(trusted);
     expect((await send(trusted, q.id, q.options[0]!.id, '203.0.113.1')).status).toBe(201);
@@ -223,7 +223,7 @@ describe('public poll API', () => {
   });
 
   it('rate-limits writes per IP with 429 rate_limited', async () => {
-    const t = makeTestApp({ RATE_LIMIT_WRITE_PER_MIN: 2 });
+    const t = await makeTestApp({ RATE_LIMIT_WRITE_PER_MIN: 2 });
     await createSite(t);
     const p = await createPoll(t);
     const vote = () => t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() });

@@ -10,7 +10,7 @@ import { createPoll, createSite, makeTestApp, newVoter, testClock } from './help
  */
 describe('response cache of public reads', () => {
   it('shows a vote at once, to this voter and to everyone', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const voter = newVoter();
@@ -23,7 +23,7 @@ describe('response cache of public reads', () => {
   });
 
   it('sees a write committed by another connection to the same database', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     expect((await t.http.get(`/v1/polls/${p.id}/results`)).body.options[0].votes).toBe(0);
@@ -38,7 +38,7 @@ describe('response cache of public reads', () => {
 
   it('follows the clock: a poll whose closing time passes reads closed with no write in between', async () => {
     const clock = testClock();
-    const t = makeTestApp({}, { clock });
+    const t = await makeTestApp({}, { clock });
     await createSite(t);
     const closesAt = new Date(clock.now() + 60_000).toISOString();
     const p = await createPoll(t, { closesAt, resultsVisibility: 'after_close' });

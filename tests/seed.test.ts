@@ -10,15 +10,15 @@ const isInfo = (html: string) => html.includes('<h1>ykien</h1>') && !html.includ
 
 describe('demo seed', () => {
   it("seeds the portal's site and poll once, with no votes, and never again after it is deleted", async () => {
-    const t = makeTestApp();
-    expect(seedDemo(t.services, ['http://localhost:8080'])).toBe(true);
+    const t = await makeTestApp();
+    expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(true);
     const poll = await t.http.get(`/v1/polls/${DEMO_POLL_ID}`);
     expect(poll.body).toMatchObject({ site: DEMO_SITE_ID, question: 'Xin bạn cho ý kiến về cổng thông tin của chúng tôi?', status: 'open' });
     expect(poll.body.options.map((o: { label: string }) => o.label)).toEqual(['Bình thường', 'Đẹp, tiện lợi tra cứu', 'Cần chỉnh sửa thêm']);
     expect(poll.body.results.total).toBe(0);
     expect((await t.admin.get(`/v1/admin/sites/${DEMO_SITE_ID}`)).body).toMatchObject({ timezone: 'Asia/Ho_Chi_Minh', origins: ['http://localhost:8080'] });
     await t.admin.delete(`/v1/admin/polls/${DEMO_POLL_ID}`).expect(204);
-    expect(seedDemo(t.services, ['http://localhost:8080'])).toBe(false);
+    expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(false);
     expect((await t.http.get(`/v1/polls/${DEMO_POLL_ID}`)).status).toBe(404);
   });
 
@@ -51,9 +51,9 @@ describe('demo seed', () => {
   });
 
   it('"/" serves the demo article only while the seeded demo site exists', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     expect(isInfo((await t.http.get('/')).text)).toBe(true);
-    seedDemo(t.services, ['http://localhost:8080']);
+    await seedDemo(t.services, ['http://localhost:8080']);
     expect(isDemo((await t.http.get('/')).text)).toBe(true);
     await t.admin.delete(`/v1/admin/sites/${DEMO_SITE_ID}?confirm=${DEMO_SITE_ID}`).expect(200);
     const info = await t.http.get('/');
@@ -67,15 +67,15 @@ describe('demo seed', () => {
   });
 
   it("never adds the demo poll to an operator's own site of the same id; in production the demo is plainly named a demo", async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { id: DEMO_SITE_ID, name: 'Xã Tiên Ngọc (thật)' });
-    expect(seedDemo(t.services, ['http://localhost:8080'])).toBe(false);
+    expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(false);
     expect(t.db.prepare('SELECT COUNT(*) FROM polls').pluck().get()).toBe(0);
     expect((await t.admin.get(`/v1/admin/sites/${DEMO_SITE_ID}`)).body.name).toBe('Xã Tiên Ngọc (thật)');
     expect(isInfo((await t.http.get('/')).text)).toBe(true);
 
-    const p = makeTestApp();
-    expect(seedDemo(p.services, ['https://ykien.quangnam.gov.vn'], { production: true })).toBe(true);
+    const p = await makeTestApp();
+    expect(await seedDemo(p.services, ['https://ykien.quangnam.gov.vn'], { production: true })).toBe(true);
     const site = (await p.admin.get(`/v1/admin/sites/${DEMO_SITE_ID}`)).body;
     expect(site.name).toBe('Trang minh hoạ ykien (không phải cổng thông tin thật)');
     expect(site.name).not.toMatch(/Tiên Ngọc|xã/i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/open.js';
+import type { Db } from '../src/storage/sqlite/open.js';
 import { form, newCaptcha } from './comments.fixtures.js';
 import { dbFingerprint } from './helpers/dbState.js';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter, tempDatabase, type TestApp } from './helpers/app.js';
@@ -48,7 +48,7 @@ async function fill(t: TestApp, site: string) {
   await t.http.get(`/v1/sites/${site}/captcha`).expect(200); // one left unused
   await t.http.post(`/v1/sites/${site}/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter() }).expect(200);
   await t.admin.put(`/v1/admin/sites/${site}/webhook`, { url: `https://${site}.example.vn/hook`, secret: 'mot-chuoi-bi-mat-du-dai' }).expect(200);
-  const moderator = t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
+  const moderator = await t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
   return { poll, moderator };
 }
 
@@ -67,7 +67,7 @@ describe('deleting a site', () => {
   });
 
   it('removes everything the site holds, in every table, and leaves the other site and the audit log alone', async () => {
-    const t = makeTestApp({ CAPTCHA: 'svg' });
+    const t = await makeTestApp({ CAPTCHA: 'svg' });
     const start = counts(t.db);
     const a = await fill(t, 'xa-a');
     const afterA = counts(t.db);
@@ -116,9 +116,9 @@ describe('deleting a site', () => {
   });
 
   it('needs confirm equal to the id and an admin key; a refusal changes nothing', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
-    const mod = t.services.keys.create({ name: 'Mod', role: 'moderator' }).key;
+    const mod = (await t.services.keys.create({ name: 'Mod', role: 'moderator' })).key;
     const fingerprint = dbFingerprint(t.db);
     for (const url of ['/v1/admin/sites/xa-a', '/v1/admin/sites/xa-a?confirm=', '/v1/admin/sites/xa-a?confirm=XA-A', '/v1/admin/sites/xa-a?confirm=xa-b', '/v1/admin/sites/xa-a?confirm=yes'])
       expectProblem(await t.admin.delete(url), 400, 'confirmation_required');
@@ -132,7 +132,7 @@ describe('deleting a site', () => {
 
 describe('deleting a site from the CLI while the service runs', () => {
   it('a write racing the deletion (the service still has the site cached) gets 404, never a 500', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { premoderation: false });
     const poll = await createPoll(t);
     // Cached in the service from these reads.

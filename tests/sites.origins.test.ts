@@ -7,7 +7,7 @@ const A = 'https://xa-a.example.vn';
 
 describe('POST /v1/admin/sites/:site/origins: add and remove without replacing the list', () => {
   it('adds and removes, keeping the others, and records exactly what changed', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { origins: [A] });
     let res = await t.admin.post('/v1/admin/sites/xa-a/origins', { add: ['https://tienky.quangnam.gov.vn', A] });
     expect(res.status).toBe(200);
@@ -26,9 +26,9 @@ describe('POST /v1/admin/sites/:site/origins: add and remove without replacing t
   });
 
   it('refuses bad origins, empty or contradictory changes, too many origins, moderators and unknown sites', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { origins: [A] });
-    const mod = t.services.keys.create({ name: 'M', role: 'moderator', siteId: 'xa-a' }).key;
+    const mod = (await t.services.keys.create({ name: 'M', role: 'moderator', siteId: 'xa-a' })).key;
     const fp = dbFingerprint(t.db);
     for (const body of [{}, { add: [] }, { add: ['https://a.vn/'] }, { add: ['tienky.vn'] }, { add: [A], remove: [A] }, { add: 'https://a.vn' }, { replace: [A] }])
       expectProblem(await t.admin.post('/v1/admin/sites/xa-a/origins', body), 400, 'validation_failed');
@@ -40,7 +40,7 @@ describe('POST /v1/admin/sites/:site/origins: add and remove without replacing t
   });
 
   it('a change made with the CLI in another process is seen by the running service within a second, not 30 s', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { origins: [A] });
     const portal = 'https://tienky.quangnam.gov.vn';
     // The service has the site cached (30 s) from this read, which it refuses.

@@ -7,7 +7,7 @@ import { createPoll, createSite, expectProblem, makeTestApp, newVoter, PORTAL_PO
 
 describe('sites API', () => {
   it('creates a site with defaults: Asia/Ho_Chi_Minh and pre-moderation on', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const res = await t.admin.post('/v1/admin/sites', { id: 'tienngoc', name: 'Cổng thông tin điện tử xã Tiên Ngọc', origins: ['https://tienngoc.quangnam.gov.vn'] });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 'tienngoc', timezone: 'Asia/Ho_Chi_Minh', premoderation: true, origins: ['https://tienngoc.quangnam.gov.vn'] });
@@ -18,7 +18,7 @@ describe('sites API', () => {
   });
 
   it('validates ids, origins and time zones', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const bad = [
       { id: '../etc', name: 'x' },
       { id: 'ok', name: '' },
@@ -33,7 +33,7 @@ describe('sites API', () => {
   });
 
   it('patches a site and records who did it', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const res = await t.admin.patch('/v1/admin/sites/xa-a', { premoderation: false, timezone: 'Asia/Bangkok', origins: ['https://a.vn', 'http://localhost:3000'] });
     expect(res.status).toBe(200);
@@ -45,10 +45,10 @@ describe('sites API', () => {
   });
 
   it('lets a moderator read only its own site and never write sites', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     await createSite(t, { id: 'xa-b', name: 'Xã B' });
-    const mod = t.services.keys.create({ name: 'Mod A', role: 'moderator', siteId: 'xa-a' }).key;
+    const mod = (await t.services.keys.create({ name: 'Mod A', role: 'moderator', siteId: 'xa-a' })).key;
     const as = (r: import('supertest').Test) => r.set('Authorization', `Bearer ${mod}`);
     expect((await as(t.http.get('/v1/admin/sites'))).body.sites.map((s: { id: string }) => s.id)).toEqual(['xa-a']);
     expectProblem(await as(t.http.get('/v1/admin/sites/xa-b')), 403, 'forbidden');
@@ -59,7 +59,7 @@ describe('sites API', () => {
 
 describe('CORS', () => {
   it("allows a site's own origins on its public endpoints and nothing else", async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { origins: ['https://xa-a.example.vn'] });
     const p = await createPoll(t);
     const ok = await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-a.example.vn');
@@ -103,7 +103,7 @@ describe('CORS', () => {
   });
 
   it('never gives admin endpoints a CORS allowance', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { origins: ['https://xa-a.example.vn'] });
     const res = await t.admin.get('/v1/admin/polls').set('Origin', 'https://xa-a.example.vn');
     expect(res.status).toBe(200);
@@ -113,7 +113,7 @@ describe('CORS', () => {
   });
 
   it('sends helmet security headers', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const res = await t.http.get('/healthz');
     expect(res.status).toBe(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');

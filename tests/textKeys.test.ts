@@ -13,7 +13,7 @@ const comments = (key: string, site = 'xa-a') => `/v1/sites/${site}/threads/${en
 const views = (key: string, site = 'xa-a') => `/v1/sites/${site}/pages/${encodeURIComponent(key)}/views`;
 
 async function setup() {
-  const t = makeTestApp();
+  const t = await makeTestApp();
   await createSite(t, { premoderation: false });
   return t;
 }

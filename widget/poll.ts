@@ -2,6 +2,7 @@ import { ApiError, enc } from './api.js';
 import { fill, h, on, shadow, typed } from './dom.js';
 import { resultsView } from './results.js';
 import { browserId } from './storage.js';
+import type { VoteAnswer } from '../src/api/polls.js';
 import type { Ctx, Poll, Results } from './types.js';
 
 /** Replaces `box`'s content with one message: an alert for errors, a status otherwise. */
@@ -126,7 +127,7 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
       submit.disabled = true;
       submit.textContent = t.sending;
       try {
-        const res = await ctx.api<{ poll: Poll }>(`${path}/votes`, { optionIds, voterId: voter });
+        const res = await ctx.api<VoteAnswer>(`${path}/votes`, { optionIds, voterId: voter });
         show(res.poll, t.thanks);
         root.querySelector<HTMLElement>('.rt')?.focus();
       } catch (e) {

@@ -1,3 +1,4 @@
+import { VOTER_ID } from '../src/api/patterns.js';
 /** Storage that never throws: private modes and blocked cookies fall back to memory. */
 const memory: Record<string, string> = {};
 
@@ -55,7 +56,7 @@ export function randomId(): string {
 export function browserId(kind: 'voter' | 'visitor'): string {
   const key = `ykien:${kind}`;
   let id = get(key);
-  if (!id || !/^[A-Za-z0-9_-]{8,128}$/.test(id)) {
+  if (!id || !VOTER_ID.test(id)) {
     id = randomId();
     set(key, id);
   }

@@ -1,3 +1,4 @@
+import type { PublicPoll, Results } from '../src/api/polls.js';
 import type { Api } from './api.js';
 import type { Locale } from './i18n.js';
 
@@ -9,24 +10,6 @@ export interface Ctx {
   site: string | null;
 }
 
-export interface Results {
-  pollId: string;
-  total: number;
-  voters: number;
-  options: { id: string; label: string; votes: number; percent: number }[];
-}
-
-export interface Poll {
-  id: string;
-  site: string;
-  question: string;
-  options: { id: string; label: string }[];
-  maxChoices: number;
-  status: 'scheduled' | 'open' | 'closed';
-  opensAt: string | null;
-  closesAt: string | null;
-  resultsVisibility: 'always' | 'after_vote' | 'after_close';
-  voted: boolean;
-  resultsVisible: boolean;
-  results: Results | null;
-}
+/** The API's own types (src/api/), imported as types: the widget reads exactly what the server sends. */
+export type { Results };
+export type Poll = PublicPoll;

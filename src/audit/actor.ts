@@ -26,5 +26,5 @@ export function resolveActor(a: ActorRef): { id: string | null; name: string } {
 
 export const actorName = (a: ActorRef): string => (typeof a === 'string' ? a : a.name);
 
-/** The actor behind an authenticated key. */
-export const keyActor = (p: { keyId: string; name: string }): Actor => ({ id: p.keyId, name: p.name });
+/** The actor behind an authenticated principal (a key today). */
+export const principalActor = (p: { id: string; name: string }): Actor => ({ id: p.id, name: p.name });

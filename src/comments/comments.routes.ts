@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
-import { parse, slug } from '../http/validate.js';
+import { parse, slug } from '../validation/validate.js';
 import { z } from 'zod';
 import { idempotencyKey } from './idempotency.js';
 import type { Comments } from './index.js';
@@ -12,7 +12,7 @@ const siteParams = z.object({ site: slug(64) });
 /** Public, mounted under /v1/sites/:site (CORS per site is applied there). */
 export function commentsPublicRoutes(
   comments: Comments,
-  sites: { require(id: string): unknown },
+  sites: { require(id: string): Promise<unknown> },
   limits: RateLimiters,
   perMinute: { comment: number; captcha: number },
   cache: ResponseCache = noResponseCache,
@@ -24,17 +24,17 @@ export function commentsPublicRoutes(
   r.get('/captcha', limits.write, captchaLimit, async (req, res) => {
     const { site } = parse(siteParams, req.params, 'path');
     const { mode } = parse(captchaQuery, req.query, 'query');
-    sites.require(site);
+    await sites.require(site);
     res.set('Cache-Control', 'no-store').json(await comments.captcha.issue(site, mode));
   });
 
-  r.get('/threads/:thread/comments', limits.read, (req, res) => {
+  r.get('/threads/:thread/comments', limits.read, async (req, res) => {
     const { site, thread } = parse(threadParams, req.params, 'path');
     const q = parse(listQuery, req.query, 'query');
     // Answered from the response cache until the next write (src/http/responseCache.ts).
     const key = `thread\0${site}\0${thread}\0${q.cursor ? `${q.cursor.at}-${q.cursor.id}` : ''}\0${q.limit}`;
     res.set('Cache-Control', 'no-cache');
-    cache.json(res, key, () => comments.thread(site, thread, q));
+    await cache.json(res, key, () => comments.thread(site, thread, q));
   });
 
   r.post('/threads/:thread/comments', limits.write, commentLimit, async (req, res) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { principalOf } from '../http/auth.js';
-import { parse } from '../http/validate.js';
+import { parse } from '../validation/validate.js';
 import { adminListQuery, bulkSchema, eraseQuery, idParam, type ModerationAction } from './comments.schema.js';
 import type { Comments } from './index.js';
 
@@ -8,26 +8,26 @@ import type { Comments } from './index.js';
 export function moderationRoutes(comments: Comments): Router {
   const r = Router();
   const m = comments.moderation;
-  r.get('/', (req, res) => {
-    res.json(m.list(principalOf(req), parse(adminListQuery, req.query, 'query')));
+  r.get('/', async (req, res) => {
+    res.json(await m.list(principalOf(req), parse(adminListQuery, req.query, 'query')));
   });
-  r.post('/moderate', (req, res) => {
+  r.post('/moderate', async (req, res) => {
     const { ids, action } = parse(bulkSchema, req.body ?? {});
-    res.json({ action, results: m.bulk(principalOf(req), ids, action) });
+    res.json({ action, results: await m.bulk(principalOf(req), ids, action) });
   });
-  r.get('/:id', (req, res) => {
+  r.get('/:id', async (req, res) => {
     const { id } = parse(idParam, req.params, 'path');
-    res.json(m.get(principalOf(req), id));
+    res.json(await m.get(principalOf(req), id));
   });
   for (const action of ['approve', 'reject', 'spam'] as const satisfies ModerationAction[]) {
-    r.post(`/:id/${action}`, (req, res) => {
+    r.post(`/:id/${action}`, async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      res.json(m.act(principalOf(req), id, action));
+      res.json(await m.act(principalOf(req), id, action));
     });
   }
-  r.delete('/:id', (req, res) => {
+  r.delete('/:id', async (req, res) => {
     const { id } = parse(idParam, req.params, 'path');
-    m.act(principalOf(req), id, 'delete');
+    await m.act(principalOf(req), id, 'delete');
     res.status(204).end();
   });
   return r;
@@ -36,9 +36,9 @@ export function moderationRoutes(comments: Comments): Router {
 /** /v1/admin/commenters — data-deletion requests. */
 export function commentersRoutes(comments: Comments): Router {
   const r = Router();
-  r.delete('/', (req, res) => {
+  r.delete('/', async (req, res) => {
     const { site, email } = parse(eraseQuery, req.query, 'query');
-    res.json(comments.moderation.erase(principalOf(req), site, email));
+    res.json(await comments.moderation.erase(principalOf(req), site, email));
   });
   return r;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageKey, voterId } from '../http/validate.js';
+import { pageKey, voterId } from '../validation/validate.js';
 
 /** Most pages one PUT may set: a portal moving over brings its article totals in a few requests. */
 export const MAX_PAGES_PER_PUT = 500;

@@ -1,12 +1,10 @@
 import { SEED } from '../audit/actor.js';
-import type { Db } from '../db/open.js';
-import type { Services } from '../services.js';
-import type { SitesService } from '../sites/sites.service.js';
-import { demoRepo } from './demo.repo.js';
+import type { Container } from '../container.js';
 
 export const DEMO_SITE_ID = 'tienngoc';
 export const DEMO_POLL_ID = 'cong-thong-tin';
 export const DEMO_THREAD = 'ke-hoach-206-kh-hu';
+const SEEDED = 'demo_seeded';
 
 /** The demo's name: a real commune's portal in development; in production (seeded only when asked) plainly a demo. */
 const demoName = (production: boolean) =>
@@ -17,28 +15,32 @@ const demoName = (production: boolean) =>
  * newcomer sees something real. Runs once per database: deleting the demo later sticks.
  * If a site with the demo's id already exists (an operator's real "tienngoc"), nothing is added to it.
  */
-export function seedDemo(services: Services, origins: string[], opts: { production?: boolean } = {}): boolean {
-  const { db } = services;
-  const repo = demoRepo(db);
-  if (repo.wasSeeded()) return false;
-  return db.transaction(() => {
-    const now = services.now();
-    repo.markSeeded(now);
-    if (services.sites.get(DEMO_SITE_ID)) return false;
-    services.sites.create(
-      { id: DEMO_SITE_ID, name: demoName(opts.production ?? false), origins, timezone: 'Asia/Ho_Chi_Minh', premoderation: true },
-      SEED,
-    );
-    repo.insertPoll(
-      { id: DEMO_POLL_ID, site: DEMO_SITE_ID, question: 'Xin bạn cho ý kiến về cổng thông tin của chúng tôi?', options: ['Bình thường', 'Đẹp, tiện lợi tra cứu', 'Cần chỉnh sửa thêm'] },
-      now,
-    );
-    return true;
-  })();
+export async function seedDemo(services: Container, origins: string[], opts: { production?: boolean } = {}): Promise<boolean> {
+  const { storage, sites, polls } = services;
+  const marker = new Date(services.now()).toISOString();
+  // Whoever sets the marker first seeds (two processes starting together seed once).
+  if ((await storage.settings.setOnce(SEEDED, marker)) !== marker) return false;
+  if (await sites.get(DEMO_SITE_ID)) return false;
+  await sites.create({ id: DEMO_SITE_ID, name: demoName(opts.production ?? false), origins, timezone: 'Asia/Ho_Chi_Minh', premoderation: true }, SEED);
+  await polls.create(
+    {
+      site: DEMO_SITE_ID,
+      question: 'Xin bạn cho ý kiến về cổng thông tin của chúng tôi?',
+      options: ['Bình thường', 'Đẹp, tiện lợi tra cứu', 'Cần chỉnh sửa thêm'],
+      maxChoices: 1,
+      resultsVisibility: 'always',
+    },
+    SEED,
+    { id: DEMO_POLL_ID, optionIds: [1, 2, 3].map((n) => `${DEMO_POLL_ID}-${n}`), audited: false },
+  );
+  return true;
 }
 
 /** A check, true while the demo site the seed created exists (not a real site that took its id later). */
-export function demoLiveCheck(db: Db, sites: Pick<SitesService, 'get'>): () => boolean {
-  const repo = demoRepo(db);
-  return () => sites.get(DEMO_SITE_ID) !== undefined && repo.createdBySeed(DEMO_SITE_ID);
+export function demoLiveCheck(services: Pick<Container, 'sites' | 'storage'>): () => Promise<boolean> {
+  return async () => {
+    if (!(await services.sites.get(DEMO_SITE_ID))) return false;
+    const [created] = await services.storage.audit.list({ sites: [DEMO_SITE_ID], action: 'site.create', limit: 1 });
+    return created?.actorId === SEED.id;
+  };
 }

@@ -1,19 +1,9 @@
-import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import type { Config } from '../config.js';
-import type { Db } from '../db/open.js';
 import type { z } from 'zod';
+import { UsageError, type Command } from '../cli/context.js';
 import { ValidationError } from '../errors.js';
-import { parse } from '../http/validate.js';
-import { createServices } from '../services.js';
+import { parse } from '../validation/validate.js';
 import { commentsExportQuery, pollExportQuery } from './exports.schema.js';
-
-export interface CliIo {
-  config: Config;
-  /** Where exports stream to (process.stdout), written with backpressure. */
-  stdout: Writable;
-}
-type Out = (line: string) => void;
 
 /** `export … | head` closes stdout early: the reader has what it wanted, that is not an error. */
 async function toStdout(pipe: Promise<void>): Promise<void> {
@@ -29,7 +19,9 @@ async function toStdout(pipe: Promise<void>): Promise<void> {
  *   export comments [--site S] [--status S] [--from D] [--to D] [--format csv|json]
  * The export goes to stdout alone (redirect it to a file); the audit log records it as "cli".
  */
-export function exportCommands(usage: (message: string) => Error) {
+const usage = (m: string) => new UsageError(m);
+
+export const exportCommands: Record<string, Command> = (() => {
   const options = <S extends z.ZodType>(schema: S, query: unknown): z.output<S> => {
     try {
       return parse(schema, query, 'options');
@@ -45,19 +37,19 @@ export function exportCommands(usage: (message: string) => Error) {
     return { query, positionals };
   };
   return {
-    'export poll': async (db: Db, args: string[], _out: Out, io: CliIo) => {
+    'export poll': async ({ services, stdout }, args) => {
       const { query, positionals } = opts(args, { detail: { type: 'string' } });
       const id = positionals[0];
       if (!id || positionals.length > 1) throw usage('export poll needs exactly one poll id: export poll ID --format csv');
       const q = options(pollExportQuery, query);
-      const file = createServices({ db, config: io.config }).exports.poll(id, { format: q.format, detail: q.detail, actor: 'cli' });
-      await toStdout(file.pipe(io.stdout));
+      const file = await services.exports.poll(id, { format: q.format, detail: q.detail, actor: 'cli' });
+      await toStdout(file.pipe(stdout));
     },
-    'export comments': async (db: Db, args: string[], _out: Out, io: CliIo) => {
+    'export comments': async ({ services, stdout }, args) => {
       const { query, positionals } = opts(args, { site: { type: 'string' }, status: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
       if (positionals.length) throw usage(`export comments takes options only, not "${positionals[0]}"`);
       const q = options(commentsExportQuery, query);
-      await toStdout(createServices({ db, config: io.config }).exports.comments({ ...q, actor: 'cli' }).pipe(io.stdout));
+      await toStdout((await services.exports.comments({ ...q, actor: 'cli' })).pipe(stdout));
     },
   };
-}
+})();

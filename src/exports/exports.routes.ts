@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
-import { actorOf, assertSiteAccess, principalOf, requireAdmin } from '../http/auth.js';
-import { parse } from '../http/validate.js';
+import { scopeOf } from '../access/access.js';
+import { actorOf, principalOf, requireAdmin } from '../http/auth.js';
+import { parse } from '../validation/validate.js';
 import { commentsExportQuery, pollExportQuery, timelineQuery } from './exports.schema.js';
 import type { ExportFile, ExportsService } from './exports.service.js';
 
@@ -19,20 +20,21 @@ export function exportsAdminRoutes(exportsSvc: ExportsService): Router {
   const r = Router();
   r.get('/polls/:id/export', requireAdmin, async (req, res) => {
     const q = parse(pollExportQuery, req.query, 'query');
-    const file = exportsSvc.poll(String(req.params.id), { format: q.format, detail: q.detail, actor: actorOf(req) });
+    const file = await exportsSvc.poll(String(req.params.id), { format: q.format, detail: q.detail, actor: actorOf(req) });
     await sendExport(res, file);
   });
-  r.get('/polls/:id/timeline', requireAdmin, (req, res) => {
+  r.get('/polls/:id/timeline', requireAdmin, async (req, res) => {
     const q = parse(timelineQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-store').json(exportsSvc.timeline(String(req.params.id), q));
+    res.set('Cache-Control', 'no-store').json(await exportsSvc.timeline(String(req.params.id), q));
   });
   // Moderators too; one scoped to a site exports that site only.
   r.get('/comments/export', async (req, res) => {
     const p = principalOf(req);
     const q = parse(commentsExportQuery, req.query, 'query');
-    if (q.site) assertSiteAccess(p, q.site);
-    const site = q.site ?? (p.role === 'admin' || p.siteId === null ? undefined : p.siteId);
-    await sendExport(res, exportsSvc.comments({ ...q, site, actor: actorOf(req) }));
+    const sites = scopeOf(p, q.site);
+    // One site (asked for, or the key's only one) names the file and gives its time zone.
+    const site = sites?.length === 1 ? sites[0] : undefined;
+    await sendExport(res, await exportsSvc.comments({ ...q, site, sites, actor: actorOf(req) }));
   });
   return r;
 }

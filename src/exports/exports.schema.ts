@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isSaneYear, isoDateTime, slug, YEAR_MESSAGE } from '../http/validate.js';
+import { isSaneYear, isoDateTime, slug, YEAR_MESSAGE } from '../validation/validate.js';
 import { zonedToUtc } from './zone.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

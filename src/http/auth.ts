@@ -1,7 +1,9 @@
 import type { Request, RequestHandler } from 'express';
-import { keyActor, type Actor } from '../audit/actor.js';
-import { forbidden, unauthorized } from '../errors.js';
-import type { KeysService, Principal } from '../keys/keys.service.js';
+import { assertAdmin } from '../access/access.js';
+import type { Principal } from '../access/principal.js';
+import { principalActor, type Actor } from '../audit/actor.js';
+import { unauthorized } from '../errors.js';
+import type { KeysService } from '../keys/keys.service.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -12,12 +14,16 @@ declare global {
   }
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The key of `Authorization: Bearer KEY`, if the header has that shape. */
+export const bearerOf = (req: Request): string | undefined => BEARER.exec(req.get('authorization') ?? '')?.[1];
+
 /** Reads `Authorization: Bearer KEY`; 401 for a missing, malformed, unknown or revoked key. */
 export function requireKey(keys: KeysService): RequestHandler {
-  return (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match ? keys.authenticate(match[1]!) : undefined;
+  return async (req, _res, next) => {
+    const key = bearerOf(req);
+    const principal = key ? await keys.authenticate(key) : undefined;
     if (!principal) throw unauthorized();
     req.principal = principal;
     next();
@@ -25,7 +31,7 @@ export function requireKey(keys: KeysService): RequestHandler {
 }
 
 export const requireAdmin: RequestHandler = (req, _res, next) => {
-  if (req.principal?.role !== 'admin') throw forbidden('This needs an admin key.');
+  assertAdmin(principalOf(req));
   next();
 };
 
@@ -36,13 +42,4 @@ export function principalOf(req: Request): Principal {
 }
 
 /** Who the audit log records for this request: the key's id and name. */
-export const actorOf = (req: Request): Actor => keyActor(principalOf(req));
-
-/** Admins see every site; a scoped moderator only its own. */
-export function canAccessSite(p: Principal, siteId: string): boolean {
-  return p.role === 'admin' || p.siteId === null || p.siteId === siteId;
-}
-
-export function assertSiteAccess(p: Principal, siteId: string): void {
-  if (!canAccessSite(p, siteId)) throw forbidden(`This key may not act on site "${siteId}".`);
-}
+export const actorOf = (req: Request): Actor => principalActor(principalOf(req));

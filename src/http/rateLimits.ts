@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
-import { networkKey } from './clientKey.js';
+import { networkKey } from '../util/network.js';
 import { sendProblem } from './problem.js';
 
 export interface RateLimiters {

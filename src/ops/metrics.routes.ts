@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { forbidden, unauthorized } from '../errors.js';
+import { bearerOf } from '../http/auth.js';
 import type { KeysService } from '../keys/keys.service.js';
 import type { Metrics } from './metrics.js';
 
@@ -13,11 +14,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export function metricsHandler(metrics: Metrics, keys: KeysService, token: string | undefined): RequestHandler {
   const tokenDigest = token ? digest(token) : undefined;
   return async (req, res) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    const presented = match?.[1];
+    const presented = bearerOf(req);
     if (!presented) throw unauthorized('GET /metrics needs Authorization: Bearer METRICS_TOKEN or an admin key.');
     if (!(tokenDigest && timingSafeEqual(digest(presented), tokenDigest))) {
-      const principal = keys.authenticate(presented);
+      const principal = await keys.authenticate(presented);
       if (!principal) throw unauthorized();
       if (principal.role !== 'admin') throw forbidden('GET /metrics needs an admin key or METRICS_TOKEN.');
     }

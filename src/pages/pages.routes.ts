@@ -1,6 +1,4 @@
 import { Router } from 'express';
-import type { Db } from '../db/open.js';
-import { demoLiveCheck } from '../demo/seed.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
@@ -11,14 +9,13 @@ import { pollPageRoutes } from './poll.page.js';
 import { DEMO_CSS, POLL_CSS } from './styles.js';
 
 /** "/" (the demo portal page while the demo site exists, else what this service is), its stylesheet, and the no-JS poll pages. */
-export function pagesRoutes(deps: { db: Db; polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher }): Router {
+export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher; defaultTimezone: string; demoLive: () => Promise<boolean> }): Router {
   const r = Router();
   const demo = demoPage();
   const info = infoPage();
-  const demoLive = demoLiveCheck(deps.db, deps.sites);
   // Static HTML, like a portal behind a page cache: every figure on it comes from the API.
-  r.get('/', (_req, res) => {
-    if (demoLive()) res.set('Cache-Control', 'public, max-age=300').type('html').send(demo);
+  r.get('/', async (_req, res) => {
+    if (await deps.demoLive()) res.set('Cache-Control', 'public, max-age=300').type('html').send(demo);
     else res.set('Cache-Control', 'public, max-age=60').type('html').send(info);
   });
   r.get('/demo.css', (_req, res) => {

@@ -3,10 +3,12 @@ import express, { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors.js';
 import { publicOrigin } from '../http/publicOrigin.js';
 import type { RateLimiters } from '../http/rateLimits.js';
-import { parse } from '../http/validate.js';
+import { parse } from '../validation/validate.js';
 import { voteSchema } from '../polls/polls.schema.js';
-import type { PollsService, PublicPoll } from '../polls/polls.service.js';
-import type { Site } from '../sites/sites.repo.js';
+import type { PublicPoll } from '../api/polls.js';
+import { VOTER_ID } from '../api/patterns.js';
+import type { PollsService } from '../polls/polls.service.js';
+import type { Site } from '../sites/sites.store.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
 import { html, page, type Raw } from './html.js';
@@ -14,7 +16,6 @@ import { html, page, type Raw } from './html.js';
 const COOKIE = 'ykien_voter';
 /** A random id per browser, set by GET /p/:id; the form carries an HMAC of it and the poll id. */
 const FORM_COOKIE = 'ykien_form';
-const COOKIE_RE = /^[A-Za-z0-9_-]{8,128}$/;
 
 /** What each refusal of the polls service means to a voter. */
 const MESSAGES: Record<string, string> = {
@@ -33,7 +34,7 @@ const MESSAGES: Record<string, string> = {
 function cookieFrom(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === name && v && COOKIE_RE.test(v)) return v;
+    if (k === name && v && VOTER_ID.test(v)) return v;
   }
   return undefined;
 }
@@ -175,7 +176,7 @@ function notFoundPage(res: Response): void {
  * pages (fromThisService) and carry the token of the form cookie GET /p/:id set. The cookie is
  * SameSite=Lax, so a cross-site post never sends it, and nobody else can compute the token.
  */
-export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher }): Router {
+export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher; defaultTimezone: string }): Router {
   const { polls, sites, limits, hasher } = deps;
   const r = Router();
   const cookieOptions = (req: Request, maxAge: number) =>
@@ -191,15 +192,15 @@ export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService;
   };
 
   type Extra = { notice?: string; error?: string; selected?: string[]; results?: boolean; back?: unknown };
-  const show = (req: Request, res: Response, status: number, extra: Extra = {}) => {
+  const show = async (req: Request, res: Response, status: number, extra: Extra = {}) => {
     let p: PublicPoll;
     try {
-      p = polls.publicView(String(req.params.id), voterFrom(req));
+      p = await polls.publicView(String(req.params.id), voterFrom(req));
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return notFoundPage(res);
       throw err;
     }
-    const site = sites.get(p.site);
+    const site = await sites.get(p.site);
     const token = hasher.formToken(formBrowser(req, res), p.id);
     res
       .status(status)
@@ -210,7 +211,7 @@ export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService;
       .send(
         render(p, {
           siteName: site?.name ?? '',
-          tz: site?.timezone ?? 'Asia/Ho_Chi_Minh',
+          tz: site?.timezone ?? deps.defaultTimezone,
           results: extra.results ?? req.query.results === '1',
           token,
           back: backLink(extra.back, site),
@@ -221,34 +222,34 @@ export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService;
       );
   };
 
-  r.get('/p/:id', limits.read, (req, res) => {
-    show(req, res, 200, { notice: req.query.voted === '1' ? 'Cảm ơn bạn đã bình chọn.' : undefined, back: req.query.back ?? req.get('referer') });
+  r.get('/p/:id', limits.read, async (req, res) => {
+    await show(req, res, 200, { notice: req.query.voted === '1' ? 'Cảm ơn bạn đã bình chọn.' : undefined, back: req.query.back ?? req.get('referer') });
   });
 
-  r.post('/p/:id', limits.write, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 64 }), (req, res) => {
+  r.post('/p/:id', limits.write, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 64 }), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body as Record<string, unknown> | undefined) ?? {};
     const raw = body.option;
     const optionIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
     const back = body.back;
-    if (!fromThisService(req)) return show(req, res, 403, { error: MESSAGES.origin_not_allowed, selected: optionIds, back });
+    if (!fromThisService(req)) return await show(req, res, 403, { error: MESSAGES.origin_not_allowed, selected: optionIds, back });
     const browser = cookieFrom(req, FORM_COOKIE);
     if (!browser || !sameToken(body.token, hasher.formToken(browser, id)))
-      return show(req, res, 403, { error: MESSAGES.form_token, selected: optionIds, back });
+      return await show(req, res, 403, { error: MESSAGES.form_token, selected: optionIds, back });
     let voterId = voterFrom(req);
     const isNew = !voterId;
     voterId ??= randomBytes(18).toString('base64url');
     try {
       const input = parse(voteSchema, { optionIds, voterId });
-      polls.vote(id, input, { ip: req.ip, userAgent: req.get('user-agent') });
+      await polls.vote(id, input, { ip: req.ip, userAgent: req.get('user-agent') });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (err.status === 404) return notFoundPage(res);
-      return show(req, res, err.status, { error: MESSAGES[err.code] ?? 'Không gửi được phiếu bình chọn, vui lòng thử lại.', selected: optionIds, results: err.code === 'already_voted', back });
+      return await show(req, res, err.status, { error: MESSAGES[err.code] ?? 'Không gửi được phiếu bình chọn, vui lòng thử lại.', selected: optionIds, results: err.code === 'already_voted', back });
     }
     if (isNew) res.cookie(COOKIE, voterId, cookieOptions(req, 365 * 86_400_000));
-    const siteId = polls.siteOf(id);
-    res.redirect(303, selfUrl(id, { voted: '1', back: backLink(back, siteId ? sites.get(siteId) : undefined) }));
+    const siteId = await polls.siteOf(id);
+    res.redirect(303, selfUrl(id, { voted: '1', back: backLink(back, siteId ? await sites.get(siteId) : undefined) }));
   });
   return r;
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorOf, requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
-import { parse } from '../http/validate.js';
+import { parse } from '../validation/validate.js';
 import { createPollSchema, listPollsQuerySchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
 import type { PollsService } from './polls.service.js';
 
@@ -10,22 +10,21 @@ import type { PollsService } from './polls.service.js';
 export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cache: ResponseCache = noResponseCache): Router {
   const r = Router();
   // Reads are answered from the response cache until the next write (src/http/responseCache.ts).
-  r.get('/:id', limits.read, (req, res) => {
+  r.get('/:id', limits.read, async (req, res) => {
     const { voterId } = parse(voterQuerySchema, req.query, 'query');
     const id = String(req.params.id);
     res.set('Cache-Control', 'private, no-cache');
-    cache.json(res, `poll\0${polls.viewKey(id, voterId)}`, () => polls.publicView(id, voterId));
+    await cache.json(res, `poll\0${await polls.viewKey(id, voterId)}`, () => polls.publicView(id, voterId));
   });
-  r.get('/:id/results', limits.read, (req, res) => {
+  r.get('/:id/results', limits.read, async (req, res) => {
     const { voterId } = parse(voterQuerySchema, req.query, 'query');
     const id = String(req.params.id);
     res.set('Cache-Control', 'private, no-cache');
-    cache.json(res, `results\0${polls.viewKey(id, voterId)}`, () => polls.publicResults(id, voterId));
+    await cache.json(res, `results\0${await polls.viewKey(id, voterId)}`, () => polls.publicResults(id, voterId));
   });
   r.post('/:id/votes', limits.write, async (req, res) => {
     const input = parse(voteSchema, req.body);
-    const { poll } = await polls.voteBatched(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') });
-    res.status(201).json({ pollId: poll.id, voted: true, resultsVisible: poll.resultsVisible, results: poll.results, poll });
+    res.status(201).json(await polls.vote(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') }));
   });
   return r;
 }
@@ -34,28 +33,28 @@ export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cac
 export function pollsAdminRoutes(polls: PollsService): Router {
   const r = Router();
   r.use(requireAdmin);
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     const { site } = parse(listPollsQuerySchema, req.query, 'query');
-    res.json({ polls: polls.list(site) });
+    res.json({ polls: await polls.list(site) });
   });
-  r.post('/', (req, res) => {
-    const poll = polls.create(parse(createPollSchema, req.body), actorOf(req));
+  r.post('/', async (req, res) => {
+    const poll = await polls.create(parse(createPollSchema, req.body), actorOf(req));
     res.status(201).location(`/v1/admin/polls/${poll.id}`).json(poll);
   });
-  r.get('/:id', (req, res) => {
-    res.json(polls.adminView(String(req.params.id)));
+  r.get('/:id', async (req, res) => {
+    res.json(await polls.adminView(String(req.params.id)));
   });
-  r.patch('/:id', (req, res) => {
-    res.json(polls.update(String(req.params.id), parse(updatePollSchema, req.body), actorOf(req)));
+  r.patch('/:id', async (req, res) => {
+    res.json(await polls.update(String(req.params.id), parse(updatePollSchema, req.body), actorOf(req)));
   });
-  r.post('/:id/close', (req, res) => {
-    res.json(polls.close(String(req.params.id), actorOf(req)));
+  r.post('/:id/close', async (req, res) => {
+    res.json(await polls.close(String(req.params.id), actorOf(req)));
   });
-  r.post('/:id/reopen', (req, res) => {
-    res.json(polls.reopen(String(req.params.id), actorOf(req)));
+  r.post('/:id/reopen', async (req, res) => {
+    res.json(await polls.reopen(String(req.params.id), actorOf(req)));
   });
-  r.delete('/:id', (req, res) => {
-    polls.remove(String(req.params.id), actorOf(req));
+  r.delete('/:id', async (req, res) => {
+    await polls.remove(String(req.params.id), actorOf(req));
     res.status(204).end();
   });
   return r;

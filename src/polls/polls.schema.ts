@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, slug, text, voterId } from '../http/validate.js';
+import { isoDateTime, slug, text, voterId } from '../validation/validate.js';
 
 export const MAX_OPTIONS = 30;
 const label = text({ max: 200 });

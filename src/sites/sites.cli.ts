@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CLI } from '../audit/actor.js';
-import { auditRepo } from '../audit/audit.repo.js';
-import type { Db } from '../db/open.js';
+import { UsageError, type Command } from '../cli/context.js';
 import { AppError, ValidationError } from '../errors.js';
-import type { CliIo } from '../exports/exports.cli.js';
-import { parse } from '../http/validate.js';
-import type { SiteHoldings } from './sites.repo.js';
+import { parse } from '../validation/validate.js';
 import { parseSitesCsv } from './sites.import.js';
 import { changeOriginsSchema } from './sites.schema.js';
-import { sitesService, type ImportStep } from './sites.service.js';
+import type { ImportStep } from './sites.service.js';
+import type { SiteHoldings } from './sites.store.js';
 
-type Out = (line: string) => void;
+const usage = (m: string) => new UsageError(m);
 
 /** A refusal with every field's problem spelled out (the API's generic "The request is not valid." says too little here). */
 function explained(e: unknown): unknown {
@@ -37,22 +35,20 @@ const stepText = (s: ImportStep) => {
  *   sites import FILE.csv [--dry-run] [--update]
  * Changes are recorded in the audit log as "cli"; a running service sees them within a second.
  */
-export function sitesCommands(usage: (message: string) => Error) {
-  const service = (db: Db, io: CliIo) => sitesService(db, auditRepo(db), { defaultTimezone: io.config.DEFAULT_TIMEZONE });
-  return {
-    'sites list': (db: Db, args: string[], out: Out, io: CliIo) => {
+export const sitesCommands: Record<string, Command> = {
+    'sites list': async ({ services, out }, args) => {
       if (args.length) throw usage('sites list takes no arguments');
-      const sites = service(db, io).list();
+      const sites = await services.sites.list();
       if (!sites.length) out('No sites yet.');
       for (const s of sites) out([s.id.padEnd(20), s.timezone.padEnd(18), s.name, `  origins: ${s.origins.join(' ') || '(none)'}`].join('  '));
     },
-    'sites origins': (db: Db, args: string[], out: Out, io: CliIo) => {
+    'sites origins': async ({ services, out }, args) => {
       const [verb, site, ...origins] = args;
       if ((verb !== 'add' && verb !== 'remove') || !site || !origins.length)
         throw usage('sites origins add|remove SITE ORIGIN… (e.g. sites origins add xa-tien-ky https://tienky.quangnam.gov.vn)');
       try {
         const input = parse(changeOriginsSchema, verb === 'add' ? { add: origins } : { remove: origins });
-        const { site: after, added, removed } = service(db, io).changeOrigins(site, input, CLI);
+        const { site: after, added, removed } = await services.sites.changeOrigins(site, input, CLI);
         const done = verb === 'add' ? added : removed;
         const skipped = origins.filter((o) => !done.includes(o));
         out(
@@ -64,19 +60,19 @@ export function sitesCommands(usage: (message: string) => Error) {
         throw explained(e);
       }
     },
-    'sites delete': (db: Db, args: string[], out: Out, io: CliIo) => {
+    'sites delete': async ({ services, out }, args) => {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { confirm: { type: 'string' } } });
       const site = positionals[0];
       if (!site || positionals.length > 1) throw usage('sites delete needs one site id: sites delete SITE --confirm SITE');
-      const sites = service(db, io);
+      const sites = services.sites;
       if (values.confirm !== site) {
-        const h = sites.holdings(site);
+        const h = await sites.holdings(site);
         throw usage(`site ${site} holds ${holdingsText(h)}. To delete it with all of that, run: sites delete ${site} --confirm ${site}`);
       }
-      const { removed } = sites.remove(site, values.confirm, CLI);
+      const { removed } = await sites.remove(site, values.confirm, CLI);
       out(`Deleted site ${site} and ${holdingsText(removed)}. Its audit log entries are kept.`);
     },
-    'sites import': (db: Db, args: string[], out: Out, io: CliIo) => {
+    'sites import': async ({ services, out }, args) => {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, update: { type: 'boolean' } } });
       const file = positionals[0];
       if (!file || positionals.length > 1) throw usage('sites import needs one CSV file: sites import FILE.csv [--dry-run] [--update]');
@@ -89,7 +85,7 @@ export function sitesCommands(usage: (message: string) => Error) {
       const dryRun = values['dry-run'] ?? false;
       let steps: ImportStep[];
       try {
-        steps = service(db, io).importSites(parseSitesCsv(data), { update: values.update ?? false, dryRun }, CLI);
+        steps = await services.sites.importSites(parseSitesCsv(data), { update: values.update ?? false, dryRun }, CLI);
       } catch (e) {
         throw explained(e);
       }
@@ -102,4 +98,3 @@ export function sitesCommands(usage: (message: string) => Error) {
       );
     },
   };
-}

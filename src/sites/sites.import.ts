@@ -1,5 +1,5 @@
 import { parse as parseCsv, type Info } from 'csv-parse/sync';
-import { parse } from '../http/validate.js';
+import { parse } from '../validation/validate.js';
 import { ValidationError } from '../errors.js';
 import { createSiteSchema, type CreateSiteInput } from './sites.schema.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../config.js';
 import { normalizeWords } from '../comments/spam.js';
-import { slug, text } from '../http/validate.js';
+import { slug, text } from '../validation/validate.js';
 
 export const MAX_ORIGINS = 50;
 

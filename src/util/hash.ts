@@ -1,7 +1,7 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ConfigError } from '../config.js';
-import { networkKey } from '../http/clientKey.js';
-import type { SettingsRepo } from './settings.repo.js';
+import { networkKey } from './network.js';
+import type { SettingsStore } from '../settings/settings.store.js';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -62,10 +62,13 @@ export function createHasher(keys: { voter: (voterId: string) => string; secret:
  * hashed (asked only once, the first time this version opens the database).
  * Throws ConfigError when the database's voter hashes need HASH_SALT and it is not set.
  */
-export function loadHasher(settings: SettingsRepo, opts: { hashSalt: string | undefined; ipv6PrefixLength: number; hasBallots: () => boolean }): Hasher {
-  const dbSalt = settings.get('hash_salt') ?? settings.setOnce('hash_salt', randomBytes(32).toString('base64url'));
-  const scheme = (settings.get('voter_hash_scheme') ??
-    settings.setOnce('voter_hash_scheme', opts.hasBallots() ? (opts.hashSalt ? 'legacy-HASH_SALT' : 'legacy-database') : 'database')) as VoterHashScheme;
+export async function loadHasher(
+  settings: SettingsStore,
+  opts: { hashSalt: string | undefined; ipv6PrefixLength: number; hasBallots: () => Promise<boolean> },
+): Promise<Hasher> {
+  const dbSalt = (await settings.get('hash_salt')) ?? (await settings.setOnce('hash_salt', randomBytes(32).toString('base64url')));
+  const scheme = ((await settings.get('voter_hash_scheme')) ??
+    (await settings.setOnce('voter_hash_scheme', (await opts.hasBallots()) ? (opts.hashSalt ? 'legacy-HASH_SALT' : 'legacy-database') : 'database'))) as VoterHashScheme;
   let voter: (voterId: string) => string;
   if (scheme === 'legacy-HASH_SALT') {
     const salt = opts.hashSalt;
@@ -82,3 +85,9 @@ export function loadHasher(settings: SettingsRepo, opts: { hashSalt: string | un
   }
   return createHasher({ voter, secret: opts.hashSalt ?? dbSalt, ipv6PrefixLength: opts.ipv6PrefixLength });
 }
+
+/** For services built without hash keys (the CLI): hashing there is a bug, said loudly. */
+const notLoaded = (): never => {
+  throw new Error('hash keys were not loaded for these services (createContainer with hashKeys: false)');
+};
+export const noHashKeys: Hasher = { voter: notLoaded, ballotIp: notLoaded, commentIp: notLoaded, viewVisitor: notLoaded, formToken: notLoaded, key: notLoaded };

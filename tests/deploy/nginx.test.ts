@@ -16,7 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../scripts/build-widget.mjs';
 import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/open.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { keysService } from '../../src/keys/keys.service.js';
 import { silentLogger } from '../../src/logger.js';
 import { start, type Running } from '../../src/server.js';
@@ -75,9 +75,9 @@ async function setUp(): Promise<Stack> {
 
   await buildWidget();
   const file = path.join(dir, 'ykien.db');
-  const db = openDatabase(file);
-  const key = keysService(db).create({ name: 'Trung tâm CNTT', role: 'admin', siteId: null }).key;
-  db.close();
+  const storage = openSqliteStorage(file);
+  const key = (await keysService(storage.keys, Date.now).create({ name: 'Trung tâm CNTT', role: 'admin', siteId: null })).key;
+  await storage.close();
   const config = loadConfig({ ...env, PORT: '0', DATABASE_PATH: file, LOG_LEVEL: 'silent', RATE_LIMIT_WRITE_PER_MIN: String(WRITES_PER_MIN) });
   expect(config).toMatchObject({ HOST: '127.0.0.1', NODE_ENV: 'production' });
   const running = await start(config, silentLogger());

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, testConfig } from '../../src/config.js';
-import { DatabaseOpenError, openDatabase } from '../../src/db/open.js';
+import { DatabaseOpenError, openDatabase } from '../../src/storage/sqlite/open.js';
 import { silentLogger } from '../../src/logger.js';
 import { ROOT } from '../../src/paths.js';
 import { start } from '../../src/server.js';

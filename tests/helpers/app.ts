@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import { openSqliteStorage, type SqliteStorage } from '../../src/storage/sqlite/index.js';
+import type { Db } from '../../src/storage/sqlite/open.js';
+import { migrate } from '../../src/storage/sqlite/migrate.js';
+import { MIGRATIONS_DIR } from '../../src/paths.js';
 
 export interface TestClock {
   now: () => number;
@@ -24,25 +28,26 @@ afterEach(() => {
 });
 
 /** A fresh on-disk SQLite database (WAL, migrated) in a temp folder, removed after the test. */
-export function tempDatabase(): { db: Db; file: string; dir: string } {
+export function tempDatabase(): { db: Db; file: string; dir: string; storage: SqliteStorage } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-test-'));
   const file = path.join(dir, 'ykien.db');
-  const db = openDatabase(file);
+  const storage = openSqliteStorage(file);
+  const db = storage.db;
   cleanups.push(() => {
     if (db.open) db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return { db, file, dir };
+  return { db, file, dir, storage };
 }
 
 /** An app on its own fresh database, an admin key, and a supertest agent. */
-export function makeTestApp(overrides: Partial<Config> = {}, opts: { clock?: TestClock } = {}) {
-  const { db, file, dir } = tempDatabase();
+export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock?: TestClock } = {}) {
+  const { db, file, dir, storage } = tempDatabase();
   const config = testConfig({ DATABASE_PATH: file, ...overrides });
   const clock = opts.clock ?? testClock(Date.now());
-  const app = createApp({ db, config, now: clock.now });
+  const app = await createApp({ storage, config, now: clock.now });
   const services = app.locals.services;
-  const adminKey = services.keys.create({ name: 'Test admin', role: 'admin' }).key;
+  const adminKey = (await services.keys.create({ name: 'Test admin', role: 'admin' })).key;
   const http = request(app);
   const admin = {
     get: (url: string) => http.get(url).set('Authorization', `Bearer ${adminKey}`),
@@ -51,10 +56,10 @@ export function makeTestApp(overrides: Partial<Config> = {}, opts: { clock?: Tes
     put: (url: string, body?: object) => http.put(url).set('Authorization', `Bearer ${adminKey}`).send(body),
     delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${adminKey}`),
   };
-  return { app, db, file, dir, config, clock, services, adminKey, http, admin };
+  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin };
 }
 
-export type TestApp = ReturnType<typeof makeTestApp>;
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 
 /** Creates a site (default "xa-a", origin https://xa-a.example.vn) through the API. */
 export async function createSite(t: TestApp, body: Record<string, unknown> = {}) {
@@ -81,4 +86,19 @@ export function expectProblem(res: request.Response, status: number, code: strin
   if (res.status !== status || res.body?.code !== code || !String(res.headers['content-type']).startsWith('application/problem+json')) {
     throw new Error(`expected ${status} ${code}, got ${res.status} ${res.headers['content-type']} ${JSON.stringify(res.body)}`);
   }
+}
+
+/**
+ * A SQLite database as an older version left it: migrated up to, not including, migration `upTo`
+ * ("009"). Closed and removed after the test; `migrate(db, MIGRATIONS_DIR)` then upgrades it.
+ */
+export function databaseBefore(upTo: string): BetterSqlite3.Database {
+  const { dir } = tempDatabase();
+  const before = path.join(dir, 'before');
+  fs.mkdirSync(before);
+  for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_.*\.sql$/.test(f) && f < upTo)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+  const db = new BetterSqlite3(path.join(dir, 'old.db'));
+  cleanups.push(() => db.open && db.close());
+  migrate(db, before);
+  return db;
 }

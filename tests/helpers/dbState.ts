@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../../src/db/open.js';
+import type { Db } from '../../src/storage/sqlite/open.js';
 
 /** Columns that change on reads by design (a key's last use), left out of the fingerprint. */
 const VOLATILE: Record<string, string[]> = { api_keys: ['last_used_at'] };

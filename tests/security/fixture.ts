@@ -8,7 +8,7 @@ export interface Fixture {
 
 /** A site with a poll (one vote) and a thread with one pending comment. */
 export async function buildFixture(overrides: Parameters<typeof makeTestApp>[0] = {}): Promise<Fixture> {
-  const t = makeTestApp(overrides);
+  const t = await makeTestApp(overrides);
   await createSite(t);
   const poll = await createPoll(t);
   await t.http.post(`/v1/polls/${poll.id}/votes`).send({ optionIds: [poll.options[0]!.id], voterId: newVoter() });

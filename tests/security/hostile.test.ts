@@ -25,7 +25,7 @@ export const CSV_INJECTION = ['=HYPERLINK("http://evil.example","Bấm vào đâ
 
 describe('hostile inputs', () => {
   it('stores SQL-looking text literally and never executes it', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     for (const s of SQL_INJECTION) {
       const res = await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: s, options: [s, `${s} (2)`] });
@@ -39,7 +39,7 @@ describe('hostile inputs', () => {
   });
 
   it('returns XSS payloads as inert JSON text, byte for byte', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t, { name: XSS[0] });
     for (const s of XSS) {
       const created = await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: s, options: [s, 'Bình thường'] });
@@ -53,7 +53,7 @@ describe('hostile inputs', () => {
   });
 
   it('refuses NUL bytes, control characters, overlong text and invalid UTF-8 with 4xx', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const before = dbFingerprint(t.db);
     for (const question of ['Câu\u0000hỏi', 'Câu\u0007hỏi', 'ế'.repeat(501), '\ud800 lone surrogate'])
@@ -69,7 +69,7 @@ describe('hostile inputs', () => {
   });
 
   it('survives deeply nested JSON', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const deep = '['.repeat(5000) + ']'.repeat(5000);
@@ -84,7 +84,7 @@ describe('hostile inputs', () => {
   });
 
   it('refuses prototype-pollution keys and leaves Object.prototype alone', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     const p = await createPoll(t);
     const bodies = [
@@ -103,7 +103,7 @@ describe('hostile inputs', () => {
   });
 
   it('refuses path traversal in ids and keys', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     for (const id of ['..%2F..%2Fetc%2Fpasswd', '%2e%2e', '..', '%00', '%ZZ']) {
       const res = await t.http.get(`/v1/polls/${id}`);
@@ -113,7 +113,7 @@ describe('hostile inputs', () => {
   });
 
   it('ignores a forged X-Forwarded-For when no proxy is trusted', async () => {
-    const t = makeTestApp({ VOTE_LIMIT_PER_IP: 2 });
+    const t = await makeTestApp({ VOTE_LIMIT_PER_IP: 2 });
     await createSite(t);
     const p = await createPoll(t);
     const statuses: number[] = [];
@@ -125,12 +125,12 @@ describe('hostile inputs', () => {
   });
 
   it('refuses admin calls with missing, malformed, unknown, revoked and wrong-scope keys', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     await createSite(t);
     await createSite(t, { id: 'xa-b', name: 'Xã B' });
-    const revoked = t.services.keys.create({ name: 'Cũ', role: 'admin' });
-    t.services.keys.revoke(revoked.row.id);
-    const scoped = t.services.keys.create({ name: 'Mod B', role: 'moderator', siteId: 'xa-b' });
+    const revoked = await t.services.keys.create({ name: 'Cũ', role: 'admin' });
+    await t.services.keys.revoke(revoked.row.id);
+    const scoped = await t.services.keys.create({ name: 'Mod B', role: 'moderator', siteId: 'xa-b' });
     const cases: [string | undefined, number, string][] = [
       [undefined, 401, 'unauthorized'],
       ['', 401, 'unauthorized'],

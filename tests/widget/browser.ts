@@ -64,11 +64,11 @@ export async function newPage(browser: Browser, opts: { phone?: boolean } = {}):
 
 /** The real app on an ephemeral port, with a temp database and the demo site seeded for that origin. */
 export async function startApp(overrides: Partial<Config> = {}) {
-  const t = makeTestApp({ CAPTCHA: 'off', ...overrides });
+  const t = await makeTestApp({ CAPTCHA: 'off', ...overrides });
   const server = t.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  seedDemo(t.services, [origin]);
+  await seedDemo(t.services, [origin]);
   return {
     t,
     origin,

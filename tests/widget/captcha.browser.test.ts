@@ -53,7 +53,7 @@ async function fillForm(page: Page, box: Locator) {
 describe('captcha in the widget (CAPTCHA=svg, proof of work on)', () => {
   it('the accessible path, with the keyboard alone: announced, focus handled, always held for a moderator', async () => {
     const app = await startApp({ CAPTCHA: 'svg' });
-    app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       await page.goto(`${app.origin}/`);
@@ -109,7 +109,7 @@ describe('captcha in the widget (CAPTCHA=svg, proof of work on)', () => {
 
   it('solves the proof of work in plain JavaScript where crypto.subtle is missing (a portal on plain http)', async () => {
     const app = await startApp({ CAPTCHA: 'svg' });
-    app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       await context.addInitScript(() => Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined }));

@@ -15,7 +15,7 @@ afterAll(async () => {
 async function portal(overrides: Parameters<typeof startApp>[0] = {}, path = '/tin-tuc/ke-hoach-206.html', thread = DEMO_THREAD) {
   const app = await startApp(overrides);
   const fixture = await startFixture({ [path]: { body: articlePage(app.origin, thread) } });
-  app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+  await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
   return {
     app,
     url: `${fixture.origin}${path}`,
@@ -193,7 +193,7 @@ describe('comment form on a shared office computer', () => {
 describe('comments list', () => {
   it('renders names, addresses and contents isolated (dir=auto), so an override cannot pull its neighbours around', async () => {
     const p = await portal();
-    p.app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
+    await p.app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
     const res = await p.app.t.http.post(`/v1/sites/${DEMO_SITE_ID}/threads/${DEMO_THREAD}/comments`).send({ name: 'x', address: 'Thôn 3, Tiên Ngọc', content: 'Nội dung' });
     expect(res.status).toBe(201);
     // As a row stored before the service stripped bidi controls could hold it: "UBND xã" in reversed letters.

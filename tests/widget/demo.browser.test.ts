@@ -252,7 +252,7 @@ describe('widget comment form with the captcha on', () => {
 describe('widget comments without premoderation', () => {
   it('shows an approved comment at once, and posts a reply under it', async () => {
     const app = await startApp();
-    app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { premoderation: false }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       await page.goto(`${app.origin}/`);

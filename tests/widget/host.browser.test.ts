@@ -69,7 +69,7 @@ describe('widget on a host page of another origin', () => {
       '/hostile.html': { body: hostPage(app.origin, { css: '/hostile.css' }) },
       '/hostile.css': { type: 'text/css', body: HOSTILE_CSS },
     });
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       const ready = async (url: string) => {
@@ -108,7 +108,7 @@ describe('widget on a host page of another origin', () => {
       },
       body: hostPage(app.origin, { extra: '<span id="views" data-ykien-views="csp-page" data-ykien-site="tienngoc">–</span>' }),
     };
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixtureOrigin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixtureOrigin] }, 'test');
     const { page, errors, context } = await newPage(browser);
     const violations: string[] = [];
     page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
@@ -150,7 +150,7 @@ describe('widget on a host page of another origin', () => {
         }),
       },
     });
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       await page.goto(`${fixture.origin}/many.html`);
@@ -222,7 +222,7 @@ describe('widget on a host page of another origin', () => {
         }),
       },
     });
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       await page.goto(`${fixture.origin}/status.html`);
@@ -262,7 +262,7 @@ describe('widget on a host page of another origin', () => {
   it('can be used with the keyboard alone, with a visible focus ring', async () => {
     const app = await startApp();
     const fixture = await startFixture({ '/kb.html': { body: hostPage(app.origin) } });
-    app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
+    await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');
     const { page, errors, context } = await newPage(browser);
     try {
       await page.goto(`${fixture.origin}/kb.html`);

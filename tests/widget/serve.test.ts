@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe('serving the widget script', () => {
   it('serves /widget.js with a short cache, an ETag, and a cross-origin resource policy', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const res = await t.http.get('/widget.js');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -25,7 +25,7 @@ describe('serving the widget script', () => {
   });
 
   it('serves the versioned copy as immutable for a year, and 404s an unknown version', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const res = await t.http.get(`/${built.file}`);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');

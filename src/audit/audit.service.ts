@@ -1,0 +1,47 @@
+import { scopeOf } from '../access/access.js';
+import type { Principal } from '../access/principal.js';
+import { auditRecord, readableDetail, type AuditEntry } from './audit.entry.js';
+import type { AuditStore } from './audit.store.js';
+
+/** An entry as the API shows it. */
+export interface AuditView {
+  id: number;
+  at: string;
+  /** The key's name at the time (or "cli", "seed"). */
+  actor: string;
+  /** The key's id, "cli" or "seed"; null for entries written before keys were recorded by id. */
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  site: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export function auditService(store: AuditStore, now: () => number) {
+  return {
+    /** The stored form of an entry, for a store to write in the transaction of the change it records. */
+    entry: (e: AuditEntry) => auditRecord(e, now()),
+    /** Records an act that writes nothing else (an export, a backup). */
+    record: (e: AuditEntry) => store.record(auditRecord(e, now())),
+    /** Newest first; a moderator sees its own sites only. */
+    async list(p: Principal, q: { site?: string | undefined; action?: string | undefined; cursor?: number | undefined; limit: number }) {
+      const rows = await store.list({ sites: scopeOf(p, q.site), action: q.action, before: q.cursor, limit: q.limit });
+      const entries: AuditView[] = rows.map((r) => ({
+        id: r.id,
+        at: new Date(r.at).toISOString(),
+        actor: r.actorName,
+        actorId: r.actorId,
+        action: r.action,
+        targetType: r.targetType,
+        targetId: r.targetId,
+        site: r.siteId,
+        // Rows written before URLs were redacted on the way in are redacted on the way out.
+        detail: readableDetail(r.detail),
+      }));
+      return { entries, nextCursor: entries.length === q.limit ? String(entries.at(-1)!.id) : null };
+    },
+  };
+}
+
+export type AuditService = ReturnType<typeof auditService>;

@@ -1,0 +1,52 @@
+import type { AuditQuery, AuditRecord, AuditRow, AuditStore } from '../../audit/audit.store.js';
+import type { Db } from './open.js';
+
+/** Writes audit entries; stores call it inside the transaction of the change an entry records. */
+export function auditWriter(db: Db): (e: AuditRecord | null | undefined) => void {
+  const insert = db.prepare(
+    'INSERT INTO audit_log (at, actor, actor_id, action, target_type, target_id, site_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  return (e) => {
+    if (!e) return;
+    insert.run(e.at, e.actorName, e.actorId, e.action, e.targetType, e.targetId, e.siteId, e.detail ? JSON.stringify(e.detail) : null);
+  };
+}
+
+interface Row {
+  id: number;
+  at: number;
+  actor: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  site_id: string | null;
+  detail: string | null;
+}
+
+export function sqliteAuditStore(db: Db): AuditStore {
+  const write = auditWriter(db);
+  const page = db.prepare(
+    `SELECT id, at, actor, actor_id, action, target_type, target_id, site_id, detail FROM audit_log
+     WHERE (@all = 1 OR site_id IN (SELECT value FROM json_each(@sites))) AND (@action IS NULL OR action = @action)
+       AND (@before IS NULL OR id < @before)
+     ORDER BY id DESC LIMIT @limit`,
+  );
+  return {
+    record: async (e) => write(e),
+    async list(q: AuditQuery): Promise<AuditRow[]> {
+      const rows = page.all({ all: q.sites === null ? 1 : 0, sites: JSON.stringify(q.sites ?? []), action: q.action ?? null, before: q.before ?? null, limit: q.limit }) as Row[];
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        actorName: r.actor,
+        actorId: r.actor_id,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        siteId: r.site_id,
+        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+      }));
+    },
+  };
+}

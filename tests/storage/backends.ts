@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe } from 'vitest';
+import type { AuditRecord } from '../../src/audit/audit.store.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
+
+/**
+ * The backends every store contract runs against. A contract test opens a fresh, migrated, empty
+ * storage with `open()`; it is closed and removed after the test. Add a backend here and every
+ * contract in tests/storage/ runs against it unchanged.
+ */
+export interface Backend {
+  name: string;
+  open(): Promise<Storage>;
+}
+
+const opened: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (opened.length) await opened.pop()!();
+});
+
+export const sqlite: Backend = {
+  name: 'sqlite',
+  async open() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-contract-'));
+    const storage = openSqliteStorage(path.join(dir, 'ykien.db'));
+    opened.push(async () => {
+      await storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return storage;
+  },
+};
+
+export const BACKENDS: Backend[] = [sqlite];
+
+/** One describe block per backend: `forEachBackend('polls store', (open) => { it(…) })`. */
+export function forEachBackend(name: string, body: (open: () => Promise<Storage>) => void): void {
+  for (const backend of BACKENDS) describe(`${name} [${backend.name}]`, () => body(() => backend.open()));
+}
+
+/** An audit entry for a contract test; `action` tells which one it was. */
+export const auditOf = (action: string, at = 1_780_000_000_000, siteId: string | null = 'xa-a'): AuditRecord => ({
+  at,
+  actorId: 'k1',
+  actorName: 'Kiểm thử',
+  action,
+  targetType: 'test',
+  targetId: null,
+  siteId,
+  detail: { n: 1 },
+});
+
+/** Creates site `id` straight through the sites store (what every other store's rows hang from). */
+export async function seedSite(storage: Storage, id = 'xa-a', at = 1_780_000_000_000): Promise<void> {
+  await storage.sites.change([id], at, () => ({
+    writes: [{ insert: { id, name: `Xã ${id}`, origins: [], timezone: 'Asia/Ho_Chi_Minh', premoderation: true } }],
+    audit: [],
+    result: undefined,
+  }));
+}

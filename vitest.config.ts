@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // One real PostgreSQL server for the run (tests/setup/postgres.ts); every backend's contract runs on it.
+    globalSetup: ['tests/setup/postgres.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', new SummaryReporter()],

@@ -17,7 +17,7 @@ export interface BackupResult {
  * language (src/<feature>/<feature>.store.ts), and only src/storage/ knows SQL and drivers.
  */
 export interface Storage {
-  readonly backend: 'sqlite';
+  readonly backend: 'sqlite' | 'postgres';
   readonly audit: AuditStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;

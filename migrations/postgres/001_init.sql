@@ -215,3 +215,7 @@ CREATE TABLE rate_limits (
   PRIMARY KEY (key)
 );
 CREATE INDEX rate_limits_end ON rate_limits(window_end);
+
+-- The change version: every write transaction takes the next value after it commits, and a cached answer
+-- is served only while the value it was built under is still the last one (src/storage/postgres/changes.ts).
+CREATE SEQUENCE ykien_changes;

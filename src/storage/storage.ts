@@ -24,10 +24,11 @@ export interface Storage {
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
   /**
-   * A cheap value that changes whenever committed data may have changed, from this process or
-   * another: caches of answers key on it. Read on every cached request, so it must not query.
+   * A value that changes whenever committed data may have changed, from this process or another:
+   * caches of answers key on it. Read on every cached request, so it must be cheap (SQLite: two pragmas;
+   * PostgreSQL: one shared round trip for every request waiting).
    */
-  version(): number;
+  version(): number | Promise<number>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
   /** A consistent copy of the whole database at `dest`, taken while the service runs. */

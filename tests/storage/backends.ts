@@ -18,6 +18,16 @@ export interface Backend {
   open(): Promise<Storage>;
 }
 
+/** How to open another storage on the same database as one `open()` gave: a second instance of the service. */
+const another = new WeakMap<Storage, () => Promise<Storage>>();
+
+/** A second storage on the database of `first` (as a second process would open it); closed after the test. */
+export function openAnother(first: Storage): Promise<Storage> {
+  const open = another.get(first);
+  if (!open) throw new Error('openAnother: this storage was not opened by a backend of tests/storage/backends.ts');
+  return open();
+}
+
 const opened: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (opened.length) await opened.pop()!();
@@ -27,10 +37,16 @@ export const sqlite: Backend = {
   name: 'sqlite',
   async open() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-contract-'));
-    const storage = openSqliteStorage(path.join(dir, 'ykien.db'));
+    const file = path.join(dir, 'ykien.db');
+    const storage = openSqliteStorage(file);
     opened.push(async () => {
       await storage.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    });
+    another.set(storage, async () => {
+      const s = openSqliteStorage(file);
+      opened.push(() => s.close());
+      return s;
     });
     return storage;
   },
@@ -67,10 +83,16 @@ export const postgres: Backend = {
   name: 'postgres',
   async open() {
     const db = await freshPostgresUrl();
-    const storage = await openPostgresStorage(db.url, { size: 10, statementTimeoutMs: 5_000, ssl: 'off' });
+    const options = { size: 10, statementTimeoutMs: 5_000, ssl: 'off' } as const;
+    const storage = await openPostgresStorage(db.url, options);
     opened.push(async () => {
       await storage.close();
       await db.drop();
+    });
+    another.set(storage, async () => {
+      const s = await openPostgresStorage(db.url, options);
+      opened.push(() => s.close());
+      return s;
     });
     return storage;
   },

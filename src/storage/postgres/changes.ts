@@ -1,80 +1,59 @@
-import pg from 'pg';
-import { sslOptions, type PoolOptions } from './pool.js';
-
-/** The channel every write transaction notifies on commit (pg_notify is delivered only if the transaction commits). */
-export const CHANNEL = 'ykien_changes';
+import { isUnavailable, type Pool } from './pool.js';
 
 /**
- * The change version across instances: bumped by this instance's own commits at once, and by every other
- * instance's through LISTEN on a connection of its own. While that connection is down, nobody can tell what
- * the others wrote, so the version moves on every read (no cached answer survives) until it is back;
- * reconnecting, and losing it, each bump it too, so nothing cached across the gap is served.
+ * The change version every instance agrees on: a sequence that each write transaction advances after
+ * it commits (so a reader that sees the new value also sees the data). A cached answer is served only
+ * while the version it was built under is still the current one.
+ *
+ * Reading it costs a round trip, so reads share them: a caller waits for a read of the sequence that
+ * STARTED after it asked (never an older one), and all callers waiting meanwhile share that one read.
+ * Under load that is one small query per round trip, however many requests arrive.
+ *
+ * While the database cannot be reached the last value stands, so cached answers are still served (nobody
+ * can write meanwhile); once it answers again the version jumps, and nothing cached before the outage is
+ * served again.
  */
-export function changeFeed(url: string, o: Pick<PoolOptions, 'ssl' | 'caFile'>, opts: { onError?: (err: unknown) => void; retryMs?: number } = {}) {
-  let version = 0;
-  let listening = false;
-  let closed = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
+export function changeVersion(pool: Pool, opts: { onError?: (err: unknown) => void } = {}) {
+  let last = 0;
+  /** Added once per outage, so versions after it never equal versions before it. */
+  let epoch = 0;
+  let failing = false;
+  let inFlight: Promise<number> | undefined;
+  let next: Promise<number> | undefined;
 
-  const lost = (err?: unknown) => {
-    if (!listening && !client) return;
-    listening = false;
-    version++;
-    client?.removeAllListeners();
-    client?.end().catch(() => undefined);
-    client = undefined;
-    if (err) opts.onError?.(err);
-    schedule();
-  };
-  const schedule = () => {
-    if (closed || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      void connect();
-    }, opts.retryMs ?? 1_000);
-    retry.unref();
-  };
-  async function connect(): Promise<void> {
-    if (closed || client) return;
-    const c = new pg.Client({ connectionString: url, ssl: sslOptions(o), application_name: 'ykien-listen' });
-    client = c;
-    c.on('error', (err) => lost(err));
-    c.on('end', () => lost());
-    c.on('notification', () => void version++);
+  async function read(): Promise<number> {
     try {
-      await c.connect();
-      await c.query(`LISTEN ${CHANNEL}`);
-      listening = true;
-      version++;
-    } catch (err) {
-      if (client === c) {
-        client = undefined;
-        c.removeAllListeners();
-        c.end().catch(() => undefined);
+      const { rows } = await pool.query<{ v: number }>('SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS v FROM ykien_changes');
+      if (failing) {
+        failing = false;
+        epoch += 1_000_000_000_000;
       }
-      opts.onError?.(err);
-      schedule();
+      last = rows[0]!.v + epoch;
+    } catch (err) {
+      if (!isUnavailable(err)) opts.onError?.(err);
+      failing = true;
     }
+    return last;
+  }
+
+  function fresh(): Promise<number> {
+    // A read already on its way may have started before this caller asked: wait for the one after it.
+    if (!inFlight) {
+      inFlight = read().finally(() => (inFlight = undefined));
+      return inFlight;
+    }
+    next ??= inFlight.then(() => {
+      next = undefined;
+      return fresh();
+    });
+    return next;
   }
 
   return {
-    /** Starts listening; resolves once the first attempt has connected or failed (failures are retried). */
-    start: () => connect(),
-    /** Call after this instance committed a write. */
-    bump: () => void version++,
-    version: () => (listening ? version : ++version),
-    listening: () => listening,
-    async close(): Promise<void> {
-      closed = true;
-      clearTimeout(retry);
-      const c = client;
-      client = undefined;
-      listening = false;
-      c?.removeAllListeners();
-      await c?.end().catch(() => undefined);
-    },
+    version: fresh,
+    /** Called after a write transaction committed. */
+    bump: () => pool.query("SELECT nextval('ykien_changes')").then(() => undefined),
   };
 }
 
-export type ChangeFeed = ReturnType<typeof changeFeed>;
+export type ChangeVersion = ReturnType<typeof changeVersion>;

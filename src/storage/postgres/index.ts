@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import { PG_MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { pgAuditStore } from './audit.js';
-import { changeFeed } from './changes.js';
+import { changeVersion } from './changes.js';
 import { pgDb } from './db.js';
 import { pgKeysStore } from './keys.js';
 import { migratePostgres, postgresMigrationsUpToDate } from './migrate.js';
@@ -34,9 +34,8 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const feed = changeFeed(url, o, { onError: o.onError });
-  await feed.start();
-  const db = pgDb(pool, feed);
+  const changes = changeVersion(pool, { onError: o.onError });
+  const db = pgDb(pool, changes);
 
   return {
     backend: 'postgres',
@@ -46,7 +45,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     polls: pgPollsStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
-    version: feed.version,
+    version: changes.version,
     async ready() {
       try {
         return await postgresMigrationsUpToDate(pool, o.migrationsDir ?? PG_MIGRATIONS_DIR);
@@ -63,7 +62,6 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     },
     startMaintenance() {},
     async close() {
-      await feed.close();
       await pool.end();
     },
   };

@@ -219,3 +219,9 @@ CREATE INDEX rate_limits_end ON rate_limits(window_end);
 -- The change version: every write transaction takes the next value after it commits, and a cached answer
 -- is served only while the value it was built under is still the last one (src/storage/postgres/changes.ts).
 CREATE SEQUENCE ykien_changes;
+
+-- When each background job last ran, whichever instance ran it: every instance ticks, one works.
+CREATE TABLE jobs (
+  name     TEXT PRIMARY KEY,
+  last_run BIGINT NOT NULL
+);

@@ -13,6 +13,18 @@ export interface BackupResult {
 }
 
 /**
+ * Hits per client and window, shared by every process on the database (the rate limits), for backends
+ * that run several instances. `key` names the limit and the client.
+ */
+export interface HitCounter {
+  hit(key: string, windowMs: number, limit: number): Promise<{ hits: number; resetAt: number }>;
+  /** Takes one hit back (a request that should not have counted). */
+  undo(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+  close(): void;
+}
+
+/**
  * Everything the service keeps, behind one boundary: each feature's store speaks that feature's
  * language (src/<feature>/<feature>.store.ts), and only src/storage/ knows SQL and drivers.
  */
@@ -31,6 +43,13 @@ export interface Storage {
   version(): number | Promise<number>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
+  /** Rate-limit counts shared between instances; undefined where one process is all there is (SQLite: counted in memory). */
+  readonly hits?: HitCounter;
+  /**
+   * Runs a background job (retention, pruning) if no other instance on this database runs it now or ran it
+   * less than `everyMs` ago; undefined when skipped. Every instance ticks; one works.
+   */
+  runJob<T>(job: string, everyMs: number, fn: () => Promise<T>): Promise<T | undefined>;
   /** A consistent copy of the whole database at `dest`, taken while the service runs. */
   backup(dest: string): Promise<BackupResult>;
   /** Starts what keeps the database healthy in a long-running server (the SQLite WAL checkpointer). */

@@ -9,6 +9,8 @@ import { migratePostgres, postgresMigrationsUpToDate } from './migrate.js';
 import { pgPollsStore } from './polls.js';
 import { createPool, type Pool, type PoolOptions } from './pool.js';
 import { pgSettingsStore } from './settings.js';
+import { pgHitCounter } from './hits.js';
+import { runJob } from './jobs.js';
 import { pgSitesStore } from './sites.js';
 
 export interface PostgresStorage extends Storage {
@@ -36,6 +38,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
   }
   const changes = changeVersion(pool, { onError: o.onError });
   const db = pgDb(pool, changes);
+  const hits = pgHitCounter(pool);
 
   return {
     backend: 'postgres',
@@ -45,6 +48,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     polls: pgPollsStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
+    hits,
     version: changes.version,
     async ready() {
       try {
@@ -53,6 +57,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
         return false;
       }
     },
+    runJob: (job, everyMs, fn) => runJob(pool, job, everyMs, fn),
     async backup() {
       throw new AppError(
         400,
@@ -62,6 +67,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     },
     startMaintenance() {},
     async close() {
+      hits.close();
       await pool.end();
     },
   };

@@ -31,7 +31,7 @@ module.exports = {
       name: 'features-know-no-http',
       comment: 'Services, stores, rules, views and schemas know nothing of Express or src/http/; routes do.',
       severity: 'error',
-      from: { path: [FEATURE_CORE, '^src/(access|validation|api|events|errors)'] },
+      from: { path: [FEATURE_CORE, '^src/(access|validation|api|events|errors|settings)', '^src/ops/(?!.*\\.routes\\.ts$)'] },
       to: { path: ['^src/http/', 'node_modules/express/'] },
     },
     {

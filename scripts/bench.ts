@@ -5,7 +5,9 @@
  * limit and the captcha off) and bench/bare-express.mjs, each as its own process on a
  * free loopback port, drives both with autocannon and prints a markdown table of
  * requests/s, p99 latency and the ratio to bare Express. The table is also written to
- * bench/results.md with the date and the machine.
+ * bench/results.md with the date and the machine. The "online" scenarios time a counter read and a
+ * counted view on a site with nobody online and on one with 20,000 visitors online: "Đang truy cập"
+ * must cost the same at any number online (≤ 1.2×, printed under the table).
  *
  *   BENCH_SECONDS     seconds per scenario (default 5)
  *   BENCH_CONNECTIONS concurrent connections (default 50)
@@ -43,6 +45,11 @@ const POLL = 'cong-thong-tin';
 const THREAD = 'ke-hoach-206-kh-hu';
 const PAGE = 'tin-tuc-ke-hoach-206';
 const RUN = Date.now().toString(36);
+/** Visitors put online (distinct visitor ids, each a counted view) before the "20,000 online" scenarios. */
+const ONLINE_FILL = 20_000;
+const ONLINE_SITES = { empty: 'bench-online-0', full: 'bench-online-20k' };
+/** Views count only from a browser's User-Agent: autocannon's own is none, so its page views are never stored. */
+const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 interface Row {
   name: string;
@@ -120,6 +127,36 @@ async function seedComments(base: string, adminKey: string): Promise<string | un
   return undefined;
 }
 
+/** A site of its own for the online scenarios, so the other scenarios' visitors are not online on it. */
+async function createSite(base: string, adminKey: string, id: string): Promise<string | undefined> {
+  const res = await fetch(`${base}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({ id, name: `Bench ${id}`, origins: [] }),
+  });
+  return res.status === 201 || res.status === 409 ? undefined : `creating site ${id} answered ${res.status} ${JSON.stringify(await json(res))}`;
+}
+
+async function onlineOf(base: string, site: string): Promise<number | undefined> {
+  const body = await json(await fetch(`${base}/v1/sites/${site}/pages/${PAGE}/views`));
+  return typeof body.online === 'number' ? body.online : undefined;
+}
+
+/** Counted views of one page, each from a new visitor (so each also puts one more visitor online). */
+const countedViews = (site: string, prefix: string) => {
+  let seq = 0;
+  return {
+    requests: [
+      {
+        method: 'POST' as const,
+        path: `/v1/sites/${site}/pages/${PAGE}/views`,
+        headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ visitorId: `${prefix}-${RUN}-${++seq}` }) }),
+      },
+    ],
+  };
+};
+
 const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
 function table(rows: Row[], bare: number): string {
@@ -139,6 +176,23 @@ function table(rows: Row[], bare: number): string {
     );
   }
   return lines.join('\n');
+}
+
+/** "Đang truy cập" must cost the same at any number online: CPU per request at 20,000 online over the same at 0. */
+function onlineCost(rows: Row[]): string[] {
+  const cpu = (name: string) => rows.find((r) => r.name === name)?.cpuUs;
+  const pairs = [
+    ['a counter read', 'GET page views'],
+    ['a counted view', 'POST page view (counted)'],
+  ] as const;
+  const parts = pairs.flatMap(([what, name]) => {
+    const empty = cpu(`${name}, 0 online`);
+    const full = cpu(`${name}, 20,000 online`);
+    if (empty === undefined || full === undefined) return [];
+    const ratio = full / empty;
+    return [`${what} ${fmt(empty)} → ${fmt(full)} µs (${ratio.toFixed(2)}×${ratio <= 1.2 ? ' ✅' : ' ❌'})`];
+  });
+  return parts.length ? [`Server CPU per request at 0 → 20,000 online (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
 }
 
 async function main() {
@@ -185,6 +239,26 @@ async function main() {
 
     let voteSeq = 0;
     let viewSeq = 0;
+    // The online scenarios: the same requests on a site with nobody online, then on one with 20,000.
+    // Filling comes first (it also warms the counting path up), then each site is measured.
+    let onlineReady: Promise<string | undefined> | undefined;
+    const prepareOnline = () =>
+      (onlineReady ??= (async () => {
+        for (const id of Object.values(ONLINE_SITES)) {
+          const problem = await createSite(base, adminKey, id);
+          if (problem) return problem;
+        }
+        const started = Date.now();
+        // Faster than real visitors arrive, so all 20,000 are still online (seen < 5 minutes ago) while measured.
+        const fill = await autocannon({ url: base, connections: CONNECTIONS, amount: ONLINE_FILL, timeout: 10, ...countedViews(ONLINE_SITES.full, 'fill') });
+        await cannon(`${base}/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`, {}, 1);
+        // The checkpointer folds the fill's WAL back meanwhile, so neither case pays for it.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const [empty, full] = [await onlineOf(base, ONLINE_SITES.empty), await onlineOf(base, ONLINE_SITES.full)];
+        console.error(`  put ${fmt(full)} visitors online in ${fmt((Date.now() - started) / 1000, 1)} s (${fill.non2xx} non-2xx)`);
+        if (empty !== 0) return `site ${ONLINE_SITES.empty} has ${empty} online, not 0`;
+        return full !== undefined && full >= ONLINE_FILL ? undefined : `filling answered ${fill.non2xx} non-2xx; ${full} online, not ${ONLINE_FILL}`;
+      })());
     const scenarios: { name: string; target?: number; path: string; probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> }[] = [
       {
         name: `GET /v1/polls/:id`,
@@ -249,6 +323,30 @@ async function main() {
         },
       },
       {
+        name: `GET page views, 0 online`,
+        path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
+        probe: prepareOnline,
+        opts: {},
+      },
+      {
+        name: `POST page view (counted), 0 online`,
+        path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
+        probe: prepareOnline,
+        opts: countedViews(ONLINE_SITES.empty, 'empty'),
+      },
+      {
+        name: `GET page views, 20,000 online`,
+        path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
+        probe: prepareOnline,
+        opts: {},
+      },
+      {
+        name: `POST page view (counted), 20,000 online`,
+        path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
+        probe: prepareOnline,
+        opts: countedViews(ONLINE_SITES.full, 'full'),
+      },
+      {
         name: `GET /widget.js`,
         path: `/widget.js`,
         probe: async () => {
@@ -304,6 +402,7 @@ async function main() {
       '',
       table(allRows, bareMean),
       '',
+      ...onlineCost(rows),
       `Peak memory of the service (VmHWM) after all scenarios: ${peak === undefined ? 'n/a' : `${peak.toFixed(0)} MB`} (target < 150 MB).`,
     ].join('\n');
     console.log(`\n${out}\n`);
@@ -317,6 +416,8 @@ async function main() {
         'Express, a vote ≥ 50 %, a comment-list read ≥ 60 %, p99 < 30 ms at 50 connections, peak memory < 150 MB.',
         '"Server CPU µs/req" is the CPU time (user + system, from /proc) the server process spent per request answered: it',
         'moves much less than requests/s when other work shares the machine, so it is the figure to compare between runs.',
+        'The "0 online" and "20,000 online" rows are the same requests on a site with nobody online and on one where 20,000',
+        'visitors were just put online by counted views; every counted view measured adds one more visitor in both.',
         '',
         out,
         '',

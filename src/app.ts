@@ -5,7 +5,7 @@ import { createContainer, type Container } from './container.js';
 import type { Events } from './events.js';
 import { WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { SqliteStorage } from './storage/sqlite/index.js';
+import type { Storage } from './storage/storage.js';
 import { AppError } from './errors.js';
 import { requireKey } from './http/auth.js';
 import { refuseOversizedBody } from './http/bodyLimit.js';
@@ -23,6 +23,7 @@ import { commentersRoutes, moderationRoutes } from './comments/moderation.routes
 import { webhookRoutes } from './comments/webhook.routes.js';
 import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.routes.js';
 import { exportsAdminRoutes } from './exports/exports.routes.js';
+import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
@@ -46,7 +47,7 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
 };
 
 export interface AppDeps {
-  storage: SqliteStorage;
+  storage: Storage;
   config: Config;
   logger?: Logger;
   now?: () => number;
@@ -75,7 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
 
   app.use(requestLog(logger));
-  app.use(metrics.middleware);
+  app.use(requestMetrics(metrics));
   app.use(securityHeaders(HELMET_OPTIONS));
 
 
@@ -127,7 +128,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
-  admin.use('/sites/:site/webhook', webhookRoutes(storage.db, services.comments.webhooks, sites, services.legacyAudit, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }));
+  admin.use('/sites/:site/webhook', webhookRoutes(services.comments.webhooks));
   app.use('/v1/admin', admin);
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.

@@ -10,12 +10,11 @@ import { createMetrics } from './ops/metrics.js';
 import { retentionJob } from './ops/retention.js';
 import { pollsService } from './polls/polls.service.js';
 import { sitesService } from './sites/sites.service.js';
-import type { SqliteStorage } from './storage/sqlite/index.js';
-import { legacyAuditRepo } from './storage/sqlite/legacy.js';
+import type { Storage } from './storage/storage.js';
 import { loadHasher, noHashKeys } from './util/hash.js';
 
 export interface ContainerDeps {
-  storage: SqliteStorage;
+  storage: Storage;
   config: Config;
   /** Clock, injectable so tests can move time. */
   now?: () => number;
@@ -43,19 +42,17 @@ export async function createContainer(deps: ContainerDeps) {
           hasBallots: () => storage.polls.anyBallots(),
         });
   // Per-app registry; process metrics (GC, event loop) only outside tests, which build many apps.
-  const metrics = createMetrics({ db: storage.db, defaultMetrics: config.NODE_ENV !== 'test' });
+  const metrics = createMetrics({ stats: storage.stats, defaultMetrics: config.NODE_ENV !== 'test' });
   events.on(metrics.record);
   const audit = auditService(storage.audit, now);
   const keys = keysService(storage.keys, now);
   const sites = sitesService(storage.sites, { audit, defaultTimezone: config.DEFAULT_TIMEZONE, now, version: storage.version });
   const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now });
-  const legacyAudit = legacyAuditRepo(storage.db, now);
-  const db = storage.db;
-  const comments = createComments(db, { config, audit: legacyAudit, sites, hasher, now, logger, events });
-  const counters = countersService(db, { audit: legacyAudit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
-  const exportsSvc = exportsService(db, { polls, sites, audit: legacyAudit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
-  const retention = retentionJob(db, { days: config.RETENTION_DAYS, now, events, logger });
-  return { storage, config, now, events, hasher, metrics, audit, legacyAudit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
+  const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
+  const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
+  const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
+  const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger });
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { migrate } from '../src/storage/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../src/paths.js';
 import { post } from './comments.fixtures.js';
-import { createSite, makeTestApp, newVoter, tempDatabase } from './helpers/app.js';
+import { createSite, makeTestApp, newVoter, databaseBefore } from './helpers/app.js';
 
 interface Entry {
   actor: string;
@@ -85,13 +84,7 @@ describe('audit entries name the key by id as well as by name', () => {
   });
 
   it('migration 007 adds actor_id: older CLI entries become "cli", older key entries stay unknown (null)', () => {
-    const { dir } = tempDatabase();
-    const before = path.join(dir, 'before');
-    fs.mkdirSync(before);
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_.*\.sql$/.test(f) && f < '007'))
-      fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
-    const db = new Database(path.join(dir, 'old.db'));
-    migrate(db, before);
+    const db = databaseBefore('007');
     db.prepare("INSERT INTO audit_log (at, actor, action, target_type) VALUES (1, 'cli', 'db.backup', 'database'), (2, 'Quản trị', 'poll.create', 'poll')").run();
     migrate(db, MIGRATIONS_DIR);
     expect(db.prepare('SELECT actor, actor_id FROM audit_log ORDER BY id').all()).toEqual([

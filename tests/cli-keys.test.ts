@@ -1,16 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.js';
 import { openDatabase } from '../src/storage/sqlite/open.js';
 import { tempDatabase } from './helpers/app.js';
 
-async function cli(args: string[], dbFile: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { DATABASE_PATH: dbFile, LOG_LEVEL: 'silent' }, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
+const cli = (args: string[], dbFile: string) => runCommand(args, { file: dbFile });
 
 describe('keys CLI', () => {
   it('creates a key, prints it alone on the last line, stores only its hash', async () => {

@@ -54,8 +54,8 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const t = await commentsApp({}, {}, clock);
     const { sites, hasher } = t.services;
     const { captcha, webhooks } = t.services.comments;
-    const service = commentsService(t.db, { sites, hasher, captcha, webhooks, maxLinks: 2, now: clock.now, events: t.services.events });
-    const once = idempotency(t.db, { now: clock.now });
+    const service = commentsService(t.storage.comments, { sites, hasher, captcha, webhooks, maxLinks: 2, now: clock.now, events: t.services.events });
+    const once = idempotency(t.storage.comments, { now: clock.now });
     const input = { ...form(), website: undefined };
     const print = fingerprint('bai-1', input);
     const client = { ip: '10.0.0.1', userAgent: 'ua' };

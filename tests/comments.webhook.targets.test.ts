@@ -1,7 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSpecialAddress, webhookService } from '../src/comments/webhook.service.js';
+import { auditService } from '../src/audit/audit.service.js';
+import { webhookService } from '../src/comments/webhook.service.js';
+import { isSpecialAddress } from '../src/comments/webhook.targets.js';
+import { sitesService } from '../src/sites/sites.service.js';
 import { expectProblem, tempDatabase } from './helpers/app.js';
 import { commentsApp } from './comments.fixtures.js';
 
@@ -37,14 +40,18 @@ const dnsAnswering = (address: string, family: 4 | 6 = 4): LookupFunction & { ca
   return fn;
 };
 
-function service(allowPrivate: boolean, lookup: LookupFunction) {
-  const { db } = tempDatabase();
+/** The webhook service on a fresh database with site xa-a; `store(url)` stores a webhook unchecked, as an older version did. */
+async function service(allowPrivate: boolean, lookup: LookupFunction) {
+  const { db, storage } = tempDatabase();
   const t0 = Date.now();
   db.prepare("INSERT INTO sites (id, name, origins, created_at, updated_at) VALUES ('xa-a', 'Xã A', '[]', ?, ?)").run(t0, t0);
   const warnings: unknown[] = [];
   const logger = { warn: (o: unknown) => warnings.push(o), error: (o: unknown) => warnings.push(o) } as never;
-  const hooks = webhookService(db, { timeoutMs: 2_000, maxAttempts: 2, retryBaseMs: 1, now: Date.now, logger, allowPrivate, lookup });
-  return { hooks, warnings };
+  const audit = auditService(storage.audit, Date.now);
+  const sites = sitesService(storage.sites, { audit, defaultTimezone: 'Asia/Ho_Chi_Minh', now: Date.now, version: storage.version });
+  const hooks = webhookService(storage.webhooks, { timeoutMs: 2_000, maxAttempts: 2, retryBaseMs: 1, now: Date.now, logger, allowPrivate, lookup, audit, sites });
+  const store = (url: string) => storage.webhooks.set('xa-a', { url, secret: SECRET }, Date.now(), audit.entry({ actor: 'test', action: 'webhook.set', targetType: 'site', siteId: 'xa-a' }));
+  return { hooks, warnings, store };
 }
 
 describe('webhook targets (issue 10 §6)', () => {
@@ -80,8 +87,8 @@ describe('webhook targets (issue 10 §6)', () => {
     // Attack (DNS rebinding): the name looked public when the webhook was set; now it answers 127.0.0.1.
     const target = await internalService();
     const rebinding = dnsAnswering('127.0.0.1');
-    const refused = service(false, rebinding);
-    refused.hooks.set('xa-a', { url: `http://hooks.example.vn:${target.port}/hook`, secret: SECRET });
+    const refused = await service(false, rebinding);
+    await refused.hooks.set('xa-a', { url: `http://hooks.example.vn:${target.port}/hook`, secret: SECRET }, 'test');
     refused.hooks.notify('xa-a', 'comment.pending', { comment: { id: 'c1' } });
     await refused.hooks.idle();
     expect(rebinding.calls).toBeGreaterThan(0);
@@ -89,16 +96,16 @@ describe('webhook targets (issue 10 §6)', () => {
     expect(JSON.stringify(refused.warnings)).toContain('target_not_allowed');
 
     for (const [address, family] of [['::1', 6], ['::ffff:127.0.0.1', 6], ['169.254.169.254', 4]] as const) {
-      const s = service(false, dnsAnswering(address, family));
-      s.hooks.set('xa-a', { url: `http://hooks.example.vn:${target.port}/hook`, secret: SECRET });
+      const s = await service(false, dnsAnswering(address, family));
+      await s.hooks.set('xa-a', { url: `http://hooks.example.vn:${target.port}/hook`, secret: SECRET }, 'test');
       s.hooks.notify('xa-a', 'comment.pending', { comment: { id: 'c1' } });
       await s.hooks.idle();
     }
     expect(target.got).toEqual([]);
 
     // Allowed, the same name reaches the address that lookup returned (and no other: the name does not exist).
-    const allowed = service(true, dnsAnswering('127.0.0.1'));
-    allowed.hooks.set('xa-a', { url: `http://hooks.example.vn:${target.port}/hook`, secret: SECRET });
+    const allowed = await service(true, dnsAnswering('127.0.0.1'));
+    await allowed.hooks.set('xa-a', { url: `http://hooks.example.vn:${target.port}/hook`, secret: SECRET }, 'test');
     allowed.hooks.notify('xa-a', 'comment.pending', { comment: { id: 'c1' } });
     await allowed.hooks.idle();
     expect(target.got).toEqual(['POST /hook']);
@@ -106,8 +113,8 @@ describe('webhook targets (issue 10 §6)', () => {
 
   it('a literal private address stored before this version is not delivered to either', async () => {
     const target = await internalService();
-    const s = service(false, dnsAnswering('93.184.215.14'));
-    s.hooks.set('xa-a', { url: `http://127.0.0.1:${target.port}/hook`, secret: SECRET });
+    const s = await service(false, dnsAnswering('93.184.215.14'));
+    await s.store(`http://127.0.0.1:${target.port}/hook`);
     s.hooks.notify('xa-a', 'comment.pending', { comment: { id: 'c1' } });
     await s.hooks.idle();
     expect(target.got).toEqual([]);

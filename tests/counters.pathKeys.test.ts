@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../src/storage/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../src/paths.js';
-import { tempDatabase } from './helpers/app.js';
+import { databaseBefore } from './helpers/app.js';
 
 /**
  * Older widgets keyed a span without a page key on encodeURIComponent(location.pathname); the key is now
@@ -12,12 +11,7 @@ import { tempDatabase } from './helpers/app.js';
  */
 describe('page keys made from the path (migration 008)', () => {
   it('moves encoded-path keys to the path and leaves named keys alone', () => {
-    const { dir } = tempDatabase();
-    const before = path.join(dir, 'before');
-    fs.mkdirSync(before);
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '008')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
-    const db = new Database(path.join(dir, 'old.db'));
-    migrate(db, before);
+    const db = databaseBefore('008');
     db.prepare("INSERT INTO sites (id, name, created_at, updated_at) VALUES ('xa-a', 'Xã A', 0, 0)").run();
     const add = db.prepare("INSERT INTO counter_pages (site_id, page_key, views) VALUES ('xa-a', ?, ?)");
     add.run(encodeURIComponent('/tin-tuc/ke-hoach-206.html'), 59);

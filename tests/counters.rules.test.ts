@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCrawler } from '../src/counters/crawlers.js';
 import { dayKey, daysEndingWith } from '../src/counters/days.js';
-import { ONLINE_MS, PRUNE_EVERY_MS, VIEW_DEDUP_MS, VISIT_IDLE_MS } from '../src/counters/counters.service.js';
+import { ONLINE_MS, PRUNE_EVERY_MS, VIEW_DEDUP_MS, VISIT_IDLE_MS } from '../src/counters/counters.domain.js';
 import { createSite, expectProblem, makeTestApp, newVoter, testClock } from './helpers/app.js';
 
 const HUMANS = {
@@ -142,7 +142,7 @@ describe('pruning and jobs', () => {
       }
       ins.run('xa-a', 'trang', 'fresh', clock.now());
     })();
-    expect(t.services.counters.pruneCounters(clock.now())).toEqual({ pageSeen: 12_345, visitors: 12_345 });
+    expect(await t.services.counters.pruneCounters(clock.now())).toEqual({ pageSeen: 12_345, visitors: 12_345 });
     expect(t.db.prepare('SELECT visitor_hash FROM counter_page_seen').pluck().all()).toEqual(['fresh']);
   });
 

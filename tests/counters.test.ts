@@ -157,7 +157,7 @@ describe('view counters', () => {
     expect([count('counter_page_seen'), count('counter_visitors')]).toEqual([3, 3]);
 
     t.clock.advance(15 * MIN); // the first two are 35 minutes old, the third 15
-    expect(t.services.counters.pruneCounters(t.clock.now())).toEqual({ pageSeen: 2, visitors: 2 });
+    expect(await t.services.counters.pruneCounters(t.clock.now())).toEqual({ pageSeen: 2, visitors: 2 });
     expect([count('counter_page_seen'), count('counter_visitors')]).toEqual([1, 1]);
     expect((await figures(t)).body).toEqual({ views: 1, siteVisits: 3, online: 0 });
     expect((await figures(t, 'trang-3')).body.views).toBe(1);

@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type request from 'supertest';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { csvStringifier, guardCell } from '../src/exports/csv.js';
@@ -337,15 +338,7 @@ describe('CSV writer', () => {
 });
 
 describe('export CLI', () => {
-  async function cli(t: TestApp, args: string[]) {
-    const sink = new PassThrough();
-    const chunks: Buffer[] = [];
-    sink.on('data', (c: Buffer) => chunks.push(c));
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, { DATABASE_PATH: t.file, LOG_LEVEL: 'silent', SEED_DEMO: 'false' }, (l) => out.push(l), (l) => err.push(l), sink);
-    return { code, out, err, bytes: Buffer.concat(chunks) };
-  }
+  const cli = (t: TestApp, args: string[]) => runCommand(args, { file: t.file });
 
   it('export poll writes the same CSV and JSON as the API to stdout', async () => {
     const { t, p } = await pollWithVotes();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { runCli } from '../src/cli.js';
 import { testConfig } from '../src/config.js';
 import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { createMetrics } from '../src/ops/metrics.js';
@@ -14,12 +14,7 @@ import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock
 const DAY = 86_400_000;
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
-async function cli(args: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env }, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
+const cli = (args: string[], env: Record<string, string>) => runCommand(args, { env });
 
 const metricsOf = async (t: TestApp) => {
   const res = await t.admin.get('/metrics');
@@ -166,6 +161,23 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('an@example.vn');
   });
 
+  it('answers a scrape when the database does not', async () => {
+    const t = await makeTestApp({ METRICS_TOKEN });
+    await createSite(t);
+    const p = await createPoll(t);
+    await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: newVoter() }).expect(201);
+    await t.http.post('/v1/sites/xa-a/threads/bai-1/comments').send({ name: 'An', content: 'Ý kiến' }).expect(202);
+    const scrape = () => t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+    const before = (await scrape()).text;
+    expect(value(before, 'ykien_ballots')).toBe(1);
+    expect(value(before, 'ykien_comments{status="pending"}')).toBe(1);
+    t.db.close();
+    const res = await scrape();
+    expect(res.status).toBe(200);
+    expect(value(res.text, 'ykien_votes_total{site="xa-a"}')).toBe(1);
+    expect(res.text).not.toMatch(/^ykien_comments\{/m);
+  });
+
   it('adds Node.js process metrics outside tests, from the first scrape on', async () => {
     const m = createMetrics({ defaultMetrics: true });
     const text = await m.text();
@@ -216,10 +228,10 @@ describe('retention', () => {
     expect(ballot(t, old.voter).ip_hash).toBeTruthy();
 
     // 179 days on: nothing is old enough yet.
-    expect(t.services.retention.runRetention(T0 + 179 * DAY).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 179 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
     expect(ballot(t, old.voter).user_agent).toBe('OldPhone/1.0');
 
-    const result = t.services.retention.runRetention(T0 + 181 * DAY);
+    const result = await t.services.retention.runRetention(T0 + 181 * DAY);
     expect(result.erased).toEqual({ ballots: 1, comments: 1 });
     expect(result.cutoff).toBe(new Date(T0 + DAY).toISOString());
     expect(ballot(t, old.voter)).toMatchObject({ ip_hash: null, user_agent: null, voter_hash: t.services.hasher.voter(old.voter), created_at: T0 });
@@ -234,7 +246,7 @@ describe('retention', () => {
     expectProblem(await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[2]!.id], voterId: old.voter }), 409, 'already_voted');
 
     // Running again changes nothing; the metrics saw it.
-    expect(t.services.retention.runRetention(T0 + 181 * DAY).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 181 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
     const text = await metricsOf(t);
     expect(value(text, 'ykien_retention_erased_total{table="ballots"}')).toBe(1);
     expect(value(text, 'ykien_retention_erased_total{table="comments"}')).toBe(1);
@@ -248,7 +260,7 @@ describe('retention', () => {
     t.db.transaction(() => {
       for (let i = 0; i < 45_000; i++) insert.run(pollId, `bulk-${i}`, 'ip', 'ua', T0 + (i % 2 ? 0 : 30 * DAY));
     })();
-    const r = t.services.retention.runRetention(T0 + 15 * DAY);
+    const r = await t.services.retention.runRetention(T0 + 15 * DAY);
     expect(r.erased.ballots).toBe(1 + 22_500);
     expect(ballot(t, old.voter).ip_hash).toBeNull();
     expect(ballot(t, recent).ip_hash).toBeTruthy();

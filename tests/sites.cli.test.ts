@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { runCommand } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.js';
 import { openDatabase } from '../src/storage/sqlite/open.js';
 import { dbFingerprint } from './helpers/dbState.js';
 import { tempDatabase } from './helpers/app.js';
 
 async function cli(file: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { DATABASE_PATH: file, LOG_LEVEL: 'silent' }, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err: err.join('\n') };
+  const r = await runCommand(args, { file });
+  return { ...r, err: r.err.join('\n') };
 }
 
 function setup() {

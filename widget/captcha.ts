@@ -3,14 +3,8 @@ import { failure } from './poll.js';
 import { solvePow, type Pow } from './pow.js';
 import type { Ctx } from './types.js';
 
-interface Challenge {
-  required?: false;
-  id?: string;
-  mode?: 'image' | 'accessible';
-  image?: string;
-  length?: number;
-  pow?: Pow;
-}
+/** Any of the captcha endpoint's answers, read field by field. */
+type Challenge = Partial<{ required: false; id: string; mode: 'image' | 'accessible'; image: string; length: number; pow: Pow }>;
 
 /**
  * The comment form's captcha row: the picture and its answer, or, for a reader who cannot see

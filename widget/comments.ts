@@ -3,21 +3,11 @@ import { captchaBox } from './captcha.js';
 import { fill, h, on, shadow, typed } from './dom.js';
 import { failure, say } from './poll.js';
 import { get, randomId, set } from './storage.js';
+import type { PostResult, PublicComment as ApiComment, ThreadPage as Page } from '../src/api/comments.js';
 import type { Ctx } from './types.js';
 
-interface PublicComment {
-  id: string;
-  name: string;
-  address: string | null;
-  content: string;
-  createdAt: string;
-  replies?: PublicComment[];
-}
-interface Page {
-  total: number;
-  comments: PublicComment[];
-  nextCursor: string | null;
-}
+/** A comment as shown: from the thread (with its replies), or the writer's own pending one. */
+type PublicComment = ApiComment & { replies?: ApiComment[] };
 
 const FIELDS = ['name', 'address', 'email', 'content', 'captchaAnswer'] as const;
 type Field = (typeof FIELDS)[number];
@@ -241,7 +231,7 @@ export function mountComments(host: HTMLElement, ctx: Ctx): void {
     send.textContent = t.sending;
     try {
       const proof = await cap.proof();
-      const res = await ctx.api<{ id: string; status: string; comment?: PublicComment }>(
+      const res = await ctx.api<PostResult>(
         `${base}/threads/${enc(thread)}/comments`,
         { ...comment, ...proof, website: hp.value },
         { 'Idempotency-Key': `"${attempt.key}"` },

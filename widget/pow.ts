@@ -1,11 +1,7 @@
-/** An ALTCHA (v1) proof-of-work challenge: find n ≤ maxnumber with SHA-256(salt + n) = challenge. */
-export interface Pow {
-  algorithm: string;
-  challenge: string;
-  maxnumber: number;
-  salt: string;
-  signature: string;
-}
+import type { PowChallenge } from '../src/api/comments.js';
+
+/** The proof-of-work challenge the captcha endpoint sends (src/api/comments.ts); the service always sets maxnumber. */
+export type Pow = Required<PowChallenge>;
 
 let K: number[] | undefined;
 let H: number[];

@@ -17,9 +17,11 @@ export const DIST_CLI = path.join(SERVICE_ROOT, 'dist/cli.js');
  * Node flags the service runs with, here as in `npm start` and the Dockerfile. Capping the old
  * generation at 256 MB (the live heap is 20-50 MB) also makes V8 size its young generation and
  * grow the heap for a small process: peak RSS under 50 connections fell from ~175 MB to ~125 MB
- * at no measurable CPU cost (see README, Performance).
+ * at no measurable CPU cost (see README, Performance). The same flags for a BENCH_SERVICE_ROOT build, so a
+ * before/after comparison runs both the way production does (BENCH_SERVICE_NODE_ARGS overrides them, e.g. ""
+ * for a build older than the cap).
  */
-export const SERVICE_NODE_ARGS = SERVICE_ROOT === ROOT ? ['--max-old-space-size=256'] : [];
+export const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
 
 /** A port the kernel just handed out on 127.0.0.1 (closed again, so a child can take it). */
 export async function freePort(): Promise<number> {

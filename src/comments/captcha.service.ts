@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../storage/sqlite/open.js';
 import { AppError } from '../errors.js';
 import { captchaImage, captchaText, CAPTCHA_LENGTH } from './captcha.render.js';
-import { captchaRepo, type CaptchaMode } from './captcha.repo.js';
+import type { CaptchaMode, CaptchaStore } from './captcha.store.js';
 import { powService, type PowChallenge, type PowSolution } from './pow.js';
 
-export type { CaptchaMode } from './captcha.repo.js';
+export type { CaptchaMode } from './captcha.store.js';
 
-export type CaptchaChallenge =
-  | { id: string; mode: 'image'; image: string; width: number; height: number; length: number; pow?: PowChallenge; expiresAt: string }
-  | { id: string; mode: 'accessible'; pow: PowChallenge; expiresAt: string }
-  | { required: false; pow?: PowChallenge; expiresAt?: string };
+import type { CaptchaChallenge } from '../api/comments.js';
+
+export type { CaptchaChallenge };
 
 /** What a comment post carries to pass the captcha and the proof of work. */
 export interface CaptchaInput {
@@ -32,14 +30,13 @@ export interface CaptchaOptions {
 }
 
 /**
- * Captcha challenges kept in SQLite (several processes agree on them). An answer is
+ * Captcha challenges kept in storage (several processes agree on them). An answer is
  * case-insensitive, expires after `ttlSeconds` and is consumed by the first attempt, right or
  * wrong. The picture is a server-rendered PNG (captcha.render.ts); each challenge also carries a
  * proof of work bound to it. The "accessible" mode has no picture and a heavier proof of work.
  */
-export function captchaService(db: Db, opts: CaptchaOptions) {
-  const repo = captchaRepo(db);
-  const pow = powService(repo, { ...opts.pow, now: opts.now });
+export function captchaService(store: CaptchaStore, opts: CaptchaOptions) {
+  const pow = powService(store, { ...opts.pow, now: opts.now });
 
   return {
     enabled: opts.enabled,
@@ -51,17 +48,17 @@ export function captchaService(db: Db, opts: CaptchaOptions) {
       const expires = t + opts.ttlSeconds * 1000;
       const expiresAt = new Date(expires).toISOString();
       const id = randomBytes(16).toString('base64url');
-      repo.purge(t);
+      await store.purge(t);
       if (!opts.enabled) return { required: false, pow: await pow.issue(siteId, '', 'image', expires), expiresAt };
       if (mode === 'accessible') {
         const challenge = await pow.issue(siteId, id, 'accessible', expires);
-        repo.insert(id, siteId, '', 'accessible', t, expires);
+        await store.add({ id, siteId, answer: '', mode: 'accessible', createdAt: t, expiresAt: expires });
         return { id, mode, pow: challenge, expiresAt };
       }
       const challenge = opts.pow.enabled ? await pow.issue(siteId, id, 'image', expires) : undefined;
       const text = captchaText();
       const picture = captchaImage(text);
-      repo.insert(id, siteId, text.toLowerCase(), 'image', t, expires);
+      await store.add({ id, siteId, answer: text.toLowerCase(), mode: 'image', createdAt: t, expiresAt: expires });
       return { id, mode, ...picture, length: CAPTCHA_LENGTH, ...(challenge && { pow: challenge }), expiresAt };
     },
 
@@ -69,11 +66,11 @@ export function captchaService(db: Db, opts: CaptchaOptions) {
      * Checks, without consuming, that the captcha was fetched at least COMMENT_MIN_SECONDS
      * ago: a person who types fast keeps the challenge and simply sends again.
      */
-    assertNotTooFast(siteId: string, id: string): void {
+    async assertNotTooFast(siteId: string, id: string): Promise<void> {
       if (!opts.enabled || opts.minSeconds <= 0) return;
-      const row = repo.peek(id, siteId);
+      const row = await store.peek(siteId, id);
       if (!row) return; // unknown or used: verify() answers captcha_invalid
-      const ready = row.created_at + opts.minSeconds * 1000;
+      const ready = row.createdAt + opts.minSeconds * 1000;
       const t = opts.now();
       if (t < ready) {
         const retryAfterSeconds = Math.ceil((ready - t) / 1000);
@@ -93,15 +90,15 @@ export function captchaService(db: Db, opts: CaptchaOptions) {
       }
       const { captchaId: id, captchaAnswer: answer } = input;
       if (!id) throw captchaError('captcha_required', 'Enter the characters shown in the picture.');
-      const row = repo.peek(id, siteId);
+      const row = await store.peek(siteId, id);
       if (!row) throw captchaError('captcha_invalid', 'This captcha is unknown or already used. Get a new one and try again.');
-      if (row.expires_at <= opts.now()) {
-        repo.consume(id, siteId);
+      if (row.expiresAt <= opts.now()) {
+        await store.consume(siteId, id);
         throw captchaError('captcha_invalid', 'This captcha has expired. Get a new one and try again.');
       }
       if (row.mode === 'image' && !answer) throw captchaError('captcha_required', 'Enter the characters shown in the picture.');
       if (row.mode === 'accessible' || opts.pow.enabled) await pow.verify(siteId, id, row.mode, input.pow);
-      if (!repo.consume(id, siteId)) throw captchaError('captcha_invalid', 'This captcha is unknown or already used. Get a new one and try again.');
+      if (!(await store.consume(siteId, id))) throw captchaError('captcha_invalid', 'This captcha is unknown or already used. Get a new one and try again.');
       if (row.mode === 'image' && answer!.normalize('NFC').trim().toLowerCase() !== row.answer)
         throw captchaError('captcha_invalid', 'The characters do not match the picture. Get a new one and try again.');
       return row.mode;

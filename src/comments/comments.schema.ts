@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { optionalText, pageKey, slug, text } from '../validation/validate.js';
+import type { CommentStatus } from './comments.store.js';
+
+export type { CommentStatus };
 
 /** An ALTCHA v1 solution as the widget sends it (src/comments/pow.ts checks what it proves). */
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hexadecimal digits');
@@ -57,8 +60,7 @@ export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
-export type CommentStatus = (typeof STATUSES)[number];
+export const STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const satisfies readonly CommentStatus[];
 
 export const adminListQuery = z.object({
   site: slug(64).optional(),

@@ -1,44 +1,50 @@
-import type { CommentRow, PublicRow } from './comments.repo.js';
+import type { CommentRecord, PublicCommentRecord } from './comments.store.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** What anyone may see: never e-mail, IP hash or user agent. */
-export interface PublicComment {
-  id: string;
-  name: string;
-  address: string | null;
-  content: string;
-  createdAt: string;
-}
-export interface PublicThreadComment extends PublicComment {
-  replies: PublicComment[];
-}
+import type { PublicComment } from '../api/comments.js';
 
-export const toPublic = (r: PublicRow): PublicComment => ({
+export type { PublicComment, PublicThreadComment } from '../api/comments.js';
+
+export const toPublic = (r: PublicCommentRecord): PublicComment => ({
   id: r.id,
   name: r.name,
   address: r.address,
   content: r.content,
-  createdAt: iso(r.created_at)!,
+  createdAt: iso(r.createdAt)!,
 });
 
 /** What a moderator sees, private fields included; exports pass a formatter for the site's time zone. */
-export const toAdmin = (r: CommentRow, time: (ms: number | null) => string | null = iso) => ({
+export const toAdmin = (r: CommentRecord, time: (ms: number | null) => string | null = iso) => ({
   id: r.id,
-  site: r.site_id,
-  thread: r.thread_key,
-  parentId: r.parent_id,
+  site: r.siteId,
+  thread: r.threadKey,
+  parentId: r.parentId,
   status: r.status,
-  spamReason: r.spam_reason,
+  spamReason: r.spamReason,
   name: r.name,
   address: r.address,
   email: r.email,
   content: r.content,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  createdAt: time(r.created_at)!,
-  updatedAt: time(r.updated_at)!,
-  moderatedAt: time(r.moderated_at),
-  moderatedBy: r.moderated_by,
+  ipHash: r.ipHash,
+  userAgent: r.userAgent,
+  createdAt: time(r.createdAt)!,
+  updatedAt: time(r.updatedAt)!,
+  moderatedAt: time(r.moderatedAt),
+  moderatedBy: r.moderatedBy,
 });
 export type AdminComment = ReturnType<typeof toAdmin>;
+
+/** Payload of the moderation webhook: what a moderator needs, no e-mail or IP hash. */
+export const webhookComment = (c: Pick<CommentRecord, 'id' | 'threadKey' | 'parentId' | 'name' | 'address' | 'content' | 'status' | 'createdAt'>) => ({
+  thread: c.threadKey,
+  comment: {
+    id: c.id,
+    parentId: c.parentId,
+    status: c.status,
+    name: c.name,
+    address: c.address,
+    content: c.content,
+    createdAt: new Date(c.createdAt).toISOString(),
+  },
+});

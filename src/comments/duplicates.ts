@@ -1,7 +1,7 @@
 import { conflict } from '../errors.js';
 import { sha256 } from '../util/hash.js';
-import type { CommentsRepo } from './comments.repo.js';
 import type { PostCommentInput } from './comments.schema.js';
+import type { CommentsStore } from './comments.store.js';
 
 const WINDOW_MS = 86_400_000;
 
@@ -18,10 +18,10 @@ export const repeatKey = (input: Pick<PostCommentInput, 'name' | 'email' | 'pare
   sha256(JSON.stringify([fold(input.name), input.email ?? '', input.parentId ?? '', fold(input.content)]));
 
 /** Refuses the same comment from the same writer in the same thread within 24 hours. */
-export function duplicates(repo: CommentsRepo, opts: { now: () => number }) {
+export function duplicates(store: Pick<CommentsStore, 'repeatSince'>, opts: { now: () => number }) {
   return {
-    assertNew(siteId: string, thread: string, key: string): void {
-      if (repo.repeatSince(siteId, thread, key, opts.now() - WINDOW_MS))
+    async assertNew(siteId: string, thread: string, key: string): Promise<void> {
+      if (await store.repeatSince(siteId, thread, key, opts.now() - WINDOW_MS))
         throw conflict('duplicate_comment', 'You already sent this comment here in the last 24 hours. It is shown, or waiting for a moderator.');
     },
   };

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { Db } from '../storage/sqlite/open.js';
 import { AppError } from '../errors.js';
 import { parse } from '../validation/validate.js';
 import { sha256 } from '../util/hash.js';
 import type { PostCommentInput } from './comments.schema.js';
-import { idempotencyRepo } from './idempotency.repo.js';
+import type { AnswerClaim, CommentsStore } from './comments.store.js';
 
 /** How long an answer is kept for its key: a day covers any retry a reader or a client makes. */
 export const IDEMPOTENCY_TTL_MS = 86_400_000;
@@ -32,13 +31,13 @@ export function idempotencyKey(header: string | undefined): string | undefined {
 export const fingerprint = (thread: string, input: PostCommentInput) =>
   sha256(JSON.stringify([thread, input.parentId ?? null, input.name, input.address ?? null, input.email ?? null, input.content]));
 
-const keyReused = () =>
+export const keyReused = () =>
   new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different comment. Send a new key with each new comment.', {
     errors: [{ field: 'Idempotency-Key', message: 'was used for a different comment' }],
   });
 
-/** Stores the answer under the key; call inside the transaction that stores the comment. */
-export type Claim = (commentId: string, answer: object) => void;
+/** The claim of the key for a post's answer: the store takes it in the transaction that stores the comment. */
+export type Claim = (answer: object) => AnswerClaim;
 
 /**
  * One stored comment per key: the first accepted post's answer is kept for 24 hours and a
@@ -46,10 +45,9 @@ export type Claim = (commentId: string, answer: object) => void;
  * and stores nothing. Only accepted posts are remembered: a refused one (wrong captcha, too
  * fast) can be corrected and sent again with the same key.
  */
-export function idempotency(db: Db, opts: { now: () => number }) {
-  const repo = idempotencyRepo(db);
-  const stored = <T>(siteId: string, key: string, print: string): T | undefined => {
-    const row = repo.find(siteId, key, opts.now() - IDEMPOTENCY_TTL_MS);
+export function idempotency(store: Pick<CommentsStore, 'answer'>, opts: { now: () => number }) {
+  const stored = async <T>(siteId: string, key: string, print: string): Promise<T | undefined> => {
+    const row = await store.answer(siteId, key, opts.now() - IDEMPOTENCY_TTL_MS);
     if (!row) return undefined;
     if (row.fingerprint !== print) throw keyReused();
     return JSON.parse(row.response) as T;
@@ -57,20 +55,16 @@ export function idempotency(db: Db, opts: { now: () => number }) {
 
   return {
     /** Runs `post` once per (site, key); without a key, simply runs it. */
-    async run<T extends object>(siteId: string, key: string | undefined, print: string, post: (claim: Claim) => Promise<T>): Promise<T> {
-      if (!key) return post(() => undefined);
-      const first = stored<T>(siteId, key, print);
+    async run<T extends object>(siteId: string, key: string | undefined, print: string, post: (claim: Claim | undefined) => Promise<T>): Promise<T> {
+      if (!key) return post(undefined);
+      const first = await stored<T>(siteId, key, print);
       if (first) return first;
       try {
-        return await post((commentId, answer) => {
-          const at = opts.now();
-          repo.purge(at - IDEMPOTENCY_TTL_MS);
-          if (!repo.claim(siteId, key, print, commentId, JSON.stringify(answer), at)) throw keyReused(); // rolled back below
-        });
+        return await post((answer) => ({ key, fingerprint: print, response: JSON.stringify(answer), forgetBefore: opts.now() - IDEMPOTENCY_TTL_MS }));
       } catch (err) {
         // Another process stored the same key's comment while this one ran (it may also have used up
         // the captcha both carried): answer as that one did.
-        const won = stored<T>(siteId, key, print);
+        const won = await stored<T>(siteId, key, print);
         if (won) return won;
         throw err;
       }

@@ -11,23 +11,23 @@ export function moderationRoutes(comments: Comments): Router {
   r.get('/', async (req, res) => {
     res.json(await m.list(principalOf(req), parse(adminListQuery, req.query, 'query')));
   });
-  r.post('/moderate', (req, res) => {
+  r.post('/moderate', async (req, res) => {
     const { ids, action } = parse(bulkSchema, req.body ?? {});
-    res.json({ action, results: m.bulk(principalOf(req), ids, action) });
+    res.json({ action, results: await m.bulk(principalOf(req), ids, action) });
   });
-  r.get('/:id', (req, res) => {
+  r.get('/:id', async (req, res) => {
     const { id } = parse(idParam, req.params, 'path');
-    res.json(m.get(principalOf(req), id));
+    res.json(await m.get(principalOf(req), id));
   });
   for (const action of ['approve', 'reject', 'spam'] as const satisfies ModerationAction[]) {
-    r.post(`/:id/${action}`, (req, res) => {
+    r.post(`/:id/${action}`, async (req, res) => {
       const { id } = parse(idParam, req.params, 'path');
-      res.json(m.act(principalOf(req), id, action));
+      res.json(await m.act(principalOf(req), id, action));
     });
   }
-  r.delete('/:id', (req, res) => {
+  r.delete('/:id', async (req, res) => {
     const { id } = parse(idParam, req.params, 'path');
-    m.act(principalOf(req), id, 'delete');
+    await m.act(principalOf(req), id, 'delete');
     res.status(204).end();
   });
   return r;

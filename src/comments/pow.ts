@@ -1,8 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1';
 import type { Challenge, Payload } from 'altcha-lib/v1/types';
 import { AppError } from '../errors.js';
-import type { CaptchaMode, CaptchaRepo } from './captcha.repo.js';
+import type { CaptchaMode, CaptchaStore } from './captcha.store.js';
 
 export type PowChallenge = Challenge;
 export type PowSolution = Payload;
@@ -10,14 +10,13 @@ export type PowSolution = Payload;
 export const powError = (code: 'pow_required' | 'pow_invalid', message: string) =>
   new AppError(400, code, message, { errors: [{ field: 'pow', message }] });
 
-/** The HMAC key that signs challenges: derived from the install's secret, for this purpose only. */
 /**
  * Self-hosted proof of work (ALTCHA v1: find n with SHA-256(salt + n) = challenge, n random in
  * [0, maxNumber]), so every comment costs the sender CPU time. The salt carries the site, the
  * captcha it belongs to, its mode and its expiry; the HMAC over the challenge covers the salt,
- * so none of them can be changed. Each solution is accepted once (pow_used in SQLite).
+ * so none of them can be changed. Each solution is accepted once (spent in storage, whichever process sees it).
  */
-export function powService(repo: CaptchaRepo, opts: { key: () => string; maxNumber: number; accessibleFactor: number; now: () => number }) {
+export function powService(store: Pick<CaptchaStore, 'spendPow'>, opts: { key: () => string; maxNumber: number; accessibleFactor: number; now: () => number }) {
   const maxNumber = (mode: CaptchaMode) => (mode === 'accessible' ? opts.maxNumber * opts.accessibleFactor : opts.maxNumber);
   return {
     maxNumber,
@@ -43,7 +42,7 @@ export function powService(repo: CaptchaRepo, opts: { key: () => string; maxNumb
       // Expiry is checked above against the app's clock, not the library's Date.now().
       if (!(await verifySolution(solution, opts.key(), false)))
         throw powError('pow_invalid', 'This proof of work is not valid. Get a new captcha and try again.');
-      if (!repo.spendPow(solution.challenge, expiresAt))
+      if (!(await store.spendPow(solution.challenge, expiresAt)))
         throw powError('pow_invalid', 'This proof of work was already used. Get a new captcha and try again.');
     },
   };

@@ -2,13 +2,24 @@ import { createHmac, randomUUID } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
-import type { Db } from '../storage/sqlite/open.js';
+import type { LookupFunction } from 'node:net';
+import type { ActorRef } from '../audit/actor.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { AppError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { guardedLookup, isSpecialAddress, literalIp, refusedTarget, TargetNotAllowed } from './webhook.targets.js';
+import type { WebhooksStore } from './webhooks.store.js';
 
 export interface WebhookConfig {
   url: string;
   secret: string;
+}
+
+/** A webhook as the admin API shows it: never its secret. */
+export interface WebhookInfo {
+  url: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface WebhookOptions {
@@ -16,6 +27,8 @@ export interface WebhookOptions {
   maxAttempts: number;
   retryBaseMs: number;
   now: () => number;
+  audit: AuditService;
+  sites: { require(id: string): Promise<unknown> };
   logger?: Logger | undefined;
   /** WEBHOOK_ALLOW_PRIVATE: deliver to loopback, private and other special-purpose addresses too. */
   allowPrivate?: boolean;
@@ -23,90 +36,18 @@ export interface WebhookOptions {
   lookup?: LookupFunction;
 }
 
-/**
- * Addresses a webhook must not reach unless WEBHOOK_ALLOW_PRIVATE: IANA special-purpose ranges
- * (RFC 6890 and successors). IPv4-mapped IPv6 (::ffff:127.0.0.1) is checked as its IPv4 address;
- * NAT64 and 6to4 prefixes, which embed an IPv4 address, are refused whole.
- */
-const SPECIAL = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const)
-  SPECIAL.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['2002::', 16],
-  ['3fff::', 20], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const)
-  SPECIAL.addSubnet(net, bits, 'ipv6');
-
-/** True for an address a webhook must not reach by default (loopback, private, link-local, CGNAT, metadata, …). */
-export function isSpecialAddress(ip: string): boolean {
-  const family = isIP(ip);
-  if (!family) return true;
-  return SPECIAL.check(ip, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** The host of a URL as an IP address when it is one (brackets of IPv6 removed), else undefined. */
-const literalIp = (host: string) => {
-  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return isIP(h) ? h : undefined;
-};
-
-/** Why a webhook URL may not be stored, judged on its text alone (a literal address or a localhost name), or undefined. */
-export function refusedTarget(url: string, allowPrivate: boolean): string | undefined {
-  if (allowPrivate) return undefined;
-  const host = new URL(url).hostname.toLowerCase();
-  const ip = literalIp(host);
-  if (ip ? isSpecialAddress(ip) : host === 'localhost' || host.endsWith('.localhost'))
-    return 'is a loopback, private or special-purpose address (set WEBHOOK_ALLOW_PRIVATE=true to allow an intranet receiver)';
-  return undefined;
-}
-
-class TargetNotAllowed extends Error {
-  readonly code = 'ETARGETNOTALLOWED';
-}
-
-/**
- * dns.lookup that drops special-purpose addresses. The socket connects to what this returns,
- * so the address checked is the address used (a name that rebinds to 127.0.0.1 between the
- * check and the connection cannot slip through: there is no second resolution).
- */
-function guardedLookup(resolve: LookupFunction, allowPrivate: boolean): LookupFunction {
-  return ((hostname: string, options: dns.LookupOptions, callback: (err: Error | null, address: string | dns.LookupAddress[], family?: number) => void) => {
-    resolve(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '');
-      const list = (Array.isArray(addresses) ? addresses : [{ address: addresses, family: isIP(addresses) }]).filter(
-        (a) => allowPrivate || !isSpecialAddress(a.address),
-      );
-      if (!list.length) return callback(new TargetNotAllowed(`${hostname} resolves only to private or special-purpose addresses`), '');
-      if (options.all) callback(null, list);
-      else callback(null, list[0]!.address, list[0]!.family);
-    });
-  }) as LookupFunction;
-}
-
 /** `sha256=<hex>` of HMAC-SHA256(secret, raw body): what X-Ykien-Signature carries. */
 export const signBody = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+const hookNotFound = (site: string) => notFound(`A webhook for site "${site}"`);
 
 /**
  * Per-site webhook, POSTed when a comment waits for moderation. Delivery runs after the
  * response is sent: each attempt has a timeout, failures (network, timeout, 5xx, 429) are
  * retried with doubling delays, and nothing here can fail or slow the commenter's request.
  */
-export function webhookService(db: Db, opts: WebhookOptions) {
-  const s = {
-    get: db.prepare('SELECT url, secret FROM site_webhooks WHERE site_id = ?'),
-    upsert: db.prepare(
-      `INSERT INTO site_webhooks (site_id, url, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (site_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated_at = excluded.updated_at`,
-    ),
-    delete: db.prepare('DELETE FROM site_webhooks WHERE site_id = ?'),
-    info: db.prepare('SELECT url, created_at, updated_at FROM site_webhooks WHERE site_id = ?'),
-  };
+export function webhookService(store: WebhooksStore, opts: WebhookOptions) {
   const inFlight = new Set<Promise<void>>();
   const allowPrivate = opts.allowPrivate ?? false;
   const lookup = guardedLookup(opts.lookup ?? (dns.lookup as LookupFunction), allowPrivate);
@@ -163,23 +104,44 @@ export function webhookService(db: Db, opts: WebhookOptions) {
     }
   }
 
+  async function info(siteId: string): Promise<WebhookInfo | undefined> {
+    const r = await store.get(siteId);
+    return r && { url: r.url, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString() };
+  }
+
+  const entry = (actor: ActorRef, action: string, site: string, detail?: Record<string, unknown>) =>
+    opts.audit.entry({ actor, action, targetType: 'site', targetId: site, siteId: site, ...(detail && { detail }) });
+
   return {
-    get: (siteId: string) => s.get.get(siteId) as WebhookConfig | undefined,
-    info(siteId: string): { url: string; createdAt: string; updatedAt: string } | null {
-      const r = s.info.get(siteId) as { url: string; created_at: number; updated_at: number } | undefined;
-      return r ? { url: r.url, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString() } : null;
+    /** The site's webhook without its secret; 404 when the site or its webhook does not exist. */
+    async info(siteId: string): Promise<WebhookInfo> {
+      await opts.sites.require(siteId);
+      const hook = await info(siteId);
+      if (!hook) throw hookNotFound(siteId);
+      return hook;
     },
-    /** Call inside the caller's transaction (with its audit record). */
-    set: (siteId: string, hook: WebhookConfig) => void s.upsert.run(siteId, hook.url, hook.secret, opts.now(), opts.now()),
-    remove: (siteId: string) => s.delete.run(siteId).changes > 0,
+
+    /** Creates or replaces the site's webhook, audited. A name is checked again, after resolution, at every delivery. */
+    async set(siteId: string, hook: WebhookConfig, actor: ActorRef): Promise<WebhookInfo> {
+      await opts.sites.require(siteId);
+      const refused = refusedTarget(hook.url, allowPrivate);
+      if (refused)
+        throw new AppError(400, 'webhook_target_not_allowed', `The webhook URL ${refused}.`, { errors: [{ field: 'url', message: refused }] });
+      await store.set(siteId, hook, opts.now(), entry(actor, 'webhook.set', siteId, { url: hook.url }));
+      return (await info(siteId))!;
+    },
+
+    async remove(siteId: string, actor: ActorRef): Promise<void> {
+      await opts.sites.require(siteId);
+      if (!(await store.remove(siteId, entry(actor, 'webhook.delete', siteId)))) throw hookNotFound(siteId);
+    },
 
     /** Queues a delivery for after the current response; returns at once. */
     notify(siteId: string, event: string, payload: Record<string, unknown>): void {
-      const hook = s.get.get(siteId) as WebhookConfig | undefined;
-      if (!hook) return;
       const body = JSON.stringify({ event, site: siteId, sentAt: new Date(opts.now()).toISOString(), ...payload });
       const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => deliver(siteId, hook, event, body))
+        .then(() => store.get(siteId))
+        .then((hook) => hook && deliver(siteId, hook, event, body))
         .catch((err: unknown) => opts.logger?.error({ err, site: siteId }, 'comment webhook failed'))
         .finally(() => inFlight.delete(p));
       inFlight.add(p);

@@ -31,9 +31,10 @@ export function exportsAdminRoutes(exportsSvc: ExportsService): Router {
   r.get('/comments/export', async (req, res) => {
     const p = principalOf(req);
     const q = parse(commentsExportQuery, req.query, 'query');
-    // Moderator keys name at most one site today.
-    const site = scopeOf(p, q.site)?.[0];
-    await sendExport(res, await exportsSvc.comments({ ...q, site, actor: actorOf(req) }));
+    const sites = scopeOf(p, q.site);
+    // One site (asked for, or the key's only one) names the file and gives its time zone.
+    const site = sites?.length === 1 ? sites[0] : undefined;
+    await sendExport(res, await exportsSvc.comments({ ...q, site, sites, actor: actorOf(req) }));
   });
   return r;
 }

@@ -1,16 +1,14 @@
-import type { CommentRow } from '../comments/comments.repo.js';
-import { toAdmin } from '../comments/comments.view.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ActorRef } from '../audit/actor.js';
-import type { LegacyAuditRepo as AuditRepo } from '../storage/sqlite/legacy.js';
-import type { Db } from '../storage/sqlite/open.js';
-import { AppError, notFound } from '../errors.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { CommentStatus } from '../comments/comments.schema.js';
+import { AppError, fieldError, notFound } from '../errors.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { csvStringifier } from './csv.js';
 import { resolveWhen, type When } from './exports.schema.js';
-import { openReader } from '../storage/sqlite/reader.js';
+import type { BallotExportRecord, CommentExportRecord, ExportsStore } from './exports.store.js';
 import { bucketStart, dateInZone, isoInZone, isoInZoneOrNull, nextBucket, zonedIsoFormatter, type Bucket } from './zone.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -41,16 +39,9 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 /** JSON arrays are sent in pieces of about this many characters. */
 const JSON_CHUNK = 64 * 1024;
 
-interface BallotRow {
-  id: number;
-  created_at: number;
-  voter_hash: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  option_ids: string | null;
-}
+type Source = AsyncIterable<unknown> | Iterable<unknown>;
 
-function fileFrom(filename: string, format: ExportFormat, source: () => Iterable<unknown>, columns?: readonly string[]): ExportFile {
+function fileFrom(filename: string, format: ExportFormat, source: () => Source, columns?: readonly string[]): ExportFile {
   return {
     filename,
     contentType: CONTENT_TYPES[format],
@@ -61,13 +52,18 @@ function fileFrom(filename: string, format: ExportFormat, source: () => Iterable
   };
 }
 
-/** Yields the JSON text of `head` with `items` streamed into the array property `key`. */
-export function* jsonWithArray(head: Record<string, unknown>, key: string, items: Iterable<unknown>): Generator<string> {
+/** `f` applied to each item as it streams past. */
+async function* mapped<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield f(item);
+}
+
+/** Yields the JSON text of `head` with `items` (each as `view` shows it) streamed into the array property `key`. */
+export async function* jsonWithArray<T>(head: Record<string, unknown>, key: string, items: AsyncIterable<T> | Iterable<T>, view: (item: T) => unknown = (i) => i): AsyncGenerator<string> {
   const open = JSON.stringify(head);
   let buf = `${open.length > 2 ? `${open.slice(0, -1)},` : '{'}${JSON.stringify(key)}:[`;
   let first = true;
-  for (const item of items) {
-    buf += (first ? '\n' : ',\n') + JSON.stringify(item);
+  for await (const item of items) {
+    buf += (first ? '\n' : ',\n') + JSON.stringify(view(item));
     first = false;
     if (buf.length >= JSON_CHUNK) {
       yield buf;
@@ -77,22 +73,39 @@ export function* jsonWithArray(head: Record<string, unknown>, key: string, items
   yield `${buf}\n]}\n`;
 }
 
+/** A comment as a moderator sees it (the fields of GET /v1/admin/comments/:id), its times told by `time`. */
+const commentView = (c: CommentExportRecord, time: (ms: number) => string) => ({
+  id: c.id,
+  site: c.siteId,
+  thread: c.thread,
+  parentId: c.parentId,
+  status: c.status,
+  spamReason: c.spamReason,
+  name: c.name,
+  address: c.address,
+  email: c.email,
+  content: c.content,
+  ipHash: c.ipHash,
+  userAgent: c.userAgent,
+  createdAt: time(c.createdAt),
+  updatedAt: time(c.updatedAt),
+  moderatedAt: c.moderatedAt === null ? null : time(c.moderatedAt),
+  moderatedBy: c.moderatedBy,
+});
+
+const toBeforeFrom = () => fieldError('to', 'must be after from', 'to must be after from.');
+
 export function exportsService(
-  db: Db,
-  deps: { polls: PollsService; sites: SitesService; audit: AuditRepo; defaultTimezone: string; now?: () => number },
+  store: ExportsStore,
+  deps: { polls: PollsService; sites: SitesService; audit: AuditService; defaultTimezone: string; now?: () => number },
 ) {
   const now = deps.now ?? Date.now;
   const zoneOf = async (site: string) => (await deps.sites.get(site))?.timezone ?? deps.defaultTimezone;
-  /** Every site's time zone, read before a stream starts (a stream's generator cannot wait for storage). */
+  /** Every site's time zone, read before a stream starts, so rows need no lookup each. */
   const zones = async () => {
     const all = new Map((await deps.sites.list()).map((s) => [s.id, s.timezone]));
     return (site: string) => all.get(site) ?? deps.defaultTimezone;
   };
-  const pollRow = db.prepare('SELECT id, site_id FROM polls WHERE id = ?');
-  const slots = db.prepare(
-    `SELECT created_at / 900000 AS slot, COUNT(*) AS n FROM ballots
-     WHERE poll_id = @poll AND created_at >= @from AND created_at < @to GROUP BY slot ORDER BY slot`,
-  );
 
   /** The poll as the admin API shows it, with its dates in the site's zone. */
   async function pollHead(id: string) {
@@ -121,78 +134,53 @@ export function exportsService(
     };
   }
 
-  function ballots(pollId: string, tz: string, labels: Map<string, { label: string; position: number }>): () => Generator<{
-    id: number; time: string; optionIds: string[]; options: string[]; voterHash: string; ipHash: string | null; userAgent: string | null;
-  }> {
-    return function* () {
-      const reader = openReader(db);
-      try {
-        const iso = zonedIsoFormatter(tz);
-        const stmt = reader.conn.prepare(
-          `SELECT b.id, b.created_at, b.voter_hash, b.ip_hash, b.user_agent,
-             (SELECT group_concat(c.option_id, ' ') FROM ballot_choices c WHERE c.ballot_id = b.id) AS option_ids
-           FROM ballots b WHERE b.poll_id = ? ORDER BY b.created_at, b.id`,
-        );
-        for (const r of stmt.iterate(pollId) as IterableIterator<BallotRow>) {
-          const ids = r.option_ids ? r.option_ids.split(' ') : [];
-          if (ids.length > 1) ids.sort((a, b) => (labels.get(a)?.position ?? 1e9) - (labels.get(b)?.position ?? 1e9));
-          yield {
-            id: r.id,
-            time: iso(r.created_at),
-            optionIds: ids,
-            options: ids.map((o) => labels.get(o)?.label ?? o),
-            voterHash: r.voter_hash,
-            ipHash: r.ip_hash,
-            userAgent: r.user_agent,
-          };
-        }
-      } finally {
-        reader.close();
-      }
-    };
-  }
+  /** A ballot as exports show it: its time in the site's zone, its options' labels beside their ids. */
+  const ballotView = (tz: string, labels: ReadonlyMap<string, string>) => {
+    const iso = zonedIsoFormatter(tz);
+    return (b: BallotExportRecord) => ({
+      id: b.id,
+      time: iso(b.at),
+      optionIds: b.optionIds,
+      options: b.optionIds.map((o) => labels.get(o) ?? o),
+      voterHash: b.voterHash,
+      ipHash: b.ipHash,
+      userAgent: b.userAgent,
+    });
+  };
 
-  function* comments(q: { site?: string | undefined; status?: string | undefined; from?: number | undefined; to?: number | undefined }, zoneOf: (site: string) => string) {
-    const reader = openReader(db);
-    try {
-      const isos = new Map<string, (ms: number) => string>();
-      const iso = (site: string, ms: number | null) => {
-        if (ms === null) return null;
-        let f = isos.get(site);
-        if (!f) isos.set(site, (f = zonedIsoFormatter(zoneOf(site))));
-        return f(ms);
-      };
-      const stmt = reader.conn.prepare(
-        `SELECT id, site_id, thread_key, parent_id, status, spam_reason, name, address, email, content, ip_hash, user_agent,
-                created_at, updated_at, moderated_at, moderated_by
-         FROM comments
-         WHERE (@site IS NULL OR site_id = @site) AND (@status IS NULL OR status = @status)
-           AND created_at >= @from AND created_at < @to
-         ORDER BY created_at, id`,
-      );
-      const params = { site: q.site ?? null, status: q.status ?? null, from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER };
-      for (const r of stmt.iterate(params) as IterableIterator<CommentRow>)
-        yield toAdmin(r, (ms) => iso(r.site_id, ms));
-    } finally {
-      reader.close();
-    }
-  }
+  /** Comments as a moderator sees them, each with its times in its own site's zone. */
+  const commentViews = (zoneOf: (site: string) => string) => {
+    const isos = new Map<string, (ms: number) => string>();
+    return (c: CommentExportRecord) => {
+      let iso = isos.get(c.siteId);
+      if (!iso) isos.set(c.siteId, (iso = zonedIsoFormatter(zoneOf(c.siteId))));
+      return commentView(c, iso);
+    };
+  };
 
   return {
     /**
      * Every comment of a site (or of every site) with its private fields — e-mail, IP hash,
      * user agent — optionally of one status and created in [from, to). Streamed like ballots.
-     * Access is checked by the caller (a scoped moderator passes its own site).
+     * Access is checked by the caller, who passes the sites the export may show (`sites`, from
+     * access/scopeOf; default: `site` alone, or every site).
      */
-    async comments(q: { site?: string | undefined; status?: string | undefined; from?: When | undefined; to?: When | undefined; format: ExportFormat; actor: ActorRef }): Promise<ExportFile> {
+    async comments(q: {
+      site?: string | undefined;
+      sites?: readonly string[] | null;
+      status?: CommentStatus | undefined;
+      from?: When | undefined;
+      to?: When | undefined;
+      format: ExportFormat;
+      actor: ActorRef;
+    }): Promise<ExportFile> {
       if (q.site) await deps.sites.require(q.site);
       const tz = q.site ? await zoneOf(q.site) : deps.defaultTimezone;
-      const zoneOfSite = await zones();
-      const range = { site: q.site, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
-      if (range.from !== undefined && range.to !== undefined && range.from >= range.to)
-        throw new AppError(400, 'validation_failed', 'to must be after from.', { errors: [{ field: 'to', message: 'must be after from' }] });
+      const view = commentViews(await zones());
+      const range = { sites: q.sites !== undefined ? q.sites : q.site ? [q.site] : null, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
+      if (range.from !== undefined && range.to !== undefined && range.from >= range.to) throw toBeforeFrom();
       const t = now();
-      deps.audit.record({
+      await deps.audit.record({
         actor: q.actor,
         action: 'comment.export',
         targetType: 'comment',
@@ -202,14 +190,15 @@ export function exportsService(
       const filename = `ykien-comments-${q.site ?? 'all'}${q.status ? `-${q.status}` : ''}-${dateInZone(t, tz)}.${q.format}`;
       if (q.format === 'json') {
         const head = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
-        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', comments(range, zoneOfSite)));
+        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', store.comments(range), view));
       }
       return fileFrom(
         filename,
         'csv',
-        function* () {
-          for (const c of comments(range, zoneOfSite))
-            yield {
+        () =>
+          mapped(store.comments(range), (record) => {
+            const c = view(record);
+            return {
               id: c.id,
               site: c.site,
               thread: c.thread,
@@ -227,21 +216,21 @@ export function exportsService(
               moderated_at: c.moderatedAt,
               moderated_by: c.moderatedBy,
             };
-        },
+          }),
         COMMENT_COLUMNS,
       );
     },
 
     /**
      * The results table of a poll (one row per option, with the poll's totals), or with
-     * detail "votes" one row per ballot. Ballots are read from a connection of their own
-     * and streamed: memory stays flat however many there are.
+     * detail "votes" one row per ballot. Ballots are streamed from one snapshot that does not
+     * hold up votes (ExportsStore): memory stays flat however many there are.
      */
     async poll(id: string, opts: { format: ExportFormat; detail?: 'votes' | undefined; actor: ActorRef }): Promise<ExportFile> {
       const { tz, at, head } = await pollHead(id);
       const { results } = head;
       const date = dateInZone(at, tz);
-      deps.audit.record({
+      await deps.audit.record({
         actor: opts.actor,
         action: 'poll.export',
         targetType: 'poll',
@@ -251,16 +240,17 @@ export function exportsService(
       });
 
       if (opts.detail === 'votes') {
-        const labels = new Map(results.options.map((o, position) => [o.id, { label: o.label, position }]));
-        const rows = ballots(id, tz, labels);
+        const labels = new Map(results.options.map((o) => [o.id, o.label]));
+        const view = ballotView(tz, labels);
         const filename = `ykien-poll-${id}-votes-${date}.${opts.format}`;
-        if (opts.format === 'json') return fileFrom(filename, 'json', () => jsonWithArray(head, 'ballots', rows()));
+        if (opts.format === 'json') return fileFrom(filename, 'json', () => jsonWithArray(head, 'ballots', store.ballots(id), view));
         return fileFrom(
           filename,
           'csv',
-          function* () {
-            for (const b of rows())
-              yield {
+          () =>
+            mapped(store.ballots(id), (record) => {
+              const b = view(record);
+              return {
                 ballot_id: b.id,
                 time: b.time,
                 option_ids: b.optionIds.join(' '),
@@ -269,7 +259,7 @@ export function exportsService(
                 ip_hash: b.ipHash,
                 user_agent: b.userAgent,
               };
-          },
+            }),
           BALLOT_COLUMNS,
         );
       }
@@ -296,22 +286,21 @@ export function exportsService(
 
     /**
      * Ballots per local hour or day of the site's zone, zero-filled from the first to the last
-     * ballot, or over [from, to) when given. Counted in SQL per 15-minute UTC slot (each slot
+     * ballot, or over [from, to) when given. Counted by storage per 15-minute UTC slot (each slot
      * lies inside one local hour in every zone), then folded into local buckets.
      */
     async timeline(id: string, q: { bucket: Bucket; from?: When | undefined; to?: When | undefined }) {
-      const poll = pollRow.get(id) as { id: string; site_id: string } | undefined;
-      if (!poll) throw notFound(`Poll "${id}"`);
-      const tz = await zoneOf(poll.site_id);
+      const site = await deps.polls.siteOf(id);
+      if (!site) throw notFound(`Poll "${id}"`);
+      const tz = await zoneOf(site);
       const opts = { bucket: q.bucket, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
-      if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to)
-        throw new AppError(400, 'validation_failed', 'to must be after from.', { errors: [{ field: 'to', message: 'must be after from' }] });
-      const rows = slots.all({ poll: id, from: opts.from ?? 0, to: opts.to ?? Number.MAX_SAFE_INTEGER }) as { slot: number; n: number }[];
+      if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) throw toBeforeFrom();
+      const rows = await store.ballotSlots(id, opts.from ?? 0, opts.to ?? Number.MAX_SAFE_INTEGER);
 
       const counts = new Map<number, number>();
       for (const r of rows) {
-        const start = bucketStart(r.slot * 900_000, opts.bucket, tz);
-        counts.set(start, (counts.get(start) ?? 0) + r.n);
+        const start = bucketStart(r.start, opts.bucket, tz);
+        counts.set(start, (counts.get(start) ?? 0) + r.ballots);
       }
       const first = opts.from !== undefined ? bucketStart(opts.from, opts.bucket, tz) : rows.length ? Math.min(...counts.keys()) : undefined;
       const last = opts.to !== undefined ? bucketStart(opts.to - 1, opts.bucket, tz) : rows.length ? Math.max(...counts.keys()) : undefined;

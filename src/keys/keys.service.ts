@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal, Role } from '../access/principal.js';
-import { AppError, notFound } from '../errors.js';
+import { fieldError, notFound } from '../errors.js';
 import { sha256 } from '../util/hash.js';
 import { newId } from '../util/ids.js';
 import type { ApiKey, KeysStore } from './keys.store.js';
@@ -15,7 +15,7 @@ export function keysService(store: KeysStore, now: () => number) {
     /** Returns the new key once; only its SHA-256 is stored (keys are 256-bit random, so a slow hash adds nothing). */
     async create(input: { name: string; role: Role; siteId?: string | null }): Promise<{ key: string; row: ApiKey }> {
       if (input.role === 'admin' && input.siteId)
-        throw new AppError(400, 'validation_failed', 'Admin keys cover every site; --site is for moderator keys.');
+        throw fieldError('siteId', 'is for moderator keys (admin keys cover every site)', 'Admin keys cover every site; --site is for moderator keys.');
       const key = `yk_${randomBytes(32).toString('base64url')}`;
       const row: ApiKey = {
         id: newId(8),

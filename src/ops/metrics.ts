@@ -1,15 +1,13 @@
-import type { Request, RequestHandler } from 'express';
-
-const ROUTE = Symbol('route');
-const ROUTE_LABEL = Symbol('routeLabel');
-interface RouteSlots {
-  [ROUTE]?: unknown;
-  [ROUTE_LABEL]?: string;
-}
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DomainEvent } from '../events.js';
-import type { Db } from '../storage/sqlite/open.js';
-import { mountMatcher, mountPatterns } from './routePatterns.js';
+import type { StatsStore } from './stats.store.js';
+
+/**
+ * A scrape still answers when the database does not (closed at shutdown, unreachable), with what the
+ * process knows (requests, process metrics): ykien_comments is left out, ykien_ballots keeps the last
+ * figure read (a gauge without labels cannot be left out).
+ */
+const unlessUnavailable = <T>(read: Promise<T>): Promise<T | undefined> => read.catch(() => undefined);
 
 /**
  * Default process metrics that are gauges named *_total, which `promtool check metrics` refuses
@@ -23,7 +21,7 @@ const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_request
  * tests build many apps in one process). Other modules report through the small hooks
  * below (`metrics.captchaFailed()`, …) and never touch prom-client themselves.
  */
-export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) {
+export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   // Process metrics (GC, event loop, memory) start with the first scrape: a CLI command or an
   // app nobody scrapes never sets up their observers.
@@ -86,91 +84,38 @@ export function createMetrics(opts: { db?: Db; defaultMetrics?: boolean } = {}) 
     registers: [registry],
   });
 
-  const db = opts.db;
-  if (db) {
-    const hasComments = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'comments'").pluck();
+  const stats = opts.stats;
+  if (stats) {
     new Gauge({
       name: 'ykien_comments',
       help: 'Comments stored, by moderation status (read from the database at each scrape).',
       labelNames: ['status'] as const,
       registers: [registry],
-      collect() {
+      async collect() {
         this.reset();
-        if (!db.open || !hasComments.get()) return;
-        const rows = db.prepare('SELECT status, COUNT(*) AS n FROM comments GROUP BY status').all() as { status: string; n: number }[];
-        for (const r of rows) this.set({ status: r.status }, r.n);
+        const counts = await unlessUnavailable(stats.commentsByStatus());
+        for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
       },
     });
-    const ballots = db.prepare('SELECT COALESCE(SUM(total_voters), 0) FROM polls').pluck();
     new Gauge({
       name: 'ykien_ballots',
       help: 'Ballots stored in every poll (read from the database at each scrape).',
       registers: [registry],
-      collect() {
-        if (db.open) this.set(ballots.get() as number);
+      async collect() {
+        const n = await unlessUnavailable(stats.ballots());
+        if (n !== undefined) this.set(n);
       },
     });
   }
 
-  /**
-   * Counts every request once it is answered; the route label is the pattern, never the raw URL
-   * or an id: made-up sites, polls and paths must not add series. Express sets req.route when a
-   * route matches, while req.baseUrl still names the router it belongs to; an accessor captures
-   * both then (baseUrl is reset when an error leaves the router), and baseUrl is turned back into
-   * its mount pattern ("/v1/sites/:site"). Unmatched paths share "unmatched", the rest "other".
-   * The accessor sits on the app's request prototype, installed once: defining it on each request
-   * object (as before) cost ~20 µs of CPU per request under load (bench/results.md).
-   */
-  const watched = new WeakSet<object>();
-  // One per app (its request prototype), read from its router stack at the first matched route,
-  // when every route has been added.
-  const mounts = new WeakMap<object, (baseUrl: string) => string | undefined>();
-  const mountOf = (req: Request): ((baseUrl: string) => string | undefined) => {
-    let m = mounts.get(req.app);
-    if (!m) {
-      m = mountMatcher(mountPatterns((req.app as unknown as { router?: { stack?: unknown } }).router?.stack));
-      mounts.set(req.app, m);
-    }
-    return m;
-  };
-  const watchRoutes = (req: Request) => {
-    const proto = Object.getPrototypeOf(req) as object | null;
-    if (!proto || watched.has(proto)) return;
-    watched.add(proto);
-    Object.defineProperty(proto, 'route', {
-      configurable: true,
-      enumerable: true,
-      get(this: RouteSlots) {
-        return this[ROUTE];
-      },
-      set(this: RouteSlots & Request, value: unknown) {
-        this[ROUTE] = value;
-        const p = (value as { path?: unknown } | undefined)?.path;
-        if (typeof p !== 'string') return;
-        const base = this.baseUrl ? mountOf(this)(this.baseUrl) : '';
-        this[ROUTE_LABEL] = base === undefined ? 'other' : p === '/' && base ? base : `${base}${p}`;
-      },
-    });
-  };
-  const middleware: RequestHandler = (req, res, next) => {
-    watchRoutes(req);
-    const stop = latency.startTimer();
-    res.once('finish', () => {
-      const labels = {
-        method: req.method,
-        route: (req as RouteSlots & Request)[ROUTE_LABEL] ?? (res.statusCode === 404 ? 'unmatched' : 'other'),
-        status: String(res.statusCode),
-      };
-      requests.inc(labels);
-      stop(labels);
-    });
-    next();
-  };
-
   return {
     registry,
-    middleware,
     contentType: registry.contentType,
+    /** One answered HTTP request, by route pattern (src/http/metrics.ts), never by raw path or id. */
+    requestAnswered(labels: { method: string; route: string; status: string }, seconds: number): void {
+      requests.inc(labels);
+      latency.observe(labels, seconds);
+    },
     text,
     /** Counts what the services tell (src/events.ts), wherever it happened: the API, the no-JS page, a job. */
     record(e: DomainEvent): void {

@@ -1,5 +1,12 @@
 import type { AuditStore } from '../audit/audit.store.js';
+import type { CaptchaStore } from '../comments/captcha.store.js';
+import type { CommentsStore } from '../comments/comments.store.js';
+import type { WebhooksStore } from '../comments/webhooks.store.js';
+import type { CountersStore } from '../counters/counters.store.js';
+import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
+import type { RetentionStore } from '../ops/retention.store.js';
+import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
@@ -31,10 +38,17 @@ export interface HitCounter {
 export interface Storage {
   readonly backend: 'sqlite' | 'postgres';
   readonly audit: AuditStore;
+  readonly captchas: CaptchaStore;
+  readonly comments: CommentsStore;
+  readonly counters: CountersStore;
+  readonly exports: ExportsStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
+  readonly retention: RetentionStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
+  readonly webhooks: WebhooksStore;
+  readonly stats: StatsStore;
   /**
    * A value that changes whenever committed data may have changed, from this process or another:
    * caches of answers key on it. Read on every cached request, so it must be cheap (SQLite: two pragmas;

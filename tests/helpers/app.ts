@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { openSqliteStorage, type SqliteStorage } from '../../src/storage/sqlite/index.js';
 import type { Db } from '../../src/storage/sqlite/open.js';
+import { migrate } from '../../src/storage/sqlite/migrate.js';
+import { MIGRATIONS_DIR } from '../../src/paths.js';
 
 export interface TestClock {
   now: () => number;
@@ -83,4 +86,19 @@ export function expectProblem(res: request.Response, status: number, code: strin
   if (res.status !== status || res.body?.code !== code || !String(res.headers['content-type']).startsWith('application/problem+json')) {
     throw new Error(`expected ${status} ${code}, got ${res.status} ${res.headers['content-type']} ${JSON.stringify(res.body)}`);
   }
+}
+
+/**
+ * A SQLite database as an older version left it: migrated up to, not including, migration `upTo`
+ * ("009"). Closed and removed after the test; `migrate(db, MIGRATIONS_DIR)` then upgrades it.
+ */
+export function databaseBefore(upTo: string): BetterSqlite3.Database {
+  const { dir } = tempDatabase();
+  const before = path.join(dir, 'before');
+  fs.mkdirSync(before);
+  for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_.*\.sql$/.test(f) && f < upTo)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+  const db = new BetterSqlite3(path.join(dir, 'old.db'));
+  cleanups.push(() => db.open && db.close());
+  migrate(db, before);
+  return db;
 }

@@ -39,11 +39,11 @@ describe('widget on a 360 px phone', () => {
   it('has 44 px touch targets, 16 px inputs, no sideways scrolling, and no WCAG 2.2 AA violation', async () => {
     const app = await startApp({ CAPTCHA: 'svg' });
     // 21 published comments (stored directly: the captcha is on): a full first page, so "Xem thêm ý kiến" shows.
-    const { repo } = app.t.services.comments;
+    const store = app.t.storage.comments;
     for (let i = 1; i <= 21; i++) {
       const content = `Ý kiến thứ ${i} về kế hoạch chuyển đổi số, đề nghị xã tổ chức tập huấn cho người cao tuổi.`;
-      repo.insert({ id: `binhluan${i}`, site_id: DEMO_SITE_ID, thread_key: DEMO_THREAD, parent_id: null, name: `Người đọc số ${i}`, address: i === 1 ? 'Thôn Phú Thạnh, xã Tiên Ngọc' : null, email: null, content, status: 'approved', spam_reason: null, ip_hash: null, user_agent: null, repeat_key: null, created_at: Date.now() - 60_000 + i });
-      repo.bump(DEMO_SITE_ID, DEMO_THREAD, 1);
+      // A published top-level comment adds one to the thread's count.
+      await store.insert({ id: `binhluan${i}`, siteId: DEMO_SITE_ID, threadKey: DEMO_THREAD, parentId: null, name: `Người đọc số ${i}`, address: i === 1 ? 'Thôn Phú Thạnh, xã Tiên Ngọc' : null, email: null, content, status: 'approved', spamReason: null, ipHash: null, userAgent: null, repeatKey: null, createdAt: Date.now() - 60_000 + i }, () => 1);
     }
     const fixture = await startFixture({ '/tin-tuc/ke-hoach-206.html': { body: articlePage(app.origin) } });
     await app.t.services.sites.update(DEMO_SITE_ID, { origins: [app.origin, fixture.origin] }, 'test');

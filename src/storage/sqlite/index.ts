@@ -2,14 +2,21 @@ import { MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { sqliteAuditStore } from './audit.js';
 import { backupDatabase } from './backup.js';
+import { sqliteCaptchaStore } from './captchas.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { sqliteCommentsStore } from './comments.js';
+import { sqliteCountersStore } from './counters.js';
+import { sqliteExportsStore } from './exports.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
 import { migrationsUpToDate } from './migrate.js';
-import { openDatabase, type Db } from './open.js';
+import { isMemoryFile, openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
+import { sqliteRetentionStore } from './retention.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
+import { sqliteWebhooksStore } from './webhooks.js';
+import { sqliteStatsStore } from './stats.js';
 
 export interface SqliteStorage extends Storage {
   readonly backend: 'sqlite';
@@ -17,8 +24,6 @@ export interface SqliteStorage extends Storage {
   readonly db: Db;
   readonly file: string;
 }
-
-const isMemory = (file: string) => file === ':memory:' || file === '';
 
 /**
  * The embedded backend: one SQLite file in WAL mode, migrated when opened. Writes of ballots are
@@ -38,10 +43,17 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     db,
     file,
     audit: sqliteAuditStore(db),
+    captchas: sqliteCaptchaStore(db),
+    comments: sqliteCommentsStore(db),
+    counters: sqliteCountersStore(db),
+    exports: sqliteExportsStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
+    retention: sqliteRetentionStore(db),
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
+    webhooks: sqliteWebhooksStore(db),
+    stats: sqliteStatsStore(db),
     version: () => (changes.get() as number) + (dataVersion.get() as number),
     async ready() {
       try {
@@ -54,7 +66,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     runJob: (_job, _everyMs, fn) => fn(),
     backup: (dest) => backupDatabase(db, dest),
     startMaintenance(onError) {
-      if (checkpointer || isMemory(file)) return;
+      if (checkpointer || isMemoryFile(file)) return;
       checkpointer = startCheckpointer(db, file, { onError });
     },
     async close() {

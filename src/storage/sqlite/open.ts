@@ -8,6 +8,9 @@ import { migrate } from './migrate.js';
 
 export type Db = Database.Database;
 
+/** A database with no file (tests): nothing to create, reopen, check or back up. */
+export const isMemoryFile = (file: string) => file === ':memory:' || file === '';
+
 /** The database file cannot be opened where DATABASE_PATH points: a setup problem, told in one line. */
 export class DatabaseOpenError extends ConfigError {}
 
@@ -37,7 +40,7 @@ function openError(file: string, err: unknown): DatabaseOpenError {
 
 /** Opens (creating if missing) the database, sets the pragmas we rely on and migrates it. */
 export function openDatabase(file: string, opts: { migrationsDir?: string; readonly?: boolean } = {}): Db {
-  if (file !== ':memory:') {
+  if (!isMemoryFile(file)) {
     const dir = path.dirname(path.resolve(file));
     try {
       ensureDir(dir);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Db } from './open.js';
+import { isMemoryFile, type Db } from './open.js';
 
 /**
  * A read-only connection of its own for one long export. Iterating a statement keeps a
@@ -9,7 +9,7 @@ import type { Db } from './open.js';
  * An in-memory database has no file to reopen, so it is read through `db` itself.
  */
 export function openReader(db: Db): { conn: Db; close(): void } {
-  if (db.memory || db.name === ':memory:' || db.name === '') return { conn: db, close: () => {} };
+  if (db.memory || isMemoryFile(db.name)) return { conn: db, close: () => {} };
   const conn = new Database(db.name, { readonly: true, fileMustExist: true });
   conn.pragma('busy_timeout = 5000');
   return {

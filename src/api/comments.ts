@@ -1,0 +1,42 @@
+/**
+ * The comments API's answers, as the server sends them and the widget reads them (imported as types
+ * by both; nothing here runs).
+ */
+
+/** What anyone may see of a comment: never e-mail, IP hash or user agent. */
+export interface PublicComment {
+  id: string;
+  name: string;
+  address: string | null;
+  content: string;
+  createdAt: string;
+}
+
+export interface PublicThreadComment extends PublicComment {
+  replies: PublicComment[];
+}
+
+/** GET /v1/sites/:site/threads/:thread/comments */
+export interface ThreadPage {
+  total: number;
+  comments: PublicThreadComment[];
+  nextCursor: string | null;
+}
+
+/** POST /v1/sites/:site/threads/:thread/comments → 201 approved, 202 pending (a spammer is told "pending" too). */
+export type PostResult = { id: string; status: 'pending' } | { id: string; status: 'approved'; comment: PublicComment | PublicThreadComment };
+
+/** An ALTCHA (v1) proof-of-work challenge: find n ≤ maxnumber with SHA-256(salt + n) = challenge. */
+export interface PowChallenge {
+  algorithm: string;
+  challenge: string;
+  maxnumber?: number;
+  salt: string;
+  signature: string;
+}
+
+/** GET /v1/sites/:site/captcha[?mode=accessible] */
+export type CaptchaChallenge =
+  | { id: string; mode: 'image'; image: string; width: number; height: number; length: number; pow?: PowChallenge; expiresAt: string }
+  | { id: string; mode: 'accessible'; pow: PowChallenge; expiresAt: string }
+  | { required: false; pow?: PowChallenge; expiresAt?: string };

@@ -1,0 +1,212 @@
+import type { AnswerClaim, CommentRecord, CommentsStore, ModerationPlan, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
+import { auditWriter } from './audit.js';
+import type { Db } from './open.js';
+import { sitesFilter } from './util.js';
+
+/** A row of `comments` as SQLite returns it (exports read the same rows). */
+export interface CommentRow {
+  id: string;
+  site_id: string;
+  thread_key: string;
+  parent_id: string | null;
+  name: string;
+  address: string | null;
+  email: string | null;
+  content: string;
+  status: CommentRecord['status'];
+  spam_reason: string | null;
+  ip_hash: string | null;
+  user_agent: string | null;
+  repeat_key: string | null;
+  created_at: number;
+  updated_at: number;
+  moderated_at: number | null;
+  moderated_by: string | null;
+}
+
+export const toCommentRecord = (r: CommentRow): CommentRecord => ({
+  id: r.id,
+  siteId: r.site_id,
+  threadKey: r.thread_key,
+  parentId: r.parent_id,
+  name: r.name,
+  address: r.address,
+  email: r.email,
+  content: r.content,
+  status: r.status,
+  spamReason: r.spam_reason,
+  ipHash: r.ip_hash,
+  userAgent: r.user_agent,
+  repeatKey: r.repeat_key,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  moderatedAt: r.moderated_at,
+  moderatedBy: r.moderated_by,
+});
+
+type PublicRow = Pick<CommentRow, 'id' | 'parent_id' | 'name' | 'address' | 'content' | 'created_at'>;
+const PUBLIC_COLS = 'c.id, c.parent_id, c.name, c.address, c.content, c.created_at';
+const toPublicRecord = (r: PublicRow): PublicCommentRecord => ({
+  id: r.id,
+  parentId: r.parent_id,
+  name: r.name,
+  address: r.address,
+  content: r.content,
+  createdAt: r.created_at,
+});
+
+/** Thrown inside the insert's transaction to roll the comment back when its key is taken. */
+class KeyTaken extends Error {}
+
+export function sqliteCommentsStore(db: Db): CommentsStore {
+  const writeAudit = auditWriter(db);
+  const s = {
+    insert: db.prepare(
+      `INSERT INTO comments (id, site_id, thread_key, parent_id, name, address, email, content, status, spam_reason,
+         ip_hash, user_agent, repeat_key, created_at, updated_at)
+       VALUES (@id, @siteId, @threadKey, @parentId, @name, @address, @email, @content, @status, @spamReason,
+         @ipHash, @userAgent, @repeatKey, @createdAt, @createdAt)`,
+    ),
+    get: db.prepare('SELECT * FROM comments WHERE id = ?'),
+    replies: db.prepare('SELECT * FROM comments WHERE parent_id = ?'),
+    byEmail: db.prepare(
+      `SELECT * FROM comments WHERE email = @email AND (@all = 1 OR site_id IN (SELECT value FROM json_each(@sites)))
+       ORDER BY created_at, id`,
+    ),
+    setStatus: db.prepare('UPDATE comments SET status = ?, updated_at = ?, moderated_at = ?, moderated_by = ? WHERE id = ?'),
+    delete: db.prepare('DELETE FROM comments WHERE id = ?'),
+    bump: db.prepare(
+      `INSERT INTO comment_threads (site_id, thread_key, approved) VALUES (?, ?, ?)
+       ON CONFLICT (site_id, thread_key) DO UPDATE SET approved = approved + excluded.approved`,
+    ),
+    // A negative delta cannot go through the upsert: the CHECK (approved >= 0) sees the inserted row first.
+    drop: db.prepare('UPDATE comment_threads SET approved = approved + ? WHERE site_id = ? AND thread_key = ?'),
+    visible: db.prepare('SELECT approved FROM comment_threads WHERE site_id = ? AND thread_key = ?').pluck(),
+    firstPage: db.prepare(
+      `SELECT ${PUBLIC_COLS} FROM comments c
+       WHERE c.site_id = ? AND c.thread_key = ? AND c.status = 'approved' AND c.parent_id IS NULL
+       ORDER BY c.created_at, c.id LIMIT ?`,
+    ),
+    nextPage: db.prepare(
+      `SELECT ${PUBLIC_COLS} FROM comments c
+       WHERE c.site_id = ? AND c.thread_key = ? AND c.status = 'approved' AND c.parent_id IS NULL AND (c.created_at, c.id) > (?, ?)
+       ORDER BY c.created_at, c.id LIMIT ?`,
+    ),
+    pageReplies: db.prepare(
+      // CROSS JOIN keeps json_each outermost, so each parent is an index lookup on comments_parent
+      // (an IN subquery let the planner scan every approved comment instead).
+      `SELECT ${PUBLIC_COLS} FROM json_each(?) AS j CROSS JOIN comments AS c ON c.parent_id = j.value
+       WHERE c.status = 'approved' ORDER BY c.created_at, c.id`,
+    ),
+    repeatSince: db.prepare('SELECT 1 FROM comments WHERE site_id = ? AND thread_key = ? AND repeat_key = ? AND created_at > ? LIMIT 1').pluck(),
+    answer: db.prepare('SELECT fingerprint, response FROM comment_idempotency WHERE site_id = ? AND key = ? AND created_at > ?'),
+    forgetAnswers: db.prepare('DELETE FROM comment_idempotency WHERE created_at <= ?'),
+    // The primary key decides which of two posts with one key stores its comment.
+    claim: db.prepare(
+      `INSERT INTO comment_idempotency (site_id, key, fingerprint, comment_id, response, created_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, key) DO NOTHING`,
+    ),
+  };
+
+  const get = (id: string) => {
+    const r = s.get.get(id) as CommentRow | undefined;
+    return r && toCommentRecord(r);
+  };
+  function bump(siteId: string, thread: string, delta: number): void {
+    if (delta > 0) s.bump.run(siteId, thread, delta);
+    else if (delta < 0) s.drop.run(delta, siteId, thread);
+  }
+
+  const insert = db.transaction((c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined) => {
+    const delta = admit(c.parentId ? get(c.parentId) : undefined);
+    s.insert.run(c);
+    if (claim) {
+      s.forgetAnswers.run(claim.forgetBefore);
+      if (s.claim.run(c.siteId, claim.key, claim.fingerprint, c.id, claim.response, c.createdAt).changes !== 1) throw new KeyTaken();
+    }
+    bump(c.siteId, c.threadKey, delta);
+  });
+
+  const page = db.transaction((siteId: string, thread: string, after: { at: number; id: string } | undefined, limit: number) => {
+    const top = (after ? s.nextPage.all(siteId, thread, after.at, after.id, limit) : s.firstPage.all(siteId, thread, limit)) as PublicRow[];
+    const replies = top.length ? (s.pageReplies.all(JSON.stringify(top.map((c) => c.id))) as PublicRow[]) : [];
+    return {
+      visible: (s.visible.get(siteId, thread) as number | undefined) ?? 0,
+      comments: top.map(toPublicRecord),
+      replies: replies.map(toPublicRecord),
+    };
+  });
+
+  function snapshot(target: ModerationTarget): ModerationSnapshot {
+    const targets =
+      'ids' in target
+        ? [...new Set(target.ids)].map(get).filter((c): c is CommentRecord => c !== undefined)
+        : (s.byEmail.all({ email: target.email, ...sitesFilter(target.sites) }) as CommentRow[]).map(toCommentRecord);
+    const comments = new Map<string, CommentRecord>();
+    for (const c of targets) {
+      comments.set(c.id, c);
+      if (c.parentId !== null && !comments.has(c.parentId)) {
+        const parent = get(c.parentId);
+        if (parent) comments.set(parent.id, parent);
+      }
+      if (c.parentId === null) for (const r of s.replies.all(c.id) as CommentRow[]) comments.set(r.id, toCommentRecord(r));
+    }
+    return { targets, comments };
+  }
+
+  const moderate = db.transaction((target: ModerationTarget, at: number, plan: (snapshot: ModerationSnapshot) => ModerationPlan<unknown>) => {
+    const decided = plan(snapshot(target));
+    for (const c of decided.statuses) s.setStatus.run(c.status, at, at, c.by, c.id);
+    for (const id of decided.deletes) s.delete.run(id);
+    for (const t of decided.threads) bump(t.siteId, t.threadKey, t.delta);
+    for (const a of decided.audit) writeAudit(a);
+    return decided.result;
+  });
+
+  // The queue's statements differ by which filters are set (each can use its own index): prepared once each, lazily.
+  const queues = new Map<string, ReturnType<Db['prepare']>>();
+  function queueStatement(f: { sites: 'all' | 'one' | 'many'; status: boolean; thread: boolean; before: boolean }) {
+    const key = `${f.sites}${+f.status}${+f.thread}${+f.before}`;
+    let stmt = queues.get(key);
+    if (!stmt) {
+      const where = [
+        f.sites === 'one' && 'site_id = @site',
+        f.sites === 'many' && 'site_id IN (SELECT value FROM json_each(@sites))',
+        f.thread && 'thread_key = @thread',
+        f.status && 'status = @status',
+        f.before && '(created_at, id) < (@at, @id)',
+      ].filter(Boolean);
+      stmt = db.prepare(`SELECT * FROM comments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`);
+      queues.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  return {
+    get: async (id) => get(id),
+    async insert(c, admit, claim) {
+      try {
+        insert.immediate(c, admit, claim);
+        return 'stored';
+      } catch (err) {
+        if (err instanceof KeyTaken) return 'key_taken';
+        throw err;
+      }
+    },
+    answer: async (siteId, key, since) => s.answer.get(siteId, key, since) as StoredAnswer | undefined,
+    repeatSince: async (siteId, thread, repeatKey, since) => s.repeatSince.get(siteId, thread, repeatKey, since) !== undefined,
+    page: async (siteId, thread, after, limit) => page(siteId, thread, after, limit),
+    async queue(q: QueueQuery) {
+      const sites = q.sites === null ? 'all' : q.sites.length === 1 ? 'one' : 'many';
+      const stmt = queueStatement({ sites, status: !!q.status, thread: !!q.thread, before: !!q.before });
+      const params: Record<string, unknown> = { limit: q.limit };
+      if (sites === 'one') params.site = q.sites![0];
+      if (sites === 'many') params.sites = JSON.stringify(q.sites);
+      if (q.status) params.status = q.status;
+      if (q.thread) params.thread = q.thread;
+      if (q.before) Object.assign(params, { at: q.before.at, id: q.before.id });
+      return (stmt.all(params) as CommentRow[]).map(toCommentRecord);
+    },
+    moderate: async (target, at, plan) => moderate.immediate(target, at, plan) as never,
+  };
+}

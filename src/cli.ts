@@ -8,7 +8,8 @@ import { AppError } from './errors.js';
 import { exportCommands } from './exports/exports.cli.js';
 import { opsCommands } from './ops/ops.cli.js';
 import { sitesCommands } from './sites/sites.cli.js';
-import { openSqliteStorage, type SqliteStorage } from './storage/sqlite/index.js';
+import { openStorage } from './storage/open.js';
+import type { Storage } from './storage/storage.js';
 import { isEntryPoint } from './util/entry.js';
 import { versionLine } from './version.js';
 
@@ -59,10 +60,10 @@ export async function runCli(
     return a === undefined || a === 'help' || a === '--help' ? 0 : 64;
   }
   const args = commands[two] ? rest : [b, ...rest].filter((x): x is string => x !== undefined);
-  let storage: SqliteStorage | undefined;
+  let storage: Storage | undefined;
   try {
     const config = loadConfig(env);
-    storage = openSqliteStorage(config.DATABASE_PATH);
+    storage = await openStorage(config);
     const services = await createContainer({ storage, config, hashKeys: false });
     await commands[cmd]!({ services, config, out, stdout }, args);
     return 0;

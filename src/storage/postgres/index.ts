@@ -11,6 +11,7 @@ import { createPool, type Pool, type PoolOptions } from './pool.js';
 import { pgSettingsStore } from './settings.js';
 import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
+import { pendingStores } from './pending.js';
 import { pgSitesStore } from './sites.js';
 
 export interface PostgresStorage extends Storage {
@@ -43,6 +44,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
   return {
     backend: 'postgres',
     pool,
+    ...pendingStores,
     audit: pgAuditStore(db),
     keys: pgKeysStore(db),
     polls: pgPollsStore(db),

@@ -14,8 +14,12 @@
  *   BENCH_ONLY        comma-separated scenario names to run (bare Express always runs)
  *   BENCH_PROFILE=1   start the service with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_NO_WRITE=1  do not rewrite bench/results.md
- *   BENCH_SERVICE_ROOT another checkout whose dist/ to run instead (before/after figures; its
- *                     own node flags are not known, so it runs with none; implies BENCH_NO_WRITE)
+ *   BENCH_SERVICE_ROOT another checkout whose dist/ to run instead (implies BENCH_NO_WRITE)
+ *   BENCH_COMPARE     another checkout (built) to compare with, side by side in the same run: both services
+ *                     run at once, and every scenario alternates short slices between them (BENCH_SLICES,
+ *                     default 5, of BENCH_SECONDS each), so drift in the machine's speed falls on both alike;
+ *                     prints the median CPU µs per request of each and the change (writes nothing);
+ *                     BENCH_COMPARE_NODE_ARGS gives the "before" side other node flags (e.g. to weigh a flag)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -195,7 +199,217 @@ function onlineCost(rows: Row[]): string[] {
   return parts.length ? [`Server CPU per request at 0 → 20,000 online (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
 }
 
+type Scenario = { name: string; target?: number; path: string; probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> };
+
+/** Seeds one service (comments, online sites on demand) and returns its scenarios, each with the state it needs. */
+async function prepareScenarios(base: string, adminKey: string): Promise<Scenario[]> {
+  const commentsProblem = await seedComments(base, adminKey);
+  const options = ((await json(await fetch(`${base}/v1/polls/${POLL}`))).options as { id: string }[] | undefined)?.map((o) => o.id) ?? [];
+  if (!options.length) throw new Error(`the demo poll ${POLL} was not seeded`);
+
+  let voteSeq = 0;
+  let viewSeq = 0;
+  // The online scenarios: the same requests on a site with nobody online, then on one with 20,000.
+  // Filling comes first (it also warms the counting path up), then each site is measured.
+  let onlineReady: Promise<string | undefined> | undefined;
+  const prepareOnline = () =>
+    (onlineReady ??= (async () => {
+      for (const id of Object.values(ONLINE_SITES)) {
+        const problem = await createSite(base, adminKey, id);
+        if (problem) return problem;
+      }
+      const started = Date.now();
+      // Faster than real visitors arrive, so all 20,000 are still online (seen < 5 minutes ago) while measured.
+      const fill = await autocannon({ url: base, connections: CONNECTIONS, amount: ONLINE_FILL, timeout: 10, ...countedViews(ONLINE_SITES.full, 'fill') });
+      await cannon(`${base}/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`, {}, 1);
+      // The checkpointer folds the fill's WAL back meanwhile, so neither case pays for it.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const [empty, full] = [await onlineOf(base, ONLINE_SITES.empty), await onlineOf(base, ONLINE_SITES.full)];
+      console.error(`  put ${fmt(full)} visitors online in ${fmt((Date.now() - started) / 1000, 1)} s (${fill.non2xx} non-2xx)`);
+      if (empty !== 0) return `site ${ONLINE_SITES.empty} has ${empty} online, not 0`;
+      return full !== undefined && full >= ONLINE_FILL ? undefined : `filling answered ${fill.non2xx} non-2xx; ${full} online, not ${ONLINE_FILL}`;
+    })());
+  const scenarios: Scenario[] = [
+    {
+      name: `GET /v1/polls/:id`,
+      target: 0.8,
+      path: `/v1/polls/${POLL}`,
+      probe: async () => undefined,
+      opts: {},
+    },
+    {
+      name: `GET /v1/polls/:id/results`,
+      target: 0.8,
+      path: `/v1/polls/${POLL}/results`,
+      probe: async () => undefined,
+      opts: {},
+    },
+    {
+      name: `POST /v1/polls/:id/votes`,
+      target: 0.5,
+      path: `/v1/polls/${POLL}/votes`,
+      probe: async () => undefined,
+      opts: {
+        requests: [
+          {
+            method: 'POST',
+            path: `/v1/polls/${POLL}/votes`,
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ optionIds: [options[voteSeq % options.length]], voterId: `bench-${RUN}-${++voteSeq}` }),
+            }),
+          },
+        ],
+      },
+    },
+    {
+      name: `GET thread comments (50 approved)`,
+      target: 0.6,
+      path: `/v1/sites/${SITE}/threads/${THREAD}/comments?limit=50`,
+      probe: async () => commentsProblem,
+      opts: {},
+    },
+    {
+      name: `POST page view`,
+      path: `/v1/sites/${SITE}/pages/${PAGE}/views`,
+      probe: async () => {
+        const res = await fetch(`${base}/v1/sites/${SITE}/pages/${PAGE}/views`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ visitorId: `bench-${RUN}-probe` }),
+        });
+        return res.status === 404 ? 'not available yet (404)' : res.ok ? undefined : `probe answered ${res.status}`;
+      },
+      opts: {
+        requests: [
+          {
+            method: 'POST',
+            path: `/v1/sites/${SITE}/pages/${PAGE}/views`,
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ visitorId: `bench-${RUN}-${++viewSeq}` }) }),
+          },
+        ],
+      },
+    },
+    {
+      name: `GET page views, 0 online`,
+      path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
+      probe: prepareOnline,
+      opts: {},
+    },
+    {
+      name: `POST page view (counted), 0 online`,
+      path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
+      probe: prepareOnline,
+      opts: countedViews(ONLINE_SITES.empty, 'empty'),
+    },
+    {
+      name: `GET page views, 20,000 online`,
+      path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
+      probe: prepareOnline,
+      opts: {},
+    },
+    {
+      name: `POST page view (counted), 20,000 online`,
+      path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
+      probe: prepareOnline,
+      opts: countedViews(ONLINE_SITES.full, 'full'),
+    },
+    {
+      name: `GET /widget.js`,
+      path: `/widget.js`,
+      probe: async () => {
+        const res = await fetch(`${base}/widget.js`);
+        await res.arrayBuffer();
+        return res.status === 404 ? 'not available yet (404)' : res.ok ? undefined : `probe answered ${res.status}`;
+      },
+      opts: {},
+    },
+  ];
+
+  return scenarios;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * BENCH_COMPARE: this build ("after") and another checkout's ("before") run at once on databases of their own;
+ * each scenario alternates slices between them (the order flips every slice), and the table shows medians.
+ */
+async function compare(otherRoot: string) {
+  const slices = Number(process.env.BENCH_SLICES ?? 5);
+  const dir = tempDir('ykien-bench-compare-');
+  const children: Child[] = [];
+  try {
+    const sides = [] as { name: string; child: Child; scenarios: Scenario[]; cpu: Map<string, number[]>; rps: Map<string, number[]> }[];
+    for (const [name, root] of [['before', path.resolve(otherRoot)], ['after', ROOT]] as const) {
+      const dbPath = path.join(dir, `${name}.db`);
+      const adminKey = createAdminKey(dbPath, 'Bench', root);
+      const port = await freePort();
+      const nodeArgs = name === 'before' && process.env.BENCH_COMPARE_NODE_ARGS !== undefined ? process.env.BENCH_COMPARE_NODE_ARGS.split(' ').filter(Boolean) : SERVICE_NODE_ARGS;
+      const child = await spawnNode(path.join(root, 'dist/server.js'), { env: benchEnv(dbPath, port), port, readyPath: '/readyz', logFile: path.join(dir, `${name}.log`), nodeArgs });
+      children.push(child);
+      await cannon(`${child.url}/v1/polls/${POLL}`, {}, 1);
+      sides.push({ name, child, scenarios: await prepareScenarios(child.url, adminKey), cpu: new Map(), rps: new Map() });
+    }
+    const barePort = await freePort();
+    const bare = await spawnNode(path.join(ROOT, 'bench/bare-express.mjs'), { env: { PORT: String(barePort), NODE_ENV: 'production' }, port: barePort, readyPath: '/readyz', logFile: path.join(dir, 'bare.log') });
+    children.push(bare);
+    const bareCpu: number[] = [];
+    console.error(`before ${otherRoot} pid ${sides[0]!.child.pid}, after pid ${sides[1]!.child.pid}; ${slices} slices of ${SECONDS} s per scenario each, ${CONNECTIONS} connections`);
+    const names = sides[0]!.scenarios.map((sc) => sc.name).filter((n) => !ONLY || ONLY.some((o) => n.toLowerCase().includes(o.toLowerCase())));
+    for (const name of names) {
+      const problems = await Promise.all(sides.map((side) => side.scenarios.find((sc) => sc.name === name)!.probe()));
+      if (problems.some(Boolean)) {
+        console.error(`  ${name}: skipped — ${problems.filter(Boolean).join('; ')}`);
+        continue;
+      }
+      for (let i = 0; i < slices; i++) {
+        for (const side of i % 2 ? [...sides].reverse() : sides) {
+          const sc = side.scenarios.find((x) => x.name === name)!;
+          const r = await cannon(side.child.url + sc.path, sc.opts, SECONDS, side.child.pid);
+          if (r.cpuUs !== undefined) side.cpu.set(name, [...(side.cpu.get(name) ?? []), r.cpuUs]);
+          side.rps.set(name, [...(side.rps.get(name) ?? []), r.requests.average]);
+        }
+        if (i === 0) {
+          const b = await cannon(`${bare.url}/`, {}, SECONDS, bare.pid);
+          if (b.cpuUs !== undefined) bareCpu.push(b.cpuUs);
+        }
+      }
+      const [b, a] = sides.map((side) => median(side.cpu.get(name) ?? [NaN]));
+      console.error(`  ${name}: before ${fmt(b)} µs, after ${fmt(a)} µs (${(((a! - b!) / b!) * 100).toFixed(0)} %)`);
+    }
+    const peaks = sides.map((side) => peakRssMb(side.child.pid));
+    const m = machine();
+    const lines = [
+      `Side by side ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${m.nproc} CPU(s), ${m.cpu}, Node ${m.node}: before = ${path.resolve(otherRoot)}, after = this checkout;`,
+      `${slices} alternating slices of ${SECONDS} s per scenario and side, ${CONNECTIONS} connections; medians. Bare Express: ${fmt(median(bareCpu))} µs CPU per request.`,
+      '',
+      '| Scenario | CPU µs/req before | CPU µs/req after | change | req/s before | req/s after |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...names
+        .filter((n) => sides[0]!.cpu.has(n))
+        .map((n) => {
+          const [b, a] = sides.map((side) => median(side.cpu.get(n)!));
+          const [rb, ra] = sides.map((side) => median(side.rps.get(n)!));
+          return `| ${n} | ${fmt(b)} | ${fmt(a)} | ${(((a! - b!) / b!) * 100).toFixed(0)} % | ${fmt(rb)} | ${fmt(ra)} |`;
+        }),
+      '',
+      `Peak memory (VmHWM): before ${fmt(peaks[0])} MB, after ${fmt(peaks[1])} MB.`,
+    ];
+    console.log(`\n${lines.join('\n')}\n`);
+  } finally {
+    await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
+  if (process.env.BENCH_COMPARE) return compare(process.env.BENCH_COMPARE);
   requireBuild();
   const dir = tempDir('ykien-bench-');
   const dbPath = path.join(dir, 'ykien.db');
@@ -233,130 +447,7 @@ async function main() {
     await cannon(`${bare.url}/`, {}, 1);
     await cannon(`${base}/v1/polls/${POLL}`, {}, 1);
 
-    const commentsProblem = await seedComments(base, adminKey);
-    const options = ((await json(await fetch(`${base}/v1/polls/${POLL}`))).options as { id: string }[] | undefined)?.map((o) => o.id) ?? [];
-    if (!options.length) throw new Error(`the demo poll ${POLL} was not seeded`);
-
-    let voteSeq = 0;
-    let viewSeq = 0;
-    // The online scenarios: the same requests on a site with nobody online, then on one with 20,000.
-    // Filling comes first (it also warms the counting path up), then each site is measured.
-    let onlineReady: Promise<string | undefined> | undefined;
-    const prepareOnline = () =>
-      (onlineReady ??= (async () => {
-        for (const id of Object.values(ONLINE_SITES)) {
-          const problem = await createSite(base, adminKey, id);
-          if (problem) return problem;
-        }
-        const started = Date.now();
-        // Faster than real visitors arrive, so all 20,000 are still online (seen < 5 minutes ago) while measured.
-        const fill = await autocannon({ url: base, connections: CONNECTIONS, amount: ONLINE_FILL, timeout: 10, ...countedViews(ONLINE_SITES.full, 'fill') });
-        await cannon(`${base}/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`, {}, 1);
-        // The checkpointer folds the fill's WAL back meanwhile, so neither case pays for it.
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
-        const [empty, full] = [await onlineOf(base, ONLINE_SITES.empty), await onlineOf(base, ONLINE_SITES.full)];
-        console.error(`  put ${fmt(full)} visitors online in ${fmt((Date.now() - started) / 1000, 1)} s (${fill.non2xx} non-2xx)`);
-        if (empty !== 0) return `site ${ONLINE_SITES.empty} has ${empty} online, not 0`;
-        return full !== undefined && full >= ONLINE_FILL ? undefined : `filling answered ${fill.non2xx} non-2xx; ${full} online, not ${ONLINE_FILL}`;
-      })());
-    const scenarios: { name: string; target?: number; path: string; probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> }[] = [
-      {
-        name: `GET /v1/polls/:id`,
-        target: 0.8,
-        path: `/v1/polls/${POLL}`,
-        probe: async () => undefined,
-        opts: {},
-      },
-      {
-        name: `GET /v1/polls/:id/results`,
-        target: 0.8,
-        path: `/v1/polls/${POLL}/results`,
-        probe: async () => undefined,
-        opts: {},
-      },
-      {
-        name: `POST /v1/polls/:id/votes`,
-        target: 0.5,
-        path: `/v1/polls/${POLL}/votes`,
-        probe: async () => undefined,
-        opts: {
-          requests: [
-            {
-              method: 'POST',
-              path: `/v1/polls/${POLL}/votes`,
-              headers: { 'content-type': 'application/json' },
-              setupRequest: (req) => ({
-                ...req,
-                body: JSON.stringify({ optionIds: [options[voteSeq % options.length]], voterId: `bench-${RUN}-${++voteSeq}` }),
-              }),
-            },
-          ],
-        },
-      },
-      {
-        name: `GET thread comments (50 approved)`,
-        target: 0.6,
-        path: `/v1/sites/${SITE}/threads/${THREAD}/comments?limit=50`,
-        probe: async () => commentsProblem,
-        opts: {},
-      },
-      {
-        name: `POST page view`,
-        path: `/v1/sites/${SITE}/pages/${PAGE}/views`,
-        probe: async () => {
-          const res = await fetch(`${base}/v1/sites/${SITE}/pages/${PAGE}/views`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ visitorId: `bench-${RUN}-probe` }),
-          });
-          return res.status === 404 ? 'not available yet (404)' : res.ok ? undefined : `probe answered ${res.status}`;
-        },
-        opts: {
-          requests: [
-            {
-              method: 'POST',
-              path: `/v1/sites/${SITE}/pages/${PAGE}/views`,
-              headers: { 'content-type': 'application/json' },
-              setupRequest: (req) => ({ ...req, body: JSON.stringify({ visitorId: `bench-${RUN}-${++viewSeq}` }) }),
-            },
-          ],
-        },
-      },
-      {
-        name: `GET page views, 0 online`,
-        path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
-        probe: prepareOnline,
-        opts: {},
-      },
-      {
-        name: `POST page view (counted), 0 online`,
-        path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
-        probe: prepareOnline,
-        opts: countedViews(ONLINE_SITES.empty, 'empty'),
-      },
-      {
-        name: `GET page views, 20,000 online`,
-        path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
-        probe: prepareOnline,
-        opts: {},
-      },
-      {
-        name: `POST page view (counted), 20,000 online`,
-        path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
-        probe: prepareOnline,
-        opts: countedViews(ONLINE_SITES.full, 'full'),
-      },
-      {
-        name: `GET /widget.js`,
-        path: `/widget.js`,
-        probe: async () => {
-          const res = await fetch(`${base}/widget.js`);
-          await res.arrayBuffer();
-          return res.status === 404 ? 'not available yet (404)' : res.ok ? undefined : `probe answered ${res.status}`;
-        },
-        opts: {},
-      },
-    ];
+    const scenarios = await prepareScenarios(base, adminKey);
 
     const bareRuns: number[] = [];
     const bareP99: number[] = [];

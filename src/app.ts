@@ -94,11 +94,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.get('/metrics', metricsHandler(metrics, keys, config.METRICS_TOKEN));
 
   // Public endpoints: CORS per site, decided before anything else can answer.
-  app.use('/v1/polls/:id', siteCors(async (req) => {
-    const site = await polls.siteOf(String(req.params.id));
-    return site ? sites.get(site) : undefined;
+  // The site's origins at once when cached (the usual case), from storage otherwise.
+  const siteNamed = (id: string | undefined) => (id === undefined ? undefined : (sites.peek(id) ?? sites.get(id)));
+  app.use('/v1/polls/:id', siteCors((req) => {
+    const site = polls.siteOf(String(req.params.id));
+    return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
   }));
-  app.use('/v1/sites/:site', siteCors((req) => sites.get(String(req.params.site))));
+  app.use('/v1/sites/:site', siteCors((req) => siteNamed(String(req.params.site))));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(

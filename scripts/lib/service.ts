@@ -21,7 +21,7 @@ export const DIST_CLI = path.join(SERVICE_ROOT, 'dist/cli.js');
  * before/after comparison runs both the way production does (BENCH_SERVICE_NODE_ARGS overrides them, e.g. ""
  * for a build older than the cap).
  */
-export const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
+export const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '--max-old-space-size=256 --max-semi-space-size=8').split(' ').filter(Boolean);
 
 /** A port the kernel just handed out on 127.0.0.1 (closed again, so a child can take it). */
 export async function freePort(): Promise<number> {
@@ -67,9 +67,9 @@ export function requireBuild(): void {
   }
 }
 
-/** Creates an admin key with the built CLI (which also creates and migrates the database). */
-export function createAdminKey(databasePath: string, name = 'Bench'): string {
-  const out = execFileSync(process.execPath, [DIST_CLI, 'keys', 'create', '--role', 'admin', '--name', name], {
+/** Creates an admin key with the built CLI of `root` (which also creates and migrates the database). */
+export function createAdminKey(databasePath: string, name = 'Bench', root = SERVICE_ROOT): string {
+  const out = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'keys', 'create', '--role', 'admin', '--name', name], {
     env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
   });

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendProblem } from './problem.js';
 import { publicOrigin } from './publicOrigin.js';
 
@@ -18,41 +18,47 @@ export interface SiteOrigins {
  * of showing readers a network error. Safe to expose: the body names only the origin (which the
  * page sent) and the site (which the page asked for).
  */
-export function siteCors(resolveSite: (req: Request) => Promise<SiteOrigins | undefined>): RequestHandler {
-  return async (req, res, next) => {
+export function siteCors(resolveSite: (req: Request) => SiteOrigins | undefined | Promise<SiteOrigins | undefined>): RequestHandler {
+  // Synchronous unless the site must be read: most requests carry no Origin, or name a cached site.
+  return (req, res, next) => {
     res.vary('Origin');
     const origin = req.get('origin');
     if (!origin) return next();
-    const resolved = await resolveSite(req);
-    const origins = resolved?.origins ?? [];
-    const read = req.method === 'GET' || req.method === 'HEAD';
-    // An unknown site or poll has no origins; its reads will only ever be a 404, and letting the
-    // embedding page read that 404 shows "not found" instead of a misleading network error.
-    const unknownRead = resolved === undefined && (read || req.method === 'OPTIONS');
-    const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
-    const sameOrigin = origin === publicOrigin(req);
-    if (allowed) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', 'ETag, RateLimit, RateLimit-Policy, Retry-After');
-    }
-    if (req.method === 'OPTIONS') {
-      if (allowed) {
-        res.setHeader('Access-Control-Allow-Methods', unknownRead ? 'GET' : 'GET, POST, OPTIONS');
-        res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key');
-        res.setHeader('Access-Control-Max-Age', '600');
-      }
-      res.status(204).end();
-      return;
-    }
-    if (allowed || sameOrigin) return next();
-    const site = resolved?.id;
-    const detail = site
-      ? `Origin ${origin} is not in the origins of site "${site}". An admin adds it with: ykien sites origins add ${site} ${origin}`
-      : `Origin ${origin} is not allowed here.`;
-    if (read) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Cache-Control', 'no-store');
-    }
-    sendProblem(res, 403, 'origin_not_allowed', detail, { origin, ...(site ? { site } : {}) });
+    const site = resolveSite(req);
+    if (site instanceof Promise) return site.then((s) => decide(s, origin, req, res, next));
+    decide(site, origin, req, res, next);
   };
+}
+
+function decide(resolved: SiteOrigins | undefined, origin: string, req: Request, res: Response, next: NextFunction): void {
+  const origins = resolved?.origins ?? [];
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  // An unknown site or poll has no origins; its reads will only ever be a 404, and letting the
+  // embedding page read that 404 shows "not found" instead of a misleading network error.
+  const unknownRead = resolved === undefined && (read || req.method === 'OPTIONS');
+  const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
+  const sameOrigin = origin === publicOrigin(req);
+  if (allowed) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', 'ETag, RateLimit, RateLimit-Policy, Retry-After');
+  }
+  if (req.method === 'OPTIONS') {
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Methods', unknownRead ? 'GET' : 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.status(204).end();
+    return;
+  }
+  if (allowed || sameOrigin) return next();
+  const site = resolved?.id;
+  const detail = site
+    ? `Origin ${origin} is not in the origins of site "${site}". An admin adds it with: ykien sites origins add ${site} ${origin}`
+    : `Origin ${origin} is not allowed here.`;
+  if (read) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Cache-Control', 'no-store');
+  }
+  sendProblem(res, 403, 'origin_not_allowed', detail, { origin, ...(site ? { site } : {}) });
 }

@@ -68,14 +68,17 @@ export function pollsService(
 
     /** Everything a public answer about this poll depends on besides the stored rows: a response-cache key. Throws 404. */
     async viewKey(id: string, voterId: string | undefined): Promise<string> {
-      const def = await mustDefine(id);
+      const def = definitions.peek(id) ?? (await mustDefine(id));
       const hash = voterHash(voterId);
       const voted = hash ? await store.hasVoted(id, hash) : false;
       return `${id}\0${statusOf(def.poll, now())}\0${voted ? 1 : 0}`;
     },
 
-    async siteOf(id: string): Promise<string | undefined> {
-      return (await definitions.get(id))?.poll.siteId;
+    /** The poll's site: at once when the definition is cached (CORS asks on every public request), else from storage. */
+    siteOf(id: string): string | undefined | Promise<string | undefined> {
+      const cached = definitions.peek(id);
+      if (cached) return cached.poll.siteId;
+      return definitions.get(id).then((def) => def?.poll.siteId);
     },
 
     async publicResults(id: string, voterId: string | undefined): Promise<Results> {

@@ -51,6 +51,17 @@ export function sitesService(store: SitesStore, deps: { audit: AuditService; def
     return site;
   }
 
+  /**
+   * The cached site without waiting (hot paths: CORS on every public request): undefined for a cached
+   * unknown id, null when storage must be asked (not cached, stale, or time to look for others' changes).
+   */
+  function peek(id: string): Site | undefined | null {
+    const t = now();
+    if (t - versionCheckedAt >= VERSION_CHECK_MS) return null;
+    const hit = cache.get(id);
+    return hit && hit.until > t ? hit.site : null;
+  }
+
   /** Runs a change, translating a lost race for a new id, and forgets the cached sites it touched. */
   async function change<T>(ids: readonly string[], plan: (current: ReadonlyMap<string, Site>) => SitesPlan<T>): Promise<T> {
     try {
@@ -105,6 +116,7 @@ export function sitesService(store: SitesStore, deps: { audit: AuditService; def
   return {
     /** Cached read for hot paths (CORS, widget endpoints). */
     get,
+    peek,
     async require(id: string): Promise<Site> {
       const site = await get(id);
       if (!site) throw siteNotFound(id);

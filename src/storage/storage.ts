@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit.store.js';
+import type { RunJob } from '../jobs.js';
 import type { CaptchaStore } from '../comments/captcha.store.js';
 import type { CommentsStore } from '../comments/comments.store.js';
 import type { WebhooksStore } from '../comments/webhooks.store.js';
@@ -63,7 +64,7 @@ export interface Storage {
    * Runs a background job (retention, pruning) if no other instance on this database runs it now or ran it
    * less than `everyMs` ago; undefined when skipped. Every instance ticks; one works.
    */
-  runJob<T>(job: string, everyMs: number, fn: () => Promise<T>): Promise<T | undefined>;
+  runJob: RunJob;
   /** A consistent copy of the whole database at `dest`, taken while the service runs. */
   backup(dest: string): Promise<BackupResult>;
   /** Starts what keeps the database healthy in a long-running server (the SQLite WAL checkpointer). */

@@ -108,9 +108,14 @@ describe('two instances on one PostgreSQL', () => {
       expect((await read(b)).total).toBe(n);
       expect((await read(a)).total).toBe(n);
     }
-    // An admin's change through B is seen through A at once too.
+    // An admin's change through B is seen through A within a second (definitions are rechecked once a second).
+    const before = JSON.parse((await request(agent!, `${a.url}/v1/polls/${poll.id}`, 'GET')).body);
+    expect(before.status).toBe('open');
     await admin(b, 'POST', `/v1/admin/polls/${poll.id}/close`);
+    await new Promise((r) => setTimeout(r, 1_100));
     expect(JSON.parse((await request(agent!, `${a.url}/v1/polls/${poll.id}`, 'GET')).body).status).toBe('closed');
+    const late = await request(agent!, `${a.url}/v1/polls/${poll.id}/votes`, 'POST', JSON.stringify({ optionIds: [poll.options[0].id], voterId: 'coherent-late-xxxxxx' }));
+    expect(late.status).toBe(409);
   });
 
   it('share one rate-limit quota: a reader over the limit on one instance is refused on the other', async () => {

@@ -19,17 +19,25 @@ export function pollDefinitions(store: Pick<PollsStore, 'definition'>, now: () =
   const cache = new Map<string, { def: PollDefinition | undefined; until: number }>();
   let seenVersion: number | undefined;
   let versionCheckedAt = -Infinity;
-  const checkDue = () => now() - versionCheckedAt >= VERSION_CHECK_MS;
-  return {
-    async get(id: string): Promise<PollDefinition | undefined> {
-      if (checkDue()) {
-        versionCheckedAt = now();
+  // Calls that arrive while a check is under way wait for the same one, so they keep their order.
+  let checking: Promise<void> | undefined;
+  const checkDue = () => checking !== undefined || now() - versionCheckedAt >= VERSION_CHECK_MS;
+  const check = () =>
+    (checking ??= (async () => {
+      versionCheckedAt = now();
+      try {
         const v = await version();
         if (v !== seenVersion) {
           seenVersion = v;
           cache.clear();
         }
+      } finally {
+        checking = undefined;
       }
+    })());
+  return {
+    async get(id: string): Promise<PollDefinition | undefined> {
+      if (checkDue()) await check();
       const t = now();
       const hit = cache.get(id);
       if (hit && hit.until > t) return hit.def;

@@ -2,6 +2,7 @@ import http from 'node:http';
 
 export interface Answer {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: string;
 }
 
@@ -14,7 +15,7 @@ export function request(agent: http.Agent, url: string, method: string, body?: s
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       },
     );

@@ -131,4 +131,44 @@ describe('two instances on one PostgreSQL', () => {
     // Another reader has a quota of their own, on either instance.
     expect((await read(b, '198.51.100.8')).status).toBe(200);
   });
+  it('SIGKILL one of two instances mid-load: every acknowledged vote is in the database, the other keeps serving', { timeout: 180_000 }, async () => {
+    const { a, b, admin, sql } = await pair();
+    await admin(a, 'POST', '/v1/admin/sites', { id: 'xa-a', name: 'Xã A' });
+    const poll = JSON.parse((await admin(a, 'POST', '/v1/admin/polls', { site: 'xa-a', question: 'Câu hỏi?', options: ['Có', 'Không'] })).body);
+    const acknowledged: string[] = [];
+    const failedOnB: string[] = [];
+    let n = 0;
+    let stop = false;
+    const client = async () => {
+      while (!stop) {
+        const i = n++;
+        const to = i % 2 ? b : a;
+        const voter = `kill-${i}-xxxxxxxxxx`;
+        const res = await request(agent!, `${to.url}/v1/polls/${poll.id}/votes`, 'POST', JSON.stringify({ optionIds: [poll.options[i % 2].id], voterId: voter })).catch(() => undefined);
+        if (res?.status === 201) acknowledged.push(voter);
+        else if (to === b) failedOnB.push(`${res?.status ?? 'no answer'}`);
+      }
+    };
+    const clients = Array.from({ length: 40 }, client);
+    await new Promise((r) => setTimeout(r, 1_500));
+    a.child.kill('SIGKILL');
+    await a.exited;
+    await new Promise((r) => setTimeout(r, 1_500));
+    stop = true;
+    await Promise.all(clients);
+    expect(failedOnB).toEqual([]);
+    expect(acknowledged.length).toBeGreaterThan(100);
+    const stored = new Set((await sql<{ voter: string }>('SELECT voter_hash AS voter FROM ballots WHERE poll_id = $1', [poll.id])).map((r) => r.voter));
+    const results = JSON.parse((await request(agent!, `${b.url}/v1/polls/${poll.id}/results`, 'GET')).body);
+    // Voter ids are stored only as hashes: every acknowledged ballot is a row, and the counters equal the rows.
+    expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
+    expect(results.voters).toBe(stored.size);
+    const [row] = await sql<{ voters: number }>('SELECT total_voters::int AS voters FROM polls WHERE id = $1', [poll.id]);
+    expect(row!.voters).toBe(stored.size);
+    // Each acknowledged voter is recorded: voting again through the survivor is refused as a repeat.
+    for (const voter of acknowledged.filter((_, i) => i % 25 === 0)) {
+      const again = await request(agent!, `${b.url}/v1/polls/${poll.id}/votes`, 'POST', JSON.stringify({ optionIds: [poll.options[0].id], voterId: voter }));
+      expect(again.status, voter).toBe(409);
+    }
+  });
 });

@@ -2,6 +2,8 @@ import { AppError } from '../../errors.js';
 import { PG_MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { pgAuditStore } from './audit.js';
+import { pgCaptchaStore } from './captchas.js';
+import { pgCommentsStore } from './comments.js';
 import { changeVersion } from './changes.js';
 import { pgDb } from './db.js';
 import { pgKeysStore } from './keys.js';
@@ -13,6 +15,7 @@ import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
 import { pendingStores } from './pending.js';
 import { pgSitesStore } from './sites.js';
+import { pgWebhooksStore } from './webhooks.js';
 
 export interface PostgresStorage extends Storage {
   readonly backend: 'postgres';
@@ -46,10 +49,13 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     pool,
     ...pendingStores,
     audit: pgAuditStore(db),
+    captchas: pgCaptchaStore(db),
+    comments: pgCommentsStore(db),
     keys: pgKeysStore(db),
     polls: pgPollsStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
+    webhooks: pgWebhooksStore(db),
     hits,
     version: changes.version,
     async ready() {

@@ -7,11 +7,8 @@ const notYet = (store: string) =>
   });
 
 export const pendingStores = {
-  captchas: notYet('captchas'),
-  comments: notYet('comments'),
-  webhooks: notYet('webhooks'),
   counters: notYet('counters'),
   exports: notYet('exports'),
   retention: notYet('retention'),
   stats: notYet('stats'),
-} as never as Pick<import('../storage.js').Storage, 'captchas' | 'comments' | 'webhooks' | 'counters' | 'exports' | 'retention' | 'stats'>;
+} as never as Pick<import('../storage.js').Storage, 'counters' | 'exports' | 'retention' | 'stats'>;

@@ -4,15 +4,18 @@ import type { Storage } from '../storage.js';
 import { pgAuditStore } from './audit.js';
 import { changeVersion } from './changes.js';
 import { pgDb } from './db.js';
+import { pgExportsStore } from './exports.js';
 import { pgKeysStore } from './keys.js';
 import { migratePostgres, postgresMigrationsUpToDate } from './migrate.js';
 import { pgPollsStore } from './polls.js';
+import { pgRetentionStore } from './retention.js';
 import { createPool, type Pool, type PoolOptions } from './pool.js';
 import { pgSettingsStore } from './settings.js';
 import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
 import { pendingStores } from './pending.js';
 import { pgSitesStore } from './sites.js';
+import { pgStatsStore } from './stats.js';
 
 export interface PostgresStorage extends Storage {
   readonly backend: 'postgres';
@@ -46,10 +49,13 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     pool,
     ...pendingStores,
     audit: pgAuditStore(db),
+    exports: pgExportsStore(db),
     keys: pgKeysStore(db),
     polls: pgPollsStore(db),
+    retention: pgRetentionStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
+    stats: pgStatsStore(db),
     hits,
     version: changes.version,
     async ready() {

@@ -11,7 +11,4 @@ export const pendingStores = {
   comments: notYet('comments'),
   webhooks: notYet('webhooks'),
   counters: notYet('counters'),
-  exports: notYet('exports'),
-  retention: notYet('retention'),
-  stats: notYet('stats'),
-} as never as Pick<import('../storage.js').Storage, 'captchas' | 'comments' | 'webhooks' | 'counters' | 'exports' | 'retention' | 'stats'>;
+} as never as Pick<import('../storage.js').Storage, 'captchas' | 'comments' | 'webhooks' | 'counters'>;

@@ -94,6 +94,24 @@ describe('streaming exports from PostgreSQL keep memory flat', () => {
     let count = 0;
     for await (const b of s.exports.ballots(pollId)) if (++count === 1) expect(b.voterHash).toBe('voter-hash-000000000000');
     expect(count).toBe(BALLOTS + 1);
+
+    // Consumers that stop early, more of them than the pool has connections: each gave its connection back.
+    for (let i = 0; i < 5; i++) for await (const b of s.exports.ballots(pollId)) if (b) break;
+    expect((await s.polls.state(pollId, null)).counters.voters).toBe(BALLOTS + 1);
+
+    // The database drops the export's connection half-way: the consumer gets the 503 problem, the pool recovers.
+    const broken = (async () => {
+      let seen = 0;
+      for await (const b of s.exports.ballots(pollId)) {
+        if (++seen === 1) {
+          expect(b.voterHash).toBe('voter-hash-000000000000');
+          await s.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%ballot_choices c JOIN%' AND pid <> pg_backend_pid()`);
+        }
+      }
+      return seen;
+    })();
+    await expect(broken).rejects.toMatchObject({ status: 503, code: 'storage_unavailable' });
+    for (let i = 0; i < 3; i++) expect((await s.exports.ballotSlots(pollId, START, START + 15 * 60_000)).at(0)).toEqual({ start: START, ballots: 900 });
   });
 
   it(`JSON export of ${BALLOTS} ballots through the CLI on DATABASE_URL writes to a slow stdout with bounded heap growth`, { timeout: 180_000 }, async () => {

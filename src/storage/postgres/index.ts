@@ -6,15 +6,18 @@ import { pgCaptchaStore } from './captchas.js';
 import { pgCommentsStore } from './comments.js';
 import { changeVersion } from './changes.js';
 import { pgDb } from './db.js';
+import { pgExportsStore } from './exports.js';
 import { pgKeysStore } from './keys.js';
 import { migratePostgres, postgresMigrationsUpToDate } from './migrate.js';
 import { pgPollsStore } from './polls.js';
+import { pgRetentionStore } from './retention.js';
 import { createPool, type Pool, type PoolOptions } from './pool.js';
 import { pgSettingsStore } from './settings.js';
 import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
 import { pendingStores } from './pending.js';
 import { pgSitesStore } from './sites.js';
+import { pgStatsStore } from './stats.js';
 import { pgWebhooksStore } from './webhooks.js';
 
 export interface PostgresStorage extends Storage {
@@ -51,10 +54,13 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     audit: pgAuditStore(db),
     captchas: pgCaptchaStore(db),
     comments: pgCommentsStore(db),
+    exports: pgExportsStore(db),
     keys: pgKeysStore(db),
     polls: pgPollsStore(db),
+    retention: pgRetentionStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
+    stats: pgStatsStore(db),
     webhooks: pgWebhooksStore(db),
     hits,
     version: changes.version,

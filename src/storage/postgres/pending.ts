@@ -8,7 +8,4 @@ const notYet = (store: string) =>
 
 export const pendingStores = {
   counters: notYet('counters'),
-  exports: notYet('exports'),
-  retention: notYet('retention'),
-  stats: notYet('stats'),
-} as never as Pick<import('../storage.js').Storage, 'counters' | 'exports' | 'retention' | 'stats'>;
+} as never as Pick<import('../storage.js').Storage, 'counters'>;

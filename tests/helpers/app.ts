@@ -12,7 +12,7 @@ import { migrate } from '../../src/storage/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { freshPostgresUrl } from '../storage/backends.js';
-import { openPostgresStorage } from '../../src/storage/postgres/index.js';
+import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/index.js';
 
 /**
  * The backend the API suites run on: SQLite, or PostgreSQL in the vitest project that sets
@@ -101,9 +101,23 @@ export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock
     put: (url: string, body?: object) => http.put(url).set('Authorization', `Bearer ${adminKey}`).send(body),
     delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${adminKey}`),
   };
+  /**
+   * SQL on the test's own database, in what both backends speak (`?` placeholders): tests look at rows
+   * directly to prove what the API cannot show (nothing half-written, nothing stored that should not be).
+   */
+  const rows = async <R = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<R[]> => {
+    if (TEST_BACKEND === 'sqlite') return db.prepare(sql).all(...params) as R[];
+    let n = 0;
+    return (await (storage as PostgresStorage).pool.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as R[];
+  };
+  const value = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V> => {
+    const [first] = await rows(sql, ...params);
+    return (first ? Object.values(first)[0] : undefined) as V;
+  };
+  const column = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V[]> => (await rows(sql, ...params)).map((r) => Object.values(r as object)[0] as V);
   /** A second app on the same database, as another instance of the service would run. */
   const otherInstance = async () => request(await createApp({ storage: await another(), config, now: clock.now }));
-  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance };
+  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: { rows, value, column } };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

@@ -3,6 +3,7 @@ import { PG_MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { pgAuditStore } from './audit.js';
 import { changeVersion } from './changes.js';
+import { pgCountersStore } from './counters.js';
 import { pgDb } from './db.js';
 import { pgKeysStore } from './keys.js';
 import { migratePostgres, postgresMigrationsUpToDate } from './migrate.js';
@@ -46,6 +47,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     pool,
     ...pendingStores,
     audit: pgAuditStore(db),
+    counters: pgCountersStore(db),
     keys: pgKeysStore(db),
     polls: pgPollsStore(db),
     settings: pgSettingsStore(db),

@@ -10,8 +10,7 @@ export const pendingStores = {
   captchas: notYet('captchas'),
   comments: notYet('comments'),
   webhooks: notYet('webhooks'),
-  counters: notYet('counters'),
   exports: notYet('exports'),
   retention: notYet('retention'),
   stats: notYet('stats'),
-} as never as Pick<import('../storage.js').Storage, 'captchas' | 'comments' | 'webhooks' | 'counters' | 'exports' | 'retention' | 'stats'>;
+} as never as Pick<import('../storage.js').Storage, 'captchas' | 'comments' | 'webhooks' | 'exports' | 'retention' | 'stats'>;

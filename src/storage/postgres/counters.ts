@@ -1,6 +1,7 @@
 import type { CounterTotals, CountersStore, CountOutcome, Figures, PruneBefore, SiteFigures } from '../../counters/counters.store.js';
 import { writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
+import { guard } from './pool.js';
 
 /** Rows deleted per prune statement, so a large backlog never holds locks that views wait on for long. */
 const PRUNE_BATCH = 5_000;
@@ -142,13 +143,19 @@ const PRUNE = {
  * does not grow with the number online, as on SQLite (src/storage/sqlite/counters.ts).
  */
 export function pgCountersStore(db: PgDb): CountersStore {
+  // Prepared once per connection: the hot public reads skip parsing and planning.
+  const one = async <R extends object>(name: string, text: string, values: unknown[]) =>
+    guard(async () => (await db.pool.query<R & Record<string, unknown>>({ name, text, values })).rows[0]! as R);
   return {
     async countView(v, rules): Promise<CountOutcome> {
       const since = v.at - rules.onlineMs;
+      // One round trip, then the change version's: a prepared statement that is its own transaction.
       const r = (
-        await db.write((c) =>
-          c.query<CountRow>(COUNT_VIEW, [v.site, v.page, v.visitor, v.day, v.at, second(v.at), rules.dedupMs, rules.visitIdleMs, rules.newPagesPerDay, since, second(since)]),
-        )
+        await db.writeStatement<CountRow>({
+          name: 'counters.countView',
+          text: COUNT_VIEW,
+          values: [v.site, v.page, v.visitor, v.day, v.at, second(v.at), rules.dedupMs, rules.visitIdleMs, rules.newPagesPerDay, since, second(since)],
+        })
       ).rows[0]!;
       if (!r.stored) return { outcome: 'capped' };
       return {
@@ -164,11 +171,11 @@ export function pgCountersStore(db: PgDb): CountersStore {
     },
 
     async figures(site, page, since) {
-      return (await db.rows<Figures>(FIGURES, [site, page, since, second(since)]))[0]!;
+      return one<Figures>('counters.figures', FIGURES, [site, page, since, second(since)]);
     },
 
     async stats(site, fromDay, toDay, since): Promise<SiteFigures> {
-      return (await db.rows<SiteFigures>(STATS, [site, fromDay, toDay, since, second(since)]))[0]!;
+      return one<SiteFigures>('counters.stats', STATS, [site, fromDay, toDay, since, second(since)]);
     },
 
     setStarting: (site, f, audit) =>

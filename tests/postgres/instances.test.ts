@@ -131,6 +131,7 @@ describe('two instances on one PostgreSQL', () => {
     // Another reader has a quota of their own, on either instance.
     expect((await read(b, '198.51.100.8')).status).toBe(200);
   });
+
   it('SIGKILL one of two instances mid-load: every acknowledged vote is in the database, the other keeps serving', { timeout: 180_000 }, async () => {
     const { a, b, admin, sql } = await pair();
     await admin(a, 'POST', '/v1/admin/sites', { id: 'xa-a', name: 'Xã A' });
@@ -170,5 +171,42 @@ describe('two instances on one PostgreSQL', () => {
       const again = await request(agent!, `${b.url}/v1/polls/${poll.id}/votes`, 'POST', JSON.stringify({ optionIds: [poll.options[0].id], voterId: voter }));
       expect(again.status, voter).toBe(409);
     }
+  });
+
+  it('count views from many clients spread over both exactly once: figures = rows, online = visitors, on either instance', { timeout: 120_000 }, async () => {
+    const { a, b, admin, sql } = await pair();
+    expect((await admin(a, 'POST', '/v1/admin/sites', { id: 'xa-a', name: 'Xã A' })).status).toBe(201);
+    const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const VISITORS = 1_500;
+    const pages = ['trang-chu', 'tin-tuc', 'lien-he'];
+    // Every visitor views one page through A and B at once (a reload that the balancer sends elsewhere), then another page.
+    const jobs: { visitor: string; page: string; to: Instance }[] = [];
+    for (let i = 0; i < VISITORS; i++) {
+      const visitor = `xem-${i.toString().padStart(6, '0')}`;
+      jobs.push({ visitor, page: pages[i % 3]!, to: a }, { visitor, page: pages[i % 3]!, to: b }, { visitor, page: pages[(i + 1) % 3]!, to: i % 2 ? a : b });
+    }
+    const errors: string[] = [];
+    let next = 0;
+    const client = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        const res = await request(agent!, `${job.to.url}/v1/sites/xa-a/pages/${job.page}/views`, 'POST', JSON.stringify({ visitorId: job.visitor }), { 'user-agent': CHROME });
+        if (res.status !== 200) errors.push(`${res.status} ${res.body.slice(0, 200)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 60 }, client));
+    expect(errors).toEqual([]);
+    // Each page: one view per visitor who saw it (the reloads add nothing), whichever instance answers.
+    for (const i of [a, b])
+      for (const page of pages) {
+        const figures = JSON.parse((await request(agent!, `${i.url}/v1/sites/xa-a/pages/${page}/views`, 'GET')).body);
+        expect(figures, page).toEqual({ views: (2 * VISITORS) / 3, siteVisits: VISITORS, online: VISITORS });
+      }
+    const [rows] = await sql<{ seen: number; views: number; visitors: number; visits: number; present: number }>(
+      `SELECT (SELECT COUNT(*) FROM counter_page_seen)::int AS seen, (SELECT SUM(views) FROM counter_pages)::int AS views,
+              (SELECT COUNT(*) FROM counter_visitors)::int AS visitors, (SELECT visits FROM counter_sites)::int AS visits,
+              (SELECT SUM(visitors) FROM counter_presence)::int AS present`,
+    );
+    expect(rows).toEqual({ seen: 2 * VISITORS, views: 2 * VISITORS, visitors: VISITORS, visits: VISITORS, present: VISITORS });
   });
 });

@@ -5,6 +5,7 @@ import { pgAuditStore } from './audit.js';
 import { pgCaptchaStore } from './captchas.js';
 import { pgCommentsStore } from './comments.js';
 import { changeVersion } from './changes.js';
+import { pgCountersStore } from './counters.js';
 import { pgDb } from './db.js';
 import { pgExportsStore } from './exports.js';
 import { pgKeysStore } from './keys.js';
@@ -15,7 +16,6 @@ import { createPool, type Pool, type PoolOptions } from './pool.js';
 import { pgSettingsStore } from './settings.js';
 import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
-import { pendingStores } from './pending.js';
 import { pgSitesStore } from './sites.js';
 import { pgStatsStore } from './stats.js';
 import { pgWebhooksStore } from './webhooks.js';
@@ -50,10 +50,10 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
   return {
     backend: 'postgres',
     pool,
-    ...pendingStores,
     audit: pgAuditStore(db),
     captchas: pgCaptchaStore(db),
     comments: pgCommentsStore(db),
+    counters: pgCountersStore(db),
     exports: pgExportsStore(db),
     keys: pgKeysStore(db),
     polls: pgPollsStore(db),

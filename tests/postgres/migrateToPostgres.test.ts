@@ -52,7 +52,7 @@ describe('ykien migrate-to-postgres', () => {
     expect(run.err).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.out.join('\n')).toMatch(/Verified: \d+ rows in \d+ tables/);
-    expect(run.out.join('\n')).not.toContain('ykien-test'); // the password in the URL is never printed
+    expect(run.out.join('\n')).not.toContain(':ykien-test@'); // the password in the URL is never printed
     const copied = await counts(db.url);
     expect(copied).toMatchObject({ sites: 1, polls: 1, poll_options: 3, ballots: 21, ballot_choices: 21, settings: expect.any(Number) });
 
@@ -79,7 +79,8 @@ describe('ykien migrate-to-postgres', () => {
     const replaced = await runCommand(['migrate-to-postgres', '--to', db.url, '--replace'], { file: t.file });
     expect(replaced.code).toBe(0);
     expect(replaced.out.join('\n')).toContain('replaced');
-    expect(await counts(db.url)).toEqual({ ...copied, audit_log: copied.audit_log! + 1 });
+    // The source's rows again, and its own audit entry of the copy: the same as after the first run.
+    expect(await counts(db.url)).toEqual(copied);
     await db.drop();
   });
 

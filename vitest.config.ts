@@ -1,13 +1,38 @@
 import { defineConfig } from 'vitest/config';
 import SummaryReporter from './tests/helpers/summaryReporter.js';
 
+/**
+ * The API suites that look at the service only through its API (or only SQL both backends speak, through t.sql): they run a second
+ * time with the app on PostgreSQL, so every feature is proven on both backends. The store contracts in
+ * tests/storage/ run every store on both backends in the first project already.
+ */
+const ON_BOTH_BACKENDS = [
+  'tests/audit.actor.test.ts',
+  'tests/clientKey.test.ts',
+  'tests/comments.bidi.test.ts',
+  'tests/dates.test.ts',
+  'tests/exports.timeline.test.ts',
+  'tests/ops.metrics.test.ts',
+  'tests/pages.forgery.test.ts',
+  'tests/pages.test.ts',
+  'tests/responseCache.test.ts',
+  'tests/seed.test.ts',
+  'tests/sites.test.ts',
+  'tests/widget/serve.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // One real PostgreSQL server per project (tests/setup/postgres.ts).
+    globalSetup: ['tests/setup/postgres.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', new SummaryReporter()],
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'] } },
+      { extends: true, test: { name: 'postgres', include: ON_BOTH_BACKENDS, env: { YKIEN_TEST_BACKEND: 'postgres' } } },
+    ],
   },
 });

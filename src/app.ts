@@ -63,7 +63,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const services = await createContainer({ ...deps, logger });
   const { sites, polls, keys, audit, events } = services;
   const { metrics } = services;
-  const limits = createRateLimiters(config, (tier) => events.emit({ type: 'rate.limited', tier }));
+  const limits = createRateLimiters(config, (tier) => events.emit({ type: 'rate.limited', tier }), storage.hits);
 
   const app = express();
   app.locals.services = services;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './cli/context.js';
 import { keysCommands } from './cli/keys.commands.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -8,7 +9,10 @@ import { AppError } from './errors.js';
 import { exportCommands } from './exports/exports.cli.js';
 import { opsCommands } from './ops/ops.cli.js';
 import { sitesCommands } from './sites/sites.cli.js';
-import { openSqliteStorage, type SqliteStorage } from './storage/sqlite/index.js';
+import { openStorage } from './storage/open.js';
+import { copySqliteToPostgres } from './storage/postgres/copyFromSqlite.js';
+import { isUnavailable } from './storage/postgres/pool.js';
+import type { Storage } from './storage/storage.js';
 import { isEntryPoint } from './util/entry.js';
 import { versionLine } from './version.js';
 
@@ -33,9 +37,12 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
                          comments with their private fields to stdout
   backup PATH            consistent online copy of the database (safe while the service runs)
   retention run          erase IP hashes and user agents older than RETENTION_DAYS now
+  migrate-to-postgres [--from FILE] [--to URL] [--replace]
+                         copy the SQLite database (DATABASE_PATH) into PostgreSQL (DATABASE_URL), verified;
+                         a database that already holds data is refused unless --replace
   --version              the release and the Node.js version
 
-The database is DATABASE_PATH (default ./data/ykien.db).`;
+The database is DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/ykien.db).`;
 
 const commands: Record<string, Command> = { ...keysCommands, ...sitesCommands, ...exportCommands, ...opsCommands };
 
@@ -52,6 +59,7 @@ export async function runCli(
     out(versionLine());
     return 0;
   }
+  if (a === 'migrate-to-postgres') return guarded(err, () => migrateToPostgres([b, ...rest].filter((x): x is string => x !== undefined), env, out));
   const two = `${a ?? ''} ${b ?? ''}`;
   const cmd = commands[two] ? two : a && commands[a] ? a : undefined;
   if (!cmd) {
@@ -59,13 +67,24 @@ export async function runCli(
     return a === undefined || a === 'help' || a === '--help' ? 0 : 64;
   }
   const args = commands[two] ? rest : [b, ...rest].filter((x): x is string => x !== undefined);
-  let storage: SqliteStorage | undefined;
+  let storage: Storage | undefined;
+  return guarded(err, async () => {
+    try {
+      const config = loadConfig(env);
+      storage = await openStorage(config);
+      const services = await createContainer({ storage, config, hashKeys: false });
+      await commands[cmd]!({ services, config, out, stdout }, args);
+      return 0;
+    } finally {
+      await storage?.close();
+    }
+  });
+}
+
+/** A refusal the user can act on is one line and an exit code; anything else is a bug and keeps its stack. */
+async function guarded(err: (line: string) => void, run: () => Promise<number>): Promise<number> {
   try {
-    const config = loadConfig(env);
-    storage = openSqliteStorage(config.DATABASE_PATH);
-    const services = await createContainer({ storage, config, hashKeys: false });
-    await commands[cmd]!({ services, config, out, stdout }, args);
-    return 0;
+    return await run();
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof AppError) {
       err(`error: ${e.message}`);
@@ -76,9 +95,40 @@ export async function runCli(
       return 64;
     }
     throw e;
-  } finally {
-    await storage?.close();
   }
+}
+
+/** `ykien migrate-to-postgres`: the copy and its report; the service stays stopped until the switch-over. */
+async function migrateToPostgres(args: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  if (positionals.length) throw new UsageError(`migrate-to-postgres takes no ${positionals[0]}: use --from FILE and --to URL`);
+  const config = loadConfig({ ...env, DATABASE_URL: undefined });
+  const from = values.from ?? config.DATABASE_PATH;
+  const to = values.to ?? env.DATABASE_URL;
+  if (!to || !/^postgres(ql)?:\/\//.test(to)) throw new UsageError('migrate-to-postgres needs the PostgreSQL database: --to postgres://… or DATABASE_URL');
+  const where = new URL(to);
+  out(`Copying ${from} into PostgreSQL at ${where.hostname}:${where.port || 5432}${where.pathname} …`);
+  let report;
+  try {
+    report = await copySqliteToPostgres(from, to, {
+      size: 2,
+      statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+      ssl: config.PG_SSL,
+      caFile: config.PG_SSL_CA_FILE,
+      replace: values.replace,
+      now: Date.now(),
+      progress: (line) => out(`  ${line}`),
+    });
+  } catch (e) {
+    if (isUnavailable(e)) throw new AppError(503, 'storage_unavailable', `PostgreSQL at ${where.hostname}:${where.port || 5432} cannot be reached (${(e as Error).message}).`);
+    if ((e as { code?: string }).code === '28P01' || (e as { code?: string }).code === '3D000') throw new AppError(400, 'bad_database_url', `PostgreSQL refused the connection: ${(e as Error).message}.`);
+    throw e;
+  }
+  const rows = report.tables.reduce((n, t) => n + t.rows, 0);
+  out(`Verified: ${rows} rows in ${report.tables.length} tables, each table's count and ${report.counters.length} counters equal to the source's (${report.counters.map((c) => `${c.name} ${c.value}`).join(', ')}).`);
+  out(report.replaced ? 'The data that was there before was replaced.' : 'The PostgreSQL database was empty.');
+  out('Next: set DATABASE_URL on every instance and start them; keep the SQLite file as the backup of the moment before.');
+  return 0;
 }
 
 if (isEntryPoint(import.meta.url)) {

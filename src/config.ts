@@ -93,6 +93,22 @@ const schema = z.object({
     z.string().refine((h) => isIP(h) !== 0 || HOSTNAME.test(h), 'must be an IP address (0.0.0.0, 127.0.0.1, ::) or a host name'),
   ),
   DATABASE_PATH: z.string().min(1).default('./data/ykien.db'),
+  /** postgres://user:password@host:5432/ykien selects PostgreSQL (several instances on one database); unset = SQLite at DATABASE_PATH. */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine((s) => /^postgres(ql)?:\/\/./.test(s), 'must be a postgres:// or postgresql:// URL (e.g. postgres://ykien:secret@127.0.0.1:5432/ykien)')
+      .optional(),
+  ),
+  /** Connections each instance keeps to PostgreSQL. */
+  PG_POOL_SIZE: int(10, 1, 200),
+  /** A PostgreSQL statement (and a wait for a connection) longer than this is cut off: the request gets 503, never a hang. */
+  PG_STATEMENT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  /** TLS to PostgreSQL: off, require (encrypted, certificate not checked) or verify (checked against the system CAs or PG_SSL_CA_FILE). */
+  PG_SSL: z.enum(['off', 'require', 'verify']).default('off'),
+  /** A CA certificate (PEM) that the PostgreSQL server's certificate must chain to, with PG_SSL=verify. */
+  PG_SSL_CA_FILE: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL, used in links the service prints (demo page, no-JS poll pages). */

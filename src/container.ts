@@ -47,11 +47,11 @@ export async function createContainer(deps: ContainerDeps) {
   const audit = auditService(storage.audit, now);
   const keys = keysService(storage.keys, now);
   const sites = sitesService(storage.sites, { audit, defaultTimezone: config.DEFAULT_TIMEZONE, now, version: storage.version });
-  const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now });
+  const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
-  const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY });
+  const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
-  const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger });
+  const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger, runJob: storage.runJob.bind(storage) });
   return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
 }
 

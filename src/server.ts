@@ -3,7 +3,18 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openSqliteStorage, type SqliteStorage } from './storage/sqlite/index.js';
+import { openStorage } from './storage/open.js';
+import type { Storage } from './storage/storage.js';
+
+/** A database URL for the log: host, port and database, never the password. */
+const redactedUrl = (url: string) => {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return '[unparsable]';
+  }
+};
 import { DEMO_POLL_ID, DEMO_SITE_ID, seedDemo } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { isEntryPoint } from './util/entry.js';
@@ -92,10 +103,10 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
   const url = `http://${wildcard ? 'localhost' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
 
-  let storage: SqliteStorage;
+  let storage: Storage;
   let app: App;
   try {
-    storage = openSqliteStorage(config.DATABASE_PATH);
+    storage = await openStorage(config, { onError: (err) => logger.error({ err }, 'storage error') });
     app = await createApp({ storage, config, logger });
   } catch (err) {
     await new Promise((resolve) => server.close(resolve));
@@ -121,7 +132,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
 
   services.retention.start();
   logger.info(
-    { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_PATH },
+    { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_URL ? `postgres ${redactedUrl(config.DATABASE_URL)}` : config.DATABASE_PATH },
     `ykien ${VERSION}${BUILD ? ` (build ${BUILD})` : ''} listening on ${hostPort(bound)} (${url})`,
   );
   handler = app;

@@ -75,7 +75,7 @@ describe('audit entries name the key by id as well as by name', () => {
     const id = await post(t, {}, '/v1/sites/xa-a/threads/bai-1/comments');
     await t.http.post(`/v1/admin/comments/${id}/approve`).set('Authorization', `Bearer ${mod.key}`).expect(200);
     const out: string[] = [];
-    expect(await runCli(['sites', 'origins', 'add', 'xa-a', 'https://moi.example.vn'], { DATABASE_PATH: t.file, LOG_LEVEL: 'silent' }, (l) => out.push(l), (l) => out.push(l))).toBe(0);
+    expect(await runCli(['sites', 'origins', 'add', 'xa-a', 'https://moi.example.vn'], { ...t.databaseEnv, LOG_LEVEL: 'silent' }, (l) => out.push(l), (l) => out.push(l))).toBe(0);
     const entries = (await t.admin.get('/v1/admin/audit?site=xa-a')).body.entries as Entry[];
     expect(entries.slice(0, 2).map(({ actor, actorId, action }) => ({ actor, actorId, action }))).toEqual([
       { actor: 'cli', actorId: 'cli', action: 'site.origins' },

@@ -17,7 +17,7 @@ describe('bidirectional controls cannot make a reader look like "UBND xã"', () 
     const res = await t.http.post(base()).send(form(spoof));
     expect(res.status).toBe(201);
     expect(res.body.comment).toMatchObject({ name: 'ãx DNBU', address: 'Thôn 1 ạhp gnađ', content: 'Thông báo chính thức: níhc hnít gnôht hãy chuyển khoản phí.' });
-    const row = t.db.prepare('SELECT name, address, content FROM comments WHERE id = ?').get(res.body.id) as Record<string, string>;
+    const row = (await t.sql.rows<Record<string, string>>('SELECT name, address, content FROM comments WHERE id = ?', res.body.id))[0]!;
     for (const v of Object.values(row)) for (const c of BIDI) expect(v).not.toContain(c);
     const page = await t.http.get(base());
     for (const c of BIDI) expect(page.text).not.toContain(c);
@@ -34,7 +34,7 @@ describe('bidirectional controls cannot make a reader look like "UBND xã"', () 
     for (const c of BIDI) {
       const res = await t.http.post(base()).send(form({ name: `Nguyễn${c} Văn An`, content: `Nội dung ${c}số ${c.codePointAt(0)}` }));
       expect(res.status).toBe(202);
-      const row = t.db.prepare('SELECT name, content FROM comments WHERE id = ?').get(res.body.id) as { name: string; content: string };
+      const row = (await t.sql.rows<{ name: string; content: string }>('SELECT name, content FROM comments WHERE id = ?', res.body.id))[0]!;
       expect(row).toEqual({ name: 'Nguyễn Văn An', content: `Nội dung số ${c.codePointAt(0)}` });
     }
   });
@@ -44,7 +44,7 @@ describe('bidirectional controls cannot make a reader look like "UBND xã"', () 
     const res = await t.http.post(base()).send(form({ name: '\u202E\u202C\u200F' }));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'name', message: 'must not be empty' })]);
-    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comments')).toBe(0);
   });
 
   it('a phone number pasted from a phone (wrapped in U+202A…U+202C) is kept, without the wrapping', async () => {

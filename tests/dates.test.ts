@@ -26,7 +26,7 @@ describe('dates with years before 100 or after 9999 (issue 10 §6)', () => {
       expectProblem(await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: 'Câu hỏi?', options: ['Có', 'Không'], closesAt: bad }), 400, 'validation_failed');
       expectProblem(await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: 'Câu hỏi?', options: ['Có', 'Không'], opensAt: bad }), 400, 'validation_failed');
     }
-    expect(t.db.prepare('SELECT COUNT(*) FROM polls').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM polls')).toBe(0);
     const p = await createPoll(t, { closesAt: '9999-12-31T23:59:59Z' });
     expect(p.status).toBe('open');
     expectProblem(await t.admin.patch(`/v1/admin/polls/${p.id}`, { closesAt: '0050-06-01T00:00:00Z' }), 400, 'validation_failed');

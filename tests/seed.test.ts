@@ -70,7 +70,7 @@ describe('demo seed', () => {
     const t = await makeTestApp();
     await createSite(t, { id: DEMO_SITE_ID, name: 'Xã Tiên Ngọc (thật)' });
     expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(false);
-    expect(t.db.prepare('SELECT COUNT(*) FROM polls').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM polls')).toBe(0);
     expect((await t.admin.get(`/v1/admin/sites/${DEMO_SITE_ID}`)).body.name).toBe('Xã Tiên Ngọc (thật)');
     expect(isInfo((await t.http.get('/')).text)).toBe(true);
 

@@ -29,7 +29,7 @@ describe('sites API', () => {
       { id: 'ok', name: 'x', premoderation: 'yes' },
     ];
     for (const body of bad) expectProblem(await t.admin.post('/v1/admin/sites', body), 400, 'validation_failed');
-    expect(t.db.prepare('SELECT COUNT(*) FROM sites').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM sites')).toBe(0);
   });
 
   it('patches a site and records who did it', async () => {
@@ -89,7 +89,7 @@ describe('CORS', () => {
     expect(evilPre.headers['access-control-allow-origin']).toBeUndefined();
     const evilVote = await t.http.post(`/v1/polls/${p.id}/votes`).set('Origin', 'https://evil.example').send({ optionIds: [p.options[0]!.id], voterId: newVoter() });
     expectProblem(evilVote, 403, 'origin_not_allowed');
-    expect(t.db.prepare('SELECT COUNT(*) FROM ballots').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM ballots')).toBe(0);
     // Another site's origin is foreign too.
     await createSite(t, { id: 'xa-b', name: 'Xã B', origins: ['https://xa-b.example.vn'] });
     const other = await t.http.get(`/v1/polls/${p.id}`).set('Origin', 'https://xa-b.example.vn');

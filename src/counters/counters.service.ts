@@ -1,3 +1,4 @@
+import { runHere, type RunJob } from '../jobs.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SitesService } from '../sites/sites.service.js';
@@ -21,7 +22,7 @@ export interface SiteStats {
  */
 export function countersService(
   store: CountersStore,
-  deps: { audit: AuditService; sites: SitesService; hasher: Hasher; now: () => number; /** COUNTER_NEW_PAGES_PER_DAY, 0 = no cap. */ newPagesPerDay: number },
+  deps: { audit: AuditService; sites: SitesService; hasher: Hasher; now: () => number; /** COUNTER_NEW_PAGES_PER_DAY, 0 = no cap. */ newPagesPerDay: number; runJob?: RunJob },
 ) {
   const { now } = deps;
   const rules = countRules(deps.newPagesPerDay);
@@ -82,7 +83,8 @@ export function countersService(
     /** Starts the pruning job (unref'd: it never keeps the process alive). */
     startJobs(onError: (err: unknown) => void = () => {}): void {
       if (timer) return;
-      const run = () => void service.pruneCounters(now()).catch(onError);
+      // Every instance ticks; one prunes per period (pruning changes no answer, it only keeps tables small).
+      const run = () => void (deps.runJob ?? runHere)('counters.prune', PRUNE_EVERY_MS, () => service.pruneCounters(now())).catch(onError);
       run();
       timer = setInterval(run, PRUNE_EVERY_MS);
       timer.unref();

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Options, type Store } from 'express-rate-limit';
+import type { HitCounter } from '../storage/storage.js';
 import type { Config } from '../config.js';
 import { networkKey } from '../util/network.js';
 import { sendProblem } from './problem.js';
@@ -17,7 +18,28 @@ export interface RateLimiters {
 
 const pass: RequestHandler = (_req, _res, next) => next();
 
-export function createRateLimiters(config: Config, onLimited?: (tier: string) => void): RateLimiters {
+/** express-rate-limit's store over counts shared by every instance (PostgreSQL), one key space per limiter. */
+function sharedStore(hits: HitCounter, name: string): Store {
+  let windowMs = 60_000;
+  let limit = 0;
+  return {
+    prefix: `${name}:`,
+    localKeys: false,
+    init(options: Options) {
+      windowMs = options.windowMs;
+      limit = typeof options.limit === 'number' ? options.limit : 0;
+    },
+    async increment(key) {
+      const r = await hits.hit(`${name}:${key}`, windowMs, limit);
+      return { totalHits: r.hits, resetTime: new Date(r.resetAt) };
+    },
+    decrement: (key) => hits.undo(`${name}:${key}`),
+    resetKey: (key) => hits.reset(`${name}:${key}`),
+  };
+}
+
+/** `hits`: counts shared between instances (several instances on PostgreSQL); without it each process counts alone. */
+export function createRateLimiters(config: Config, onLimited?: (tier: string) => void, hits?: HitCounter): RateLimiters {
   const make = (perMinute: number, name: string): RequestHandler => {
     if (perMinute <= 0) return pass;
     return rateLimit({
@@ -25,6 +47,7 @@ export function createRateLimiters(config: Config, onLimited?: (tier: string) =>
       limit: perMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      ...(hits && { store: sharedStore(hits, name) }),
       // req.ip honours TRUST_PROXY and nothing else; an IPv6 client counts as its /64 (IPV6_PREFIX_LENGTH).
       keyGenerator: (incoming) => networkKey(incoming.ip, config.IPV6_PREFIX_LENGTH),
       handler: (_req, res) => {

@@ -23,12 +23,12 @@ interface Entry {
  * from before that write. Keys must name everything else the answer depends on (the voter's state,
  * the poll's status at this moment, the cursor, …).
  */
-export function responseCache(version: () => number, maxEntries = 1_000, maxBytes = 8 * 1024 * 1024): ResponseCache {
+export function responseCache(version: () => number | Promise<number>, maxEntries = 1_000, maxBytes = 8 * 1024 * 1024): ResponseCache {
   let seen = Number.NaN;
   const entries = new Map<string, Entry>();
   let bytes = 0;
-  const current = () => {
-    const v = version();
+  const current = async () => {
+    const v = await version();
     if (v !== seen) {
       entries.clear();
       bytes = 0;
@@ -44,12 +44,12 @@ export function responseCache(version: () => number, maxEntries = 1_000, maxByte
 
   return {
     async json(res, key, build) {
-      const before = current();
+      const before = await current();
       const hit = entries.get(key);
       if (hit) return send(res, hit);
       const body = Buffer.from(JSON.stringify(await build()), 'utf8');
       const entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-      if (current() === before) {
+      if ((await current()) === before) {
         if (entries.size >= maxEntries || bytes + body.length > maxBytes) {
           entries.clear();
           bytes = 0;

@@ -1,3 +1,4 @@
+import { runHere, type RunJob } from '../jobs.js';
 import type { Events } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { RetentionStore } from './retention.store.js';
@@ -14,7 +15,7 @@ export interface RetentionResult {
  * themselves are kept (results and discussions must stay as they were); only what could
  * link them to a network or a device goes.
  */
-export function retentionJob(store: RetentionStore, opts: { days: number; now?: () => number; events?: Events; logger?: Logger | undefined }) {
+export function retentionJob(store: RetentionStore, opts: { days: number; now?: () => number; events?: Events; logger?: Logger | undefined; runJob?: RunJob }) {
   const now = opts.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
   let first: NodeJS.Timeout | undefined;
@@ -36,7 +37,8 @@ export function retentionJob(store: RetentionStore, opts: { days: number; now?: 
       if (timer) return;
       const { signal } = stopping;
       const tick = () => {
-        runRetention(now(), signal).catch((err: unknown) => {
+        // Every instance ticks; one erases per day.
+        (opts.runJob ?? runHere)('retention', DAY_MS, () => runRetention(now(), signal)).catch((err: unknown) => {
           // Stopped half-way: what was erased stays erased, the next start finishes it.
           if (!signal.aborted) opts.logger?.error({ err }, 'retention job failed');
         });

@@ -25,10 +25,10 @@ const DAY_MS = 86_400_000;
  */
 export function pollsService(
   store: PollsStore,
-  deps: { audit: AuditService; sites: SitesService; hasher: Hasher; events: Events; voteLimitPerIp: number; now: () => number },
+  deps: { audit: AuditService; sites: SitesService; hasher: Hasher; events: Events; voteLimitPerIp: number; now: () => number; version: () => number | Promise<number> },
 ) {
   const { now } = deps;
-  const definitions = pollDefinitions(store, now);
+  const definitions = pollDefinitions(store, now, deps.version);
 
   async function mustDefine(id: string): Promise<PollDefinition> {
     const def = await definitions.get(id);

@@ -26,17 +26,17 @@ export interface ImportStep {
 const siteNotFound = (id: string) => notFound(`Site "${id}"`);
 const siteExists = (id: string) => conflict('site_exists', `Site "${id}" already exists.`);
 
-export function sitesService(store: SitesStore, deps: { audit: AuditService; defaultTimezone: string; now: () => number; version: () => number }) {
+export function sitesService(store: SitesStore, deps: { audit: AuditService; defaultTimezone: string; now: () => number; version: () => number | Promise<number> }) {
   const { now } = deps;
   const cache = new Map<string, { site: Site | undefined; until: number }>();
-  let seenVersion = deps.version();
+  let seenVersion: number | undefined;
   let versionCheckedAt = now();
 
   async function get(id: string): Promise<Site | undefined> {
     const t = now();
     if (t - versionCheckedAt >= VERSION_CHECK_MS) {
       versionCheckedAt = t;
-      const version = deps.version();
+      const version = await deps.version();
       if (version !== seenVersion) {
         seenVersion = version;
         cache.clear();

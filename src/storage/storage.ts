@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit.store.js';
+import type { RunJob } from '../jobs.js';
 import type { CaptchaStore } from '../comments/captcha.store.js';
 import type { CommentsStore } from '../comments/comments.store.js';
 import type { WebhooksStore } from '../comments/webhooks.store.js';
@@ -20,11 +21,23 @@ export interface BackupResult {
 }
 
 /**
+ * Hits per client and window, shared by every process on the database (the rate limits), for backends
+ * that run several instances. `key` names the limit and the client.
+ */
+export interface HitCounter {
+  hit(key: string, windowMs: number, limit: number): Promise<{ hits: number; resetAt: number }>;
+  /** Takes one hit back (a request that should not have counted). */
+  undo(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+  close(): void;
+}
+
+/**
  * Everything the service keeps, behind one boundary: each feature's store speaks that feature's
  * language (src/<feature>/<feature>.store.ts), and only src/storage/ knows SQL and drivers.
  */
 export interface Storage {
-  readonly backend: 'sqlite';
+  readonly backend: 'sqlite' | 'postgres';
   readonly audit: AuditStore;
   readonly captchas: CaptchaStore;
   readonly comments: CommentsStore;
@@ -38,12 +51,20 @@ export interface Storage {
   readonly webhooks: WebhooksStore;
   readonly stats: StatsStore;
   /**
-   * A cheap value that changes whenever committed data may have changed, from this process or
-   * another: caches of answers key on it. Read on every cached request, so it must not query.
+   * A value that changes whenever committed data may have changed, from this process or another:
+   * caches of answers key on it. Read on every cached request, so it must be cheap (SQLite: two pragmas;
+   * PostgreSQL: one shared round trip for every request waiting).
    */
-  version(): number;
+  version(): number | Promise<number>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
+  /** Rate-limit counts shared between instances; undefined where one process is all there is (SQLite: counted in memory). */
+  readonly hits?: HitCounter;
+  /**
+   * Runs a background job (retention, pruning) if no other instance on this database runs it now or ran it
+   * less than `everyMs` ago; undefined when skipped. Every instance ticks; one works.
+   */
+  runJob: RunJob;
   /** A consistent copy of the whole database at `dest`, taken while the service runs. */
   backup(dest: string): Promise<BackupResult>;
   /** Starts what keeps the database healthy in a long-running server (the SQLite WAL checkpointer). */

@@ -10,6 +10,15 @@ import { openSqliteStorage, type SqliteStorage } from '../../src/storage/sqlite/
 import type { Db } from '../../src/storage/sqlite/open.js';
 import { migrate } from '../../src/storage/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { freshPostgresUrl } from '../storage/backends.js';
+import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/index.js';
+
+/**
+ * The backend the API suites run on: SQLite, or PostgreSQL in the vitest project that sets
+ * YKIEN_TEST_BACKEND=postgres (vitest.config.ts lists the suites it runs: those that look only through the API).
+ */
+export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.YKIEN_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface TestClock {
   now: () => number;
@@ -40,10 +49,46 @@ export function tempDatabase(): { db: Db; file: string; dir: string; storage: Sq
   return { db, file, dir, storage };
 }
 
+/** The environment that points the CLI (or a second process) at a test app's database, on either backend. */
+type DatabaseEnv = { DATABASE_PATH: string } | { DATABASE_URL: string };
+const asyncCleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (asyncCleanups.length) await asyncCleanups.pop()!();
+});
+
+const PG_TEST_OPTIONS = { size: 5, statementTimeoutMs: 5_000, ssl: 'off' } as const;
+
+/** A fresh PostgreSQL database, dropped after the test; suites that read SQLite directly do not run on it. */
+async function postgresDatabase() {
+  const pgdb = await freshPostgresUrl();
+  const storage = await openPostgresStorage(pgdb.url, PG_TEST_OPTIONS);
+  asyncCleanups.push(async () => {
+    await storage.close();
+    await pgdb.drop();
+  });
+  const noSql = new Proxy({}, { get: () => { throw new Error('this suite reads SQLite directly: it cannot run on PostgreSQL'); } });
+  const another = async () => {
+    const s = await openPostgresStorage(pgdb.url, PG_TEST_OPTIONS);
+    asyncCleanups.push(() => s.close());
+    return s;
+  };
+  return { db: noSql as Db, file: '', dir: '', storage: storage as Storage, env: { DATABASE_URL: pgdb.url } as DatabaseEnv, another };
+}
+
+function sqliteDatabase() {
+  const t = tempDatabase();
+  const another = async () => {
+    const s = openSqliteStorage(t.file);
+    cleanups.push(() => void s.close());
+    return s as Storage;
+  };
+  return { ...t, storage: t.storage as Storage, env: { DATABASE_PATH: t.file } as DatabaseEnv, another };
+}
+
 /** An app on its own fresh database, an admin key, and a supertest agent. */
 export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock?: TestClock } = {}) {
-  const { db, file, dir, storage } = tempDatabase();
-  const config = testConfig({ DATABASE_PATH: file, ...overrides });
+  const { db, file, dir, storage, env: databaseEnv, another } = TEST_BACKEND === 'postgres' ? await postgresDatabase() : sqliteDatabase();
+  const config = testConfig({ DATABASE_PATH: file || './unused.db', ...(TEST_BACKEND === 'postgres' ? { DATABASE_URL: (databaseEnv as { DATABASE_URL: string }).DATABASE_URL } : {}), ...overrides });
   const clock = opts.clock ?? testClock(Date.now());
   const app = await createApp({ storage, config, now: clock.now });
   const services = app.locals.services;
@@ -56,7 +101,23 @@ export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock
     put: (url: string, body?: object) => http.put(url).set('Authorization', `Bearer ${adminKey}`).send(body),
     delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${adminKey}`),
   };
-  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin };
+  /**
+   * SQL on the test's own database, in what both backends speak (`?` placeholders): tests look at rows
+   * directly to prove what the API cannot show (nothing half-written, nothing stored that should not be).
+   */
+  const rows = async <R = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<R[]> => {
+    if (TEST_BACKEND === 'sqlite') return db.prepare(sql).all(...params) as R[];
+    let n = 0;
+    return (await (storage as PostgresStorage).pool.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as R[];
+  };
+  const value = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V> => {
+    const [first] = await rows(sql, ...params);
+    return (first ? Object.values(first)[0] : undefined) as V;
+  };
+  const column = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V[]> => (await rows(sql, ...params)).map((r) => Object.values(r as object)[0] as V);
+  /** A second app on the same database, as another instance of the service would run. */
+  const otherInstance = async () => request(await createApp({ storage: await another(), config, now: clock.now }));
+  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: { rows, value, column } };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

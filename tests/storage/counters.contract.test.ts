@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { countRules, ONLINE_MS, onlineSince, pruneBefore, VIEW_DEDUP_MS, VISIT_IDLE_MS } from '../../src/counters/counters.domain.js';
 import type { CountOutcome, CountRules, ViewToCount } from '../../src/counters/counters.store.js';
 import type { Storage } from '../../src/storage/storage.js';
-import { auditOf, forEachBackend, seedSite } from './backends.js';
+import { auditOf, forEachBackend, openAnother, seedSite } from './backends.js';
 
 // 2026-06-08T08:00:00.000Z, plus 123 ms: no instant below falls on a second or a minute.
 const T0 = Date.parse('2026-06-08T08:00:00Z') + 123;
@@ -50,6 +50,30 @@ forEachBackend('counters store', (open) => {
     // Another page of the same visitor counts on its own.
     const other = stored(await s.counters.countView(view('v1', T0 + 1, 'trang-khac'), RULES));
     expect([other.viewCounted, other.figures.views]).toEqual([true, 1]);
+  });
+
+  it('counts exactly once across two instances, and keeps online exact while one visitor\'s views of several seconds race', async () => {
+    const a = await withSite(open);
+    const b = await openAnother(a);
+    const last = new Map<string, number>();
+    const views: Promise<CountOutcome>[] = [];
+    // 40 visitors, each with views in four different seconds, all in flight at once, alternating instances:
+    // every view moves the visitor between presence seconds while another instance moves them too.
+    for (let i = 0; i < 40; i++)
+      for (let k = 0; k < 4; k++) {
+        const at = T0 + i * 10 + k * 1_000;
+        views.push((k % 2 ? b : a).counters.countView(view(`v${i}`, at), RULES));
+        last.set(`v${i}`, Math.max(last.get(`v${i}`) ?? 0, at));
+      }
+    const results = (await Promise.all(views)).map(stored);
+    expect(results.filter((r) => r.viewCounted)).toHaveLength(40);
+    expect(results.filter((r) => r.visitCounted)).toHaveLength(40);
+    for (const s of [a, b]) expect(await s.counters.figures('xa-a', 'trang', onlineSince(T0))).toEqual({ views: 40, siteVisits: 40, online: 40 });
+    // Every visitor is counted in the second of their last view only: online from any instant says so.
+    for (let since = T0 - 500; since <= T0 + 4_000; since += 250) {
+      const expected = [...last.values()].filter((x) => x > since).length;
+      expect((await b.counters.figures('xa-a', 'trang', since)).online, `since T0 + ${since - T0} ms`).toBe(expected);
+    }
   });
 
   it('counts a visit once per idle window, and every view (counted or not) extends it', async () => {

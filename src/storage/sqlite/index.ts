@@ -62,6 +62,8 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
         return false;
       }
     },
+    // One process per database file: every tick is this one's.
+    runJob: (_job, _everyMs, fn) => fn(),
     backup: (dest) => backupDatabase(db, dest),
     startMaintenance(onError) {
       if (checkpointer || isMemoryFile(file)) return;

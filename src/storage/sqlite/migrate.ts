@@ -1,21 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { listMigrationFiles, type AppliedMigration } from '../migrationFiles.js';
 
-export interface AppliedMigration {
-  version: number;
-  name: string;
-}
-
-const FILE_PATTERN = /^(\d{3,})_[\w-]+\.sql$/;
-
-export function listMigrationFiles(dir: string): { version: number; name: string; file: string }[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => FILE_PATTERN.test(f))
-    .map((f) => ({ version: Number(FILE_PATTERN.exec(f)![1]), name: f, file: path.join(dir, f) }))
-    .sort((a, b) => a.version - b.version);
-}
+export { listMigrationFiles, type AppliedMigration };
 
 /**
  * Applies every migration not yet recorded, in order, each in its own transaction,

@@ -1,0 +1,20 @@
+import type { Config } from '../config.js';
+import { openPostgresStorage } from './postgres/index.js';
+import { openSqliteStorage } from './sqlite/index.js';
+import type { Storage } from './storage.js';
+
+/**
+ * The backend the configuration names: PostgreSQL when DATABASE_URL is set (several instances on one
+ * database), else SQLite at DATABASE_PATH (one process, the embedded default).
+ */
+export function openStorage(config: Config, opts: { onError?: (err: unknown) => void } = {}): Promise<Storage> {
+  if (config.DATABASE_URL)
+    return openPostgresStorage(config.DATABASE_URL, {
+      size: config.PG_POOL_SIZE,
+      statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+      ssl: config.PG_SSL,
+      caFile: config.PG_SSL_CA_FILE,
+      onError: opts.onError,
+    });
+  return Promise.resolve(openSqliteStorage(config.DATABASE_PATH));
+}

@@ -1,0 +1,48 @@
+import type { CaptchaRecord, CaptchaStore } from '../../comments/captcha.store.js';
+import type { PgDb } from './db.js';
+
+interface CaptchaRow {
+  id: string;
+  site_id: string;
+  answer: string;
+  mode: CaptchaRecord['mode'];
+  created_at: number;
+  expires_at: number;
+}
+
+const toCaptcha = (r: CaptchaRow | undefined): CaptchaRecord | undefined =>
+  r && { id: r.id, siteId: r.site_id, answer: r.answer, mode: r.mode, createdAt: r.created_at, expiresAt: r.expires_at };
+
+/**
+ * Single use across instances by the statement itself: DELETE … RETURNING hands a row to the one
+ * transaction that deletes it (the others wait on its row lock, then find it gone), and a spent proof of
+ * work is the primary key of pow_used (ON CONFLICT DO NOTHING: only one INSERT counts a row).
+ */
+export function pgCaptchaStore(db: PgDb): CaptchaStore {
+  return {
+    add: (c) =>
+      db.write(async (t) => {
+        await t.query('INSERT INTO captchas (id, site_id, answer, mode, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          c.id,
+          c.siteId,
+          c.answer,
+          c.mode,
+          c.createdAt,
+          c.expiresAt,
+        ]);
+      }),
+    peek: async (siteId, id) => toCaptcha((await db.rows<CaptchaRow>('SELECT * FROM captchas WHERE id = $1 AND site_id = $2', [id, siteId]))[0]),
+    consume: (siteId, id) =>
+      db.write(async (t) => toCaptcha((await t.query<CaptchaRow>('DELETE FROM captchas WHERE id = $1 AND site_id = $2 RETURNING *', [id, siteId])).rows[0])),
+    spendPow: (challenge, expiresAt) =>
+      db.write(
+        async (t) =>
+          (await t.query('INSERT INTO pow_used (challenge, expires_at) VALUES ($1, $2) ON CONFLICT (challenge) DO NOTHING', [challenge, expiresAt])).rowCount === 1,
+      ),
+    purge: (at) =>
+      db.write(async (t) => {
+        await t.query('DELETE FROM captchas WHERE expires_at <= $1', [at]);
+        await t.query('DELETE FROM pow_used WHERE expires_at <= $1', [at]);
+      }),
+  };
+}

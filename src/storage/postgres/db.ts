@@ -1,0 +1,46 @@
+import type { ChangeVersion } from './changes.js';
+import type pg from 'pg';
+import { guard, inTransaction, isRetryable, type Client, type Pool } from './pool.js';
+
+/** What the PostgreSQL stores share: reads on the pool, and write transactions that move the change version. */
+export interface PgDb {
+  pool: Pool;
+  /** One statement on any connection; an unavailable database is a 503. */
+  rows<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** A write transaction (retried whole on a deadlock); once it committed, the change version moves. */
+  write<T>(fn: (c: Client) => Promise<T>): Promise<T>;
+  /**
+   * A write that is ONE statement: its own transaction, without the BEGIN and COMMIT round trips (for hot
+   * writes: a counted view); retried on a deadlock like `write`; once it committed, the change version moves.
+   */
+  writeStatement<R extends pg.QueryResultRow>(query: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+}
+
+export function pgDb(pool: Pool, changes: ChangeVersion): PgDb {
+  return {
+    pool,
+    rows: (sql, params) => guard(async () => (await pool.query(sql, params)).rows),
+    async write(fn) {
+      const result = await inTransaction(pool, fn);
+      // Committed, hence acknowledged whatever happens next; an instance that misses this bump (the database
+      // went away just now) learns of the change at the next one.
+      await changes.bump().catch(() => undefined);
+      return result;
+    },
+    async writeStatement<R extends pg.QueryResultRow>(query: pg.QueryConfig) {
+      const result = await guard(async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await pool.query<R>(query);
+          } catch (err) {
+            // A failed statement rolled itself back: nothing of it is stored.
+            if (isRetryable(err) && attempt < 3) continue;
+            throw err;
+          }
+        }
+      });
+      await changes.bump().catch(() => undefined);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,304 @@
+import { AppError } from '../../errors.js';
+import type { BallotState, CastResult, Counters, NewBallot, OptionRecord, PollChange, PollDefinition, PollRecord, PollsStore } from '../../polls/polls.store.js';
+import { writeAudit } from './audit.js';
+import type { PgDb } from './db.js';
+import { guard, isUnavailable, type Client } from './pool.js';
+
+interface PollRow {
+  id: string;
+  site_id: string;
+  question: string;
+  max_choices: number;
+  opens_at: number | null;
+  closes_at: number | null;
+  closed_at: number | null;
+  results_visibility: PollRecord['resultsVisibility'];
+  total_choices: number;
+  total_voters: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const toPoll = (r: PollRow): PollRecord => ({
+  id: r.id,
+  siteId: r.site_id,
+  question: r.question,
+  maxChoices: r.max_choices,
+  opensAt: r.opens_at,
+  closesAt: r.closes_at,
+  closedAt: r.closed_at,
+  resultsVisibility: r.results_visibility,
+  totalChoices: r.total_choices,
+  totalVoters: r.total_voters,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Most ballots one group commit takes; more wait for the next. */
+const MAX_BATCH = 256;
+
+interface Unit {
+  ballot: NewBallot;
+  ipSince: number | null;
+  admit: (state: BallotState) => void;
+  resolve(r: CastResult): void;
+  reject(err: unknown): void;
+}
+
+type Outcome = { ok: true; poll: PollRecord } | { ok: false; duplicate: true } | { ok: false; error: unknown };
+
+/** A failure of the statement itself (not of the database): the ballot that caused it is refused alone. */
+class UnitFailed extends Error {
+  constructor(readonly unit: Unit, override readonly cause: unknown) {
+    super('ballot failed');
+  }
+}
+
+type Rows = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+const on = (c: Client): Rows => async (sql, params) => (await c.query(sql, params)).rows;
+
+async function counters(rows: Rows, ids: readonly string[]): Promise<Map<string, Counters>> {
+  const found = await rows<CounterRow>(
+    `SELECT p.id, p.total_choices, p.total_voters, o.id AS option_id, o.votes
+     FROM polls p LEFT JOIN poll_options o ON o.poll_id = p.id WHERE p.id = ANY($1)`,
+    [ids],
+  );
+  const out = new Map<string, { total: number; voters: number; votes: Map<string, number> }>();
+  for (const r of found) {
+    let e = out.get(r.id);
+    if (!e) out.set(r.id, (e = { total: r.total_choices, voters: r.total_voters, votes: new Map() }));
+    if (r.option_id !== null) e.votes.set(r.option_id, r.votes);
+  }
+  return out;
+}
+interface CounterRow {
+  id: string;
+  total_choices: number;
+  total_voters: number;
+  option_id: string | null;
+  votes: number;
+}
+const noCounters: Counters = { total: 0, voters: 0, votes: new Map() };
+
+/**
+ * Group commit per instance: ballots that arrive while a batch is being written join the next one, which
+ * runs as one transaction. Each ballot's rules see the state read in that transaction; counters are
+ * added at the end of the batch, so a poll row is locked once per batch, not once per ballot. Across
+ * instances a voter's uniqueness is the UNIQUE constraint (ON CONFLICT DO NOTHING), and the per-network
+ * cap is taken under an advisory lock on (poll, network), so two instances cannot both let the 51st in.
+ */
+function ballotWriter(db: PgDb) {
+  let queue: Unit[] = [];
+  let running = false;
+
+  async function castOne(c: Client, u: Unit, deltas: { polls: Map<string, [number, number]>; options: Map<string, number> }): Promise<Outcome> {
+    const b = u.ballot;
+    const capped = u.ipSince !== null && b.ipHash !== null;
+    if (capped) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${b.pollId}/${b.ipHash}`]);
+    const st = (
+      await c.query<PollRow & { voted: boolean; from_ip: number | null; option_ids: string[] | null }>(
+        `SELECT p.*, EXISTS (SELECT 1 FROM ballots WHERE poll_id = p.id AND voter_hash = $2) AS voted,
+           CASE WHEN $3::bigint IS NULL THEN NULL
+                ELSE (SELECT COUNT(*) FROM ballots WHERE poll_id = p.id AND ip_hash = $4 AND created_at > $3)::int END AS from_ip,
+           (SELECT array_agg(id) FROM poll_options WHERE poll_id = p.id) AS option_ids
+         FROM polls p WHERE p.id = $1`,
+        [b.pollId, b.voterHash, capped ? u.ipSince : null, b.ipHash],
+      )
+    ).rows[0];
+    const poll = st && toPoll(st);
+    try {
+      u.admit({ poll, alreadyVoted: st?.voted ?? false, votesFromIp: st ? st.from_ip : null });
+    } catch (err) {
+      return { ok: false, error: err };
+    }
+    // The options may have changed since the service checked them against its cached definition.
+    const known = new Set(st!.option_ids ?? []);
+    const unknown = b.optionIds.find((o) => !known.has(o));
+    if (unknown) return { ok: false, error: new AppError(422, 'unknown_option', `Option "${unknown}" is not in this poll.`) };
+    const inserted = await c.query(
+      `WITH b AS (
+         INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (poll_id, voter_hash) DO NOTHING RETURNING id)
+       INSERT INTO ballot_choices (ballot_id, option_id) SELECT b.id, o FROM b, unnest($6::text[]) AS o RETURNING ballot_id`,
+      [b.pollId, b.voterHash, b.ipHash, b.userAgent, b.at, b.optionIds],
+    );
+    if (inserted.rowCount === 0) return { ok: false, duplicate: true };
+    const d = deltas.polls.get(b.pollId) ?? [0, 0];
+    deltas.polls.set(b.pollId, [d[0] + 1, d[1] + b.optionIds.length]);
+    for (const o of b.optionIds) deltas.options.set(o, (deltas.options.get(o) ?? 0) + 1);
+    return { ok: true, poll: poll! };
+  }
+
+  /** Writes the units in one transaction; a unit whose statement fails is refused and the rest written again. */
+  async function writeBatch(units: Unit[]): Promise<void> {
+    let pending = units;
+    for (;;) {
+      try {
+        const settled = await db.write(async (c) => {
+          const deltas = { polls: new Map<string, [number, number]>(), options: new Map<string, number>() };
+          const outcomes: Outcome[] = [];
+          for (const u of pending) {
+            try {
+              outcomes.push(await castOne(c, u, deltas));
+            } catch (err) {
+              if (isUnavailable(err)) throw err;
+              throw new UnitFailed(u, err);
+            }
+          }
+          const pollIds = [...deltas.polls.keys()].sort();
+          if (pollIds.length) {
+            await c.query(
+              `UPDATE polls AS p SET total_voters = p.total_voters + d.v, total_choices = p.total_choices + d.c
+               FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(id, v, c) WHERE p.id = d.id`,
+              [pollIds, pollIds.map((id) => deltas.polls.get(id)![0]), pollIds.map((id) => deltas.polls.get(id)![1])],
+            );
+            const optionIds = [...deltas.options.keys()].sort();
+            await c.query(
+              'UPDATE poll_options AS o SET votes = o.votes + d.n FROM unnest($1::text[], $2::bigint[]) AS d(id, n) WHERE o.id = d.id',
+              [optionIds, optionIds.map((id) => deltas.options.get(id)!)],
+            );
+          }
+          // Read in the same transaction: the counters as this batch leaves them.
+          return { outcomes, counters: await counters(on(c), pollIds) };
+        });
+        pending.forEach((u, i) => {
+          const o = settled.outcomes[i]!;
+          if (o.ok) u.resolve({ outcome: 'ok', poll: o.poll, counters: settled.counters.get(u.ballot.pollId) ?? noCounters });
+          else if ('duplicate' in o) u.resolve({ outcome: 'duplicate' });
+          else u.reject(o.error);
+        });
+        return;
+      } catch (err) {
+        if (err instanceof UnitFailed) {
+          err.unit.reject(err.cause);
+          pending = pending.filter((u) => u !== err.unit);
+          if (pending.length) continue;
+          return;
+        }
+        // The database failed (or the COMMIT did): nothing of this batch is stored, nobody is told otherwise.
+        for (const u of pending) u.reject(err);
+        return;
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length) {
+        const units = queue.slice(0, MAX_BATCH);
+        queue = queue.slice(MAX_BATCH);
+        // Ballots of one poll and network together: advisory locks are taken in the same order by every batch.
+        units.sort((a, b) => (a.ballot.pollId + (a.ballot.ipHash ?? '')).localeCompare(b.ballot.pollId + (b.ballot.ipHash ?? '')));
+        await writeBatch(units);
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return (ballot: NewBallot, ipSince: number | null, admit: (state: BallotState) => void) =>
+    new Promise<CastResult>((resolve, reject) => {
+      queue.push({ ballot, ipSince, admit, resolve, reject });
+      if (!running) {
+        running = true;
+        setImmediate(() => void drain());
+      }
+    });
+}
+
+async function definitionOn(c: Client, id: string, lock: boolean): Promise<PollDefinition | undefined> {
+  const p = (await c.query<PollRow>(`SELECT * FROM polls WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
+  if (!p) return undefined;
+  const options = (await c.query<OptionRecord>('SELECT id, label FROM poll_options WHERE poll_id = $1 ORDER BY position', [id])).rows;
+  return { poll: toPoll(p), options };
+}
+
+async function apply(c: Client, current: PollDefinition, ch: PollChange, at: number): Promise<void> {
+  const id = current.poll.id;
+  if (ch.remove) {
+    await c.query('DELETE FROM polls WHERE id = $1', [id]);
+    return;
+  }
+  if (ch.options) {
+    const kept = ch.options.filter((o) => !o.isNew).map((o) => o.id);
+    await c.query('DELETE FROM poll_options WHERE poll_id = $1 AND NOT (id = ANY($2))', [id, kept]);
+    // (poll_id, position) is checked at COMMIT, so options may trade places here.
+    for (const [i, o] of ch.options.entries()) {
+      if (o.isNew) await c.query('INSERT INTO poll_options (id, poll_id, position, label) VALUES ($1, $2, $3, $4)', [o.id, id, i, o.label]);
+      else await c.query('UPDATE poll_options SET label = $1, position = $2 WHERE id = $3 AND poll_id = $4', [o.label, i, o.id, id]);
+    }
+  }
+  if (ch.fields || ch.options) {
+    const p = { ...current.poll, ...ch.fields };
+    await c.query(
+      `UPDATE polls SET question = $2, max_choices = $3, opens_at = $4, closes_at = $5, closed_at = $6, results_visibility = $7, updated_at = $8
+       WHERE id = $1`,
+      [id, p.question, p.maxChoices, p.opensAt, p.closesAt, p.closedAt, p.resultsVisibility, at],
+    );
+  }
+}
+
+export function pgPollsStore(db: PgDb): PollsStore {
+  const cast = ballotWriter(db);
+  return {
+    definition: (id) =>
+      guard(async () => {
+        const c = await db.pool.connect();
+        try {
+          return await definitionOn(c, id, false);
+        } finally {
+          c.release();
+        }
+      }),
+    async list(sites) {
+      const polls = (await db.rows<PollRow>('SELECT * FROM polls WHERE ($1::text[] IS NULL OR site_id = ANY($1)) ORDER BY created_at DESC, id', [sites])).map(toPoll);
+      const options = await db.rows<{ poll_id: string; id: string; label: string; votes: number }>(
+        `SELECT o.poll_id, o.id, o.label, o.votes FROM poll_options o JOIN polls p ON p.id = o.poll_id
+         WHERE ($1::text[] IS NULL OR p.site_id = ANY($1)) ORDER BY o.poll_id, o.position`,
+        [sites],
+      );
+      const byPoll = new Map<string, { options: OptionRecord[]; votes: Map<string, number> }>();
+      for (const o of options) {
+        let e = byPoll.get(o.poll_id);
+        if (!e) byPoll.set(o.poll_id, (e = { options: [], votes: new Map() }));
+        e.options.push({ id: o.id, label: o.label });
+        e.votes.set(o.id, o.votes);
+      }
+      return polls.map((p) => {
+        const e = byPoll.get(p.id) ?? { options: [], votes: new Map() };
+        return { poll: p, options: e.options, counters: { total: p.totalChoices, voters: p.totalVoters, votes: e.votes } };
+      });
+    },
+    async state(id, voterHash) {
+      const [c, voted] = await Promise.all([
+        counters(db.rows, [id]),
+        voterHash ? db.rows('SELECT 1 FROM ballots WHERE poll_id = $1 AND voter_hash = $2', [id, voterHash]).then((r) => r.length > 0) : false,
+      ]);
+      return { counters: c.get(id) ?? noCounters, voted };
+    },
+    hasVoted: async (id, voterHash) => (await db.rows('SELECT 1 FROM ballots WHERE poll_id = $1 AND voter_hash = $2', [id, voterHash])).length > 0,
+    anyBallots: async () => (await db.rows('SELECT 1 FROM ballots LIMIT 1')).length > 0,
+    create: (p, options, at, audit) =>
+      db.write(async (c) => {
+        const r = await c.query(
+          `INSERT INTO polls (id, site_id, question, max_choices, opens_at, closes_at, results_visibility, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING`,
+          [p.id, p.siteId, p.question, p.maxChoices, p.opensAt, p.closesAt, p.resultsVisibility, at],
+        );
+        if (r.rowCount !== 1) return false;
+        for (const [i, o] of options.entries()) await c.query('INSERT INTO poll_options (id, poll_id, position, label) VALUES ($1, $2, $3, $4)', [o.id, p.id, i, o.label]);
+        await writeAudit(c, audit);
+        return true;
+      }),
+    change: (id, at, plan) =>
+      db.write(async (c) => {
+        const current = await definitionOn(c, id, true);
+        const { change: ch, result } = plan(current);
+        if (current) await apply(c, current, ch, at);
+        await writeAudit(c, ch.audit);
+        return result;
+      }),
+    castBallot: cast,
+  };
+}

@@ -115,7 +115,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
 
   // Hot public reads are served from one cache emptied by any database write.
-  const responses = responseCache(storage.version);
+  const responses = responseCache(storage.version, { onLookup: metrics.responseCacheLookup });
   app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));

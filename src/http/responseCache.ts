@@ -19,9 +19,10 @@ interface Entry {
  * Serialized answers of hot public reads (a poll, its results, a thread's comments), kept until the
  * stored data changes: storage's `version()` moves with every write, from this process or another
  * (src/storage/storage.ts), except a counted view's (no answer here is built from the view counters),
- * and a moved version empties the whole cache, so an answer is never staler than the last write. An answer built while the version moved is sent but not kept: it may hold data
- * from before that write. Keys must name everything else the answer depends on (the voter's state,
- * the poll's status at this moment, the cursor, …).
+ * and a moved version empties the whole cache, so an answer is never staler than the last write. An
+ * answer built while the version moved is sent but not kept: it may hold data from before that write.
+ * Keys must name everything else the answer depends on (the voter's state, the poll's status at this
+ * moment, the cursor, …).
  */
 export function responseCache(
   version: () => number | Promise<number>,

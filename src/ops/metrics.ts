@@ -78,15 +78,19 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
     labelNames: ['table'] as const,
     registers: [registry],
   });
-  const cacheLookups = new Counter({
+  // Plain counts, handed to prom-client at each scrape: a lookup is on the hottest read path.
+  const lookups = { hit: 0, miss: 0 };
+  new Counter({
     name: 'ykien_response_cache_lookups_total',
     help: 'Cached public reads (a poll, its results, a thread): answered from the response cache (hit) or built (miss).',
     labelNames: ['result'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ result: 'hit' }, lookups.hit);
+      this.inc({ result: 'miss' }, lookups.miss);
+    },
   });
-  // Bound once: a lookup is on the hottest read path.
-  const cacheHit = cacheLookups.labels('hit');
-  const cacheMiss = cacheLookups.labels('miss');
   const retentionLastRun = new Gauge({
     name: 'ykien_retention_last_run_timestamp_seconds',
     help: 'When the retention job last finished (Unix time).',
@@ -128,7 +132,8 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
     text,
     /** One lookup in the response cache (src/http/responseCache.ts). */
     responseCacheLookup(hit: boolean): void {
-      (hit ? cacheHit : cacheMiss).inc();
+      if (hit) lookups.hit++;
+      else lookups.miss++;
     },
     /** Counts what the services tell (src/events.ts), wherever it happened: the API, the no-JS page, a job. */
     record(e: DomainEvent): void {

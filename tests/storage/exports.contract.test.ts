@@ -284,9 +284,9 @@ forEachBackend('retention store', (open) => {
   it('a second pass with the same cutoff erases nothing; a later cutoff erases what has aged since', async () => {
     const s = await withHistory();
     await s.retention.eraseBefore(cutoff);
-    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 0, comments: 0 });
-    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 1, comments: 1 });
-    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 0, comments: 0 });
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
+    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 1, comments: 1, surveyResponses: 0 });
+    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
   });
 
   it('an aborted pass throws the reason and erases no further batch', async () => {

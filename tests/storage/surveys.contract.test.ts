@@ -225,3 +225,16 @@ forEachBackend('surveys store', (open) => {
     expect(await all(s.surveys.responses('s2'))).toEqual([]);
   });
 });
+
+forEachBackend('retention store: survey responses', (open) => {
+  it('erases the IP hash and user agent of responses older than the cutoff, keeping the responses and their answers', async () => {
+    const s = await withSurvey(open);
+    await s.surveys.submit(response('old', answersOf(1), { at: T0 }), null, admitAll);
+    await s.surveys.submit(response('new', answersOf(2), { at: T0 + 10_000 }), null, admitAll);
+    expect(await s.retention.eraseBefore(T0 + 5_000)).toEqual({ ballots: 0, comments: 0, surveyResponses: 1 });
+    expect(await s.retention.eraseBefore(T0 + 5_000)).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
+    expect((await all(s.surveys.responses('s1'))).map((r) => r.answers.length)).toEqual([answersOf(1).length, answersOf(2).length]);
+    // The one-response check still holds for the erased one.
+    expect(await s.surveys.submit(response('old', answersOf(1)), null, admitAll)).toEqual({ outcome: 'duplicate' });
+  });
+});

@@ -1,4 +1,4 @@
-import type { SurveyTemplate } from './index.js';
+import type { SurveyTemplate } from './template.js';
 
 const SATISFACTION = { min: 1, max: 5, labels: ['Rất không hài lòng', 'Không hài lòng', 'Bình thường', 'Hài lòng', 'Rất hài lòng'] };
 

@@ -21,6 +21,7 @@ const ON_BOTH_BACKENDS = [
   'tests/widget/serve.test.ts',
   'tests/surveys.public.test.ts',
   'tests/surveys.admin.test.ts',
+  'tests/security/surveys.hostile.test.ts',
 ];
 
 export default defineConfig({

@@ -11,6 +11,7 @@ import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
+import type { UsersStore } from '../users/users.store.js';
 
 /** What a backup of the whole database reports. */
 export interface BackupResult {
@@ -49,6 +50,7 @@ export interface Storage {
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
   readonly webhooks: WebhooksStore;
+  readonly users: UsersStore;
   readonly stats: StatsStore;
   /**
    * A value that changes whenever committed data may have changed, from this process or another:

@@ -8,7 +8,8 @@ import { createPool, type Client, type PoolOptions } from './pool.js';
 
 /**
  * Every table the service keeps, parents before children. What is not here is the backend's own:
- * schema_migrations on both, rate_limits and jobs on PostgreSQL (shared state of running instances).
+ * schema_migrations on both, rate_limits and jobs on PostgreSQL (shared state of running instances), and
+ * login_attempts (throttling counts that expire within minutes).
  */
 const TABLES = [
   'settings', // the hash salt lives here: without it no voter or reader could be recognised again
@@ -32,6 +33,10 @@ const TABLES = [
   'counter_visitors',
   'counter_new_pages',
   'counter_presence',
+  'users', // password hashes and two-factor secrets are copied as they are: people keep signing in
+  'user_sites',
+  'sessions',
+  'user_recovery_codes',
 ] as const;
 
 /** Tables whose id PostgreSQL draws from a sequence: moved past the copied ids so new rows do not collide. */

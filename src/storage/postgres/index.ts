@@ -19,6 +19,7 @@ import { runJob } from './jobs.js';
 import { pgSitesStore } from './sites.js';
 import { pgStatsStore } from './stats.js';
 import { pgWebhooksStore } from './webhooks.js';
+import { pgUsersStore } from './users.js';
 
 export interface PostgresStorage extends Storage {
   readonly backend: 'postgres';
@@ -62,6 +63,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     sites: pgSitesStore(db),
     stats: pgStatsStore(db),
     webhooks: pgWebhooksStore(db),
+    users: pgUsersStore(db),
     hits,
     version: changes.version,
     async ready() {

@@ -16,6 +16,7 @@ import { sqliteRetentionStore } from './retention.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
 import { sqliteWebhooksStore } from './webhooks.js';
+import { sqliteUsersStore } from './users.js';
 import { sqliteStatsStore } from './stats.js';
 
 export interface SqliteStorage extends Storage {
@@ -53,6 +54,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
     webhooks: sqliteWebhooksStore(db),
+    users: sqliteUsersStore(db),
     stats: sqliteStatsStore(db),
     version: () => (changes.get() as number) + (dataVersion.get() as number),
     async ready() {

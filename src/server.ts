@@ -131,6 +131,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   }
 
   services.retention.start();
+  const stopPruningSessions = services.sessions.start();
   logger.info(
     { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_URL ? `postgres ${redactedUrl(config.DATABASE_URL)}` : config.DATABASE_PATH },
     `ykien ${VERSION}${BUILD ? ` (build ${BUILD})` : ''} listening on ${hostPort(bound)} (${url})`,
@@ -142,6 +143,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     services.retention.stop();
+    stopPruningSessions();
     server.close();
     server.closeIdleConnections();
     await closed;

@@ -19,6 +19,10 @@ const ON_BOTH_BACKENDS = [
   'tests/seed.test.ts',
   'tests/sites.test.ts',
   'tests/widget/serve.test.ts',
+  'tests/accounts.session.test.ts',
+  'tests/accounts.throttle.test.ts',
+  'tests/accounts.totp.test.ts',
+  'tests/accounts.users.test.ts',
 ];
 
 export default defineConfig({

@@ -33,7 +33,7 @@ export const usersCommands: Record<string, Command> = {
     const users = await services.users.list();
     if (!users.length) out('No users yet. Create the first admin with: ykien users create --username NAME --role admin --password-stdin');
     for (const u of users) {
-      const last = u.lastLoginAt ? new Date(u.lastLoginAt).toISOString().slice(0, 16).replace('T', ' ') : 'never';
+      const last = u.lastLoginAt ? `${u.lastLoginAt.slice(0, 16).replace('T', ' ')} UTC` : 'never';
       out([u.username.padEnd(20), u.role.padEnd(9), (u.role === 'admin' ? '*' : u.sites.join(',')).padEnd(20), u.disabled ? 'disabled' : 'active  ', u.totpEnabled ? '2fa' : '   ', `last login ${last}`, u.displayName].join('  '));
     }
   },

@@ -23,6 +23,10 @@ const ON_BOTH_BACKENDS = [
   'tests/surveys.public.test.ts',
   'tests/surveys.admin.test.ts',
   'tests/security/surveys.hostile.test.ts',
+  'tests/accounts.session.test.ts',
+  'tests/accounts.throttle.test.ts',
+  'tests/accounts.totp.test.ts',
+  'tests/accounts.users.test.ts',
 ];
 
 export default defineConfig({

@@ -7,7 +7,8 @@ import { WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Storage } from './storage/storage.js';
 import { AppError } from './errors.js';
-import { requireKey } from './http/auth.js';
+import { requirePrincipal } from './http/auth.js';
+import { sessionCookie } from './http/sessionCookie.js';
 import { refuseOversizedBody } from './http/bodyLimit.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { createRateLimiters } from './http/rateLimits.js';
@@ -31,6 +32,8 @@ import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.route
 import { demoLiveCheck } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
+import { sessionRoutes } from './users/session.routes.js';
+import { usersAdminRoutes } from './users/users.routes.js';
 import { BUILD, VERSION } from './version.js';
 
 /** Helmet's defaults, with a CSP fitted to the demo and no-JS pages. */
@@ -126,9 +129,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
-  // Admin endpoints: never given a CORS allowance, always behind a key.
+  // The console's sign-in: a session cookie for people, never given a CORS allowance.
+  const cookie = sessionCookie(config.PUBLIC_URL);
+  app.use('/v1/session', limits.admin, sessionRoutes(services.sessions, cookie, config.IPV6_PREFIX_LENGTH));
+
+  // Admin endpoints: never given a CORS allowance, always behind a key or a person's session.
   const admin = express.Router();
-  admin.use(limits.admin, requireKey(keys));
+  admin.use(limits.admin, requirePrincipal(keys, services.sessions, cookie));
+  admin.use('/users', usersAdminRoutes(services.users));
   admin.use(exportsAdminRoutes(services.exports)); // before /comments/:id can claim /comments/export
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));

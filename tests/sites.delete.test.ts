@@ -52,6 +52,8 @@ async function fill(t: TestApp, site: string) {
   const survey = await createSurvey(t, { site });
   await t.http.post(`/v1/surveys/${survey.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(survey, 0, 'Góp ý') }).expect(201);
   const moderator = await t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
+  // A console moderator of the site (user_sites); the person stays when the site goes, without it.
+  await t.admin.post('/v1/admin/users', { username: `bien-tap-${site}`, role: 'moderator', sites: [site], password: 'Mat-khau-bien-tap-2026' }).expect(201);
   return { poll, moderator };
 }
 

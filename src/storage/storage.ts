@@ -12,6 +12,7 @@ import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
 import type { SurveysStore } from '../surveys/surveys.store.js';
+import type { UsersStore } from '../users/users.store.js';
 
 /** What a backup of the whole database reports. */
 export interface BackupResult {
@@ -51,6 +52,7 @@ export interface Storage {
   readonly sites: SitesStore;
   readonly surveys: SurveysStore;
   readonly webhooks: WebhooksStore;
+  readonly users: UsersStore;
   readonly stats: StatsStore;
   /**
    * A value that changes whenever committed data may have changed, from this process or another:

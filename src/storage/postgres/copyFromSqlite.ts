@@ -8,7 +8,8 @@ import { createPool, type Client, type PoolOptions } from './pool.js';
 
 /**
  * Every table the service keeps, parents before children. What is not here is the backend's own:
- * schema_migrations on both, rate_limits and jobs on PostgreSQL (shared state of running instances).
+ * schema_migrations on both, rate_limits and jobs on PostgreSQL (shared state of running instances), and
+ * login_attempts (throttling counts that expire within minutes).
  */
 const TABLES = [
   'settings', // the hash salt lives here: without it no voter or reader could be recognised again
@@ -38,6 +39,10 @@ const TABLES = [
   'survey_value_counts',
   'survey_responses',
   'survey_answers',
+  'users', // password hashes and two-factor secrets are copied as they are: people keep signing in
+  'user_sites',
+  'sessions',
+  'user_recovery_codes',
 ] as const;
 
 /** Tables whose id PostgreSQL draws from a sequence: moved past the copied ids so new rows do not collide. */

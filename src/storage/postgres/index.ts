@@ -20,6 +20,7 @@ import { pgSitesStore } from './sites.js';
 import { pgStatsStore } from './stats.js';
 import { pgSurveysStore } from './surveys.js';
 import { pgWebhooksStore } from './webhooks.js';
+import { pgUsersStore } from './users.js';
 
 export interface PostgresStorage extends Storage {
   readonly backend: 'postgres';
@@ -64,6 +65,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     surveys: pgSurveysStore(db),
     stats: pgStatsStore(db),
     webhooks: pgWebhooksStore(db),
+    users: pgUsersStore(db),
     hits,
     version: changes.version,
     async ready() {

@@ -17,6 +17,7 @@ import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
 import { sqliteSurveysStore } from './surveys.js';
 import { sqliteWebhooksStore } from './webhooks.js';
+import { sqliteUsersStore } from './users.js';
 import { sqliteStatsStore } from './stats.js';
 
 export interface SqliteStorage extends Storage {
@@ -58,6 +59,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     sites: sqliteSitesStore(db),
     surveys: sqliteSurveysStore(db, commit),
     webhooks: sqliteWebhooksStore(db),
+    users: sqliteUsersStore(db),
     stats: sqliteStatsStore(db),
     version: () => (changes.get() as number) - unversioned + (dataVersion.get() as number),
     async ready() {

@@ -130,6 +130,9 @@ export async function start(config: Config, logger: Logger = createLogger(config
     logger.info('no admin key yet; create one with: npx ykien keys create --role admin --name "Your name" (in the Docker image: ykien keys create …; in a dev checkout: npm run -s ykien -- keys create …)');
   }
 
+  if (!(await services.users.list()).some((u) => u.role === 'admin' && !u.disabled)) {
+    logger.info('no console admin yet; create one with: printf %s "$PASSWORD" | ykien users create --username NAME --role admin --password-stdin');
+  }
   services.retention.start();
   const stopPruningSessions = services.sessions.start();
   logger.info(

@@ -29,6 +29,12 @@ export interface UserChange {
   totp?: false | undefined;
 }
 
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A user as the API and the CLI show it: times in ISO 8601, like every other answer. */
+export const userView = (u: User) => ({ ...u, createdAt: iso(u.createdAt)!, updatedAt: iso(u.updatedAt)!, lastLoginAt: iso(u.lastLoginAt) });
+export type UserView = ReturnType<typeof userView>;
+
 /** The one rule for a person's sites: an admin has none (every site), a moderator one or more. */
 function checkSites(role: Role, sites: string[]): void {
   if (role === 'admin' && sites.length) throw fieldError('sites', 'is for moderators (admins act on every site)', 'Admins act on every site; sites are for moderators.');
@@ -45,7 +51,7 @@ export function usersService(store: UsersStore, deps: { audit: AuditService; now
   }
 
   return {
-    async create(input: NewUserInput, actor: ActorRef): Promise<User> {
+    async create(input: NewUserInput, actor: ActorRef): Promise<UserView> {
       const username = normalizeUsername(input.username);
       if (!USERNAME.test(username)) throw fieldError('username', 'must be 2–40 letters, digits, ".", "_" or "-", starting and ending with a letter or digit');
       const sites = [...new Set(input.sites ?? [])].sort();
@@ -60,12 +66,12 @@ export function usersService(store: UsersStore, deps: { audit: AuditService; now
       );
       if (result === 'taken') throw conflict('username_taken', `The username "${username}" is taken.`);
       if (result === 'no_site') throw fieldError('sites', 'names a site that does not exist', `A site in ${sites.join(', ')} was not found.`);
-      return publicUser((await store.byId(id))!);
+      return userView(publicUser((await store.byId(id))!));
     },
-    list: () => store.list(),
-    get: async (username: string) => publicUser(await existing(username)),
+    list: async () => (await store.list()).map(userView),
+    get: async (username: string) => userView(publicUser(await existing(username))),
 
-    async update(username: string, change: UserChange, actor: ActorRef): Promise<User> {
+    async update(username: string, change: UserChange, actor: ActorRef): Promise<UserView> {
       const u = await existing(username);
       const role = change.role ?? u.role;
       // Made an admin without saying which sites: the moderator's sites no longer apply.
@@ -94,7 +100,7 @@ export function usersService(store: UsersStore, deps: { audit: AuditService; now
       const r = await store.update(u.id, patch, now(), audit.entry({ actor, action, targetType: 'user', targetId: u.username, detail }));
       if (r === 'no_site') throw fieldError('sites', 'names a site that does not exist', `A site in ${sites.join(', ')} was not found.`);
       if (!r) throw notFound(`User "${username}"`);
-      return publicUser((await store.byId(u.id))!);
+      return userView(publicUser((await store.byId(u.id))!));
     },
   };
 }

@@ -84,6 +84,38 @@ describe('ykien migrate-to-postgres', () => {
     await db.drop();
   });
 
+  it('copies console users, their sites, sessions and recovery codes: people keep their password, session and phone', async () => {
+    const t = await makeTestApp({ PUBLIC_URL: 'https://ykien.example.vn' });
+    await createSite(t);
+    const password = 'Mat-khau-cua-lan-2026';
+    await t.admin.post('/v1/admin/users', { username: 'lan', role: 'moderator', sites: ['xa-a'], password }).expect(201);
+    const login = await t.http.post('/v1/session').send({ username: 'lan', password });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const csrf = login.body.csrfToken as string;
+    const write = (r: request.Test) => r.set('Cookie', cookie).set('Origin', 'https://ykien.example.vn').set('X-CSRF-Token', csrf);
+    const { totpCode } = await import('../../src/users/totp.js');
+    const secret = (await write(t.http.post('/v1/session/totp/setup'))).body.secret as string;
+    const codes = (await write(t.http.post('/v1/session/totp/enable')).send({ code: totpCode(secret, t.clock.now()) })).body.recoveryCodes as string[];
+
+    const db = await freshPostgresUrl();
+    const run = await runCommand(['migrate-to-postgres', '--to', db.url], { file: t.file });
+    expect(run.code).toBe(0);
+    expect(run.out.join('\n')).toMatch(/users: 1/);
+    const storage = await openPostgresStorage(db.url, { size: 4, statementTimeoutMs: 5_000, ssl: 'off' });
+    try {
+      const app = request(await createApp({ storage, config: t.config, now: t.clock.now }));
+      expect((await app.get('/v1/session').set('Cookie', cookie)).body.user).toMatchObject({ username: 'lan', sites: ['xa-a'], totpEnabled: true });
+      expect((await app.get('/v1/admin/comments?site=xa-a').set('Cookie', cookie)).status).toBe(200);
+      expect((await app.post('/v1/session').send({ username: 'lan', password })).body.code).toBe('totp_required');
+      expect((await app.post('/v1/session').send({ username: 'lan', password, totp: codes[0] })).status).toBe(200);
+      // The code used for enabling on SQLite is spent on PostgreSQL too.
+      expect((await app.post('/v1/session').send({ username: 'lan', password, totp: totpCode(secret, t.clock.now()) })).body.code).toBe('totp_invalid');
+    } finally {
+      await storage.close();
+    }
+    await db.drop();
+  });
+
   it('says what is wrong, in one line, for a missing source, an unreachable server and a bad URL', async () => {
     const db = await freshPostgresUrl();
     const missing = await runCommand(['migrate-to-postgres', '--to', db.url], { file: '/nonexistent/ykien.db' });

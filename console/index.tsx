@@ -8,8 +8,14 @@ import { Queue } from './queue.js';
 import { recentSites, SitePicker } from './sites.js';
 import type { SessionView, Site } from './types.js';
 
+// Surveys (issue 14) get their own route here ('#/surveys') when their pages are built.
 type Route = 'comments' | 'polls';
-const routeOf = (): Route => (location.hash === '#/polls' ? 'polls' : 'comments');
+/** "#/polls?site=tienngoc": the page and, when named, the site (a link a colleague sends). */
+function fromHash(): { route: Route; site: string | undefined } {
+  const [path, query] = location.hash.slice(1).split('?');
+  return { route: path === '/polls' ? 'polls' : 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
+}
+const routeOf = () => fromHash().route;
 
 /** A polite live region, so new comments and finished actions are heard, not only seen. */
 function useAnnouncer() {
@@ -28,14 +34,22 @@ function App() {
   const [, setLangState] = useState(currentLang());
   const [route, setRoute] = useState<Route>(routeOf());
   const [sites, setSites] = useState<Site[]>([]);
-  const [site, setSite] = useState<string | undefined>();
+  const [site, setSiteState] = useState<string | undefined>(fromHash().site);
+  const setSite = (id: string | undefined) => {
+    setSiteState(id);
+    history.replaceState(null, '', `#/${fromHash().route}${id ? `?site=${encodeURIComponent(id)}` : ''}`);
+  };
   const [error, setError] = useState('');
   const { text, announce } = useAnnouncer();
 
   useEffect(() => {
     setLang(currentLang());
     onSessionExpired(() => setExpired(true));
-    const onHash = () => setRoute(routeOf());
+    const onHash = () => {
+      const h = fromHash();
+      setRoute(h.route);
+      if (h.site) setSiteState(h.site);
+    };
     addEventListener('hashchange', onHash);
     api<SessionView>('GET', '/v1/session').then(
       (s) => signedIn(s),
@@ -57,8 +71,9 @@ function App() {
       ({ sites: list }) => {
         const sorted = [...list].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
         setSites(sorted);
-        setSite((now) => {
-          if (now && sorted.some((s) => s.id === now)) return now;
+        // A site named in the address stays, even one this person may not see: the server says so in words.
+        setSiteState((now) => {
+          if (now) return now;
           if (sorted.length === 1) return sorted[0]!.id;
           const recent = recentSites().find((id) => sorted.some((s) => s.id === id));
           return recent ?? (session.user.role === 'admin' || session.user.sites === null ? undefined : sorted[0]?.id);
@@ -114,8 +129,8 @@ function App() {
         <header class="top">
           <span class="brand">{t('app.title')}</span>
           <nav aria-label={t('nav.label')}>
-            <a href="#/comments" aria-current={route === 'comments' ? 'page' : undefined}>{t('nav.comments')}</a>
-            {isAdmin && <a href="#/polls" aria-current={route === 'polls' ? 'page' : undefined}>{t('nav.polls')}</a>}
+            <a href={`#/comments${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'comments' ? 'page' : undefined}>{t('nav.comments')}</a>
+            {isAdmin && <a href={`#/polls${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'polls' ? 'page' : undefined}>{t('nav.polls')}</a>}
           </nav>
           <SitePicker sites={sites} value={site} allowAll={allowAll && route === 'comments'} onChange={setSite} />
           <span class="user muted">{t('user.signedInAs', { name: session.user.displayName })}</span>

@@ -172,7 +172,9 @@ export function Queue(props: { site: string | undefined; sites: Site[]; announce
   };
   const move = (d: number) => {
     if (!comments.length) return;
-    const i = Math.max(0, Math.min(comments.length - 1, active + d));
+    // The first j or k goes to the current row; then each moves one.
+    const onRow = document.activeElement?.classList.contains('comment') ?? false;
+    const i = onRow ? Math.max(0, Math.min(comments.length - 1, active + d)) : Math.min(active, comments.length - 1);
     setActive(i);
     focusRow(i);
   };

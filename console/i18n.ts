@@ -351,6 +351,12 @@ export function errorText(err: unknown): string {
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 /** A time as people here read it: Vietnam's clock, whatever the PC's zone. */
-export const formatTime = (iso: string) =>
-  new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: ZONE, dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
-export const formatDay = (iso: string) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
+// en-GB writes day/month/year and a 24-hour clock, as Vietnamese readers do, whatever the language.
+const TIME = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const DAY = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: '2-digit', month: '2-digit' });
+/** "08:17, 02/12/2026" */
+export const formatTime = (iso: string) => {
+  const p = Object.fromEntries(TIME.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.hour}:${p.minute}, ${p.day}/${p.month}/${p.year}`;
+};
+export const formatDay = (iso: string) => DAY.format(new Date(iso));

@@ -229,6 +229,7 @@ function TimelineChart(props: { timeline: Timeline }) {
   const W = 600;
   const H = 160;
   const step = W / b.length;
+  const barWidth = Math.min(step * 0.7, 36);
   return (
     <figure class="timeline">
       <figcaption id="timeline-title">{t('polls.timeline')}</figcaption>
@@ -238,7 +239,7 @@ function TimelineChart(props: { timeline: Timeline }) {
           const h = (x.votes / max) * (H - 10);
           return (
             <g key={x.start}>
-              <rect x={i * step + step * 0.15} y={H - h} width={step * 0.7} height={h} class="col">
+              <rect x={i * step + (step - barWidth) / 2} y={H - h} width={barWidth} height={h} class="col">
                 <title>{`${formatDay(x.start)}: ${x.votes}`}</title>
               </rect>
               {(b.length <= 14 || i % Math.ceil(b.length / 10) === 0) && (

@@ -208,7 +208,7 @@ export function Queue(props: { site: string | undefined; sites: Site[]; announce
         {TABS.map((tab) => (
           <button key={tab.status} type="button" role="tab" id={`tab-${tab.status}`} aria-selected={status === tab.status} aria-controls="queue-panel" onClick={() => setStatus(tab.status)}>
             {t(tab.label)}
-            {counts && <span class="count"> ({counts[tab.status]})</span>}
+            {counts && <span class="count">({counts[tab.status]})</span>}
           </button>
         ))}
       </div>
@@ -247,7 +247,7 @@ export function Queue(props: { site: string | undefined; sites: Site[]; announce
           <button type="button" disabled={!selected.size} onClick={() => void act('reject', [...selected])}>{t('act.reject')}</button>
           <button type="button" disabled={!selected.size} onClick={() => void act('spam', [...selected])}>{t('act.spam')}</button>
           <button type="button" class="danger" disabled={!selected.size} onClick={() => void act('delete', [...selected])}>{t('act.delete')}</button>
-          <button type="button" class="link" onClick={() => setHelp(true)}>{t('keys.hint')}</button>
+          <button type="button" class="link kbd-hint" onClick={() => setHelp(true)}>{t('keys.hint')}</button>
         </div>
         {error && <p class="error" role="alert">{error}</p>}
         {message && !error && <p class="notice">{message}</p>}

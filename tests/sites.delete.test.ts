@@ -49,6 +49,8 @@ async function fill(t: TestApp, site: string) {
   await t.http.post(`/v1/sites/${site}/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter() }).expect(200);
   await t.admin.put(`/v1/admin/sites/${site}/webhook`, { url: `https://${site}.example.vn/hook`, secret: 'mot-chuoi-bi-mat-du-dai' }).expect(200);
   const moderator = await t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
+  // A console moderator of the site (user_sites); the person stays when the site goes, without it.
+  await t.admin.post('/v1/admin/users', { username: `bien-tap-${site}`, role: 'moderator', sites: [site], password: 'Mat-khau-bien-tap-2026' }).expect(201);
   return { poll, moderator };
 }
 

@@ -27,6 +27,7 @@ const ON_BOTH_BACKENDS = [
   'tests/accounts.throttle.test.ts',
   'tests/accounts.totp.test.ts',
   'tests/accounts.users.test.ts',
+  'tests/console/moderation.api.test.ts',
 ];
 
 export default defineConfig({

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
 import type { Events } from './events.js';
-import { WIDGET_DIST_DIR } from './paths.js';
+import { CONSOLE_DIST_DIR, WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Storage } from './storage/storage.js';
 import { AppError } from './errors.js';
@@ -32,6 +32,7 @@ import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.route
 import { demoLiveCheck } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
+import { consoleRoutes } from './console/console.routes.js';
 import { sessionRoutes } from './users/session.routes.js';
 import { usersAdminRoutes } from './users/users.routes.js';
 import { BUILD, VERSION } from './version.js';
@@ -150,6 +151,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
+  // The admin console: a page for people, calling the admin API above with its session cookie.
+  app.use(consoleRoutes(CONSOLE_DIST_DIR));
   app.use(pagesRoutes({ polls, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
 
   app.use(notFoundHandler);

@@ -6,7 +6,7 @@ import type { Hasher } from '../util/hash.js';
 import { demoPage } from './demo.page.js';
 import { infoPage } from './info.page.js';
 import { pollPageRoutes } from './poll.page.js';
-import { DEMO_CSS, POLL_CSS } from './styles.js';
+import { DEMO_CSS, POLL_CSS, SURVEY_CSS } from './styles.js';
 
 /** "/" (the demo portal page while the demo site exists, else what this service is), its stylesheet, and the no-JS poll pages. */
 export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher; defaultTimezone: string; demoLive: () => Promise<boolean> }): Router {
@@ -23,6 +23,9 @@ export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; li
   });
   r.get('/p.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('css').send(POLL_CSS);
+  });
+  r.get('/s.css', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('css').send(SURVEY_CSS);
   });
   r.use(pollPageRoutes(deps));
   return r;

@@ -28,7 +28,7 @@ export const surveyCss = `
 textarea.tx{min-height:6em;resize:vertical}
 .live{margin:4px 0 0}
 .res .qr{margin:12px 0}
-.res .it{margin:8px 0 0;font-weight:700}
+.res .it{margin:10px 0 0;padding-left:8px;border-left:3px solid var(--b);font-weight:700}
 .mean{margin:2px 0}
 .sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

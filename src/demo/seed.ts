@@ -4,6 +4,8 @@ import type { Container } from '../container.js';
 export const DEMO_SITE_ID = 'tienngoc';
 export const DEMO_POLL_ID = 'cong-thong-tin';
 export const DEMO_THREAD = 'ke-hoach-206-kh-hu';
+/** The citizen-satisfaction survey the demo shows, made from the "hai-long-dich-vu-cong" template. */
+export const DEMO_SURVEY_ID = 'hai-long-dich-vu-cong';
 const SEEDED = 'demo_seeded';
 
 /** The demo's name: a real commune's portal in development; in production (seeded only when asked) plainly a demo. */

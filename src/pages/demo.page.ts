@@ -1,4 +1,4 @@
-import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD } from '../demo/seed.js';
+import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_SURVEY_ID, DEMO_THREAD } from '../demo/seed.js';
 import { ARTICLE } from './article.js';
 import { html, page, raw } from './html.js';
 
@@ -9,8 +9,9 @@ const isHeading = (p: string) => p.length < 60 && !/[.:;]$/.test(p);
 
 /**
  * The demo at "/": a commune portal's article page with the widget's pieces where a portal
- * has them — "Lượt xem" under the date, the sidebar poll, the comment section and the
- * footer's visit counters — embedded exactly as an operator would (one script tag).
+ * has them — "Lượt xem" under the date, the citizen-satisfaction survey under the article, the
+ * sidebar poll, the comment section and the footer's visit counters — embedded exactly as an
+ * operator would (one script tag).
  */
 export function demoPage(): string {
   const site = DEMO_SITE_ID;
@@ -27,6 +28,10 @@ export function demoPage(): string {
 ${ARTICLE.body.map((p) => (isHeading(p) ? html`<h3>${p}</h3>\n` : html`<p>${p}</p>\n`))}
 <p class="author">Tác giả: ${ARTICLE.author}</p>
 </article>
+<section class="survey" aria-label="Khảo sát mức độ hài lòng">
+<div data-ykien-survey="${DEMO_SURVEY_ID}"></div>
+<noscript><p><a href="/s/${DEMO_SURVEY_ID}">Tham gia khảo sát mức độ hài lòng</a></p></noscript>
+</section>
 <section class="comments" aria-label="Ý kiến bạn đọc">
 <div data-ykien-comments="${DEMO_THREAD}" data-ykien-site="${site}"></div>
 <noscript><p>Bật JavaScript để xem và gửi ý kiến.</p></noscript>

@@ -21,6 +21,7 @@ h1{font-size:21px;line-height:1.4;color:#0b5aa2;margin:6px 0 6px}
 article h3{font-size:15px;margin:14px 0 4px}
 article p{margin:0 0 10px;text-align:justify}
 .author{text-align:right!important;font-weight:700;font-style:italic}
+.survey{margin-top:22px;border:1px solid #d6dde6;border-top:3px solid #0b5aa2;padding:12px 14px;background:#fbfcfe}
 .comments{margin-top:22px}
 .back{margin-top:16px;font-size:13px}
 .box{background:#fff;border:1px solid #d6dde6;margin-bottom:16px}

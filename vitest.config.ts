@@ -20,6 +20,7 @@ const ON_BOTH_BACKENDS = [
   'tests/seed.test.ts',
   'tests/sites.test.ts',
   'tests/widget/serve.test.ts',
+  'tests/surveys.public.test.ts',
 ];
 
 export default defineConfig({

@@ -27,6 +27,7 @@ import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
+import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
 import { demoLiveCheck } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
@@ -100,6 +101,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const site = polls.siteOf(String(req.params.id));
     return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
   }));
+  app.use('/v1/surveys/:id', siteCors((req) => {
+    const site = services.surveys.siteOf(String(req.params.id));
+    return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
+  }));
   app.use('/v1/sites/:site', siteCors((req) => siteNamed(String(req.params.site))));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
@@ -117,6 +122,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Hot public reads are served from one cache emptied by any database write.
   const responses = responseCache(storage.version);
   app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
+  app.use('/v1/surveys', surveysPublicRoutes(services.surveys, limits, responses));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
@@ -127,6 +133,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
+  admin.use('/surveys', surveysAdminRoutes(services.surveys, services.surveyFiles));
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));

@@ -10,6 +10,8 @@ import { createMetrics } from './ops/metrics.js';
 import { retentionJob } from './ops/retention.js';
 import { pollsService } from './polls/polls.service.js';
 import { sitesService } from './sites/sites.service.js';
+import { surveyExports } from './surveys/surveys.export.js';
+import { surveysService } from './surveys/surveys.service.js';
 import type { Storage } from './storage/storage.js';
 import { loadHasher, noHashKeys } from './util/hash.js';
 
@@ -48,11 +50,14 @@ export async function createContainer(deps: ContainerDeps) {
   const keys = keysService(storage.keys, now);
   const sites = sitesService(storage.sites, { audit, defaultTimezone: config.DEFAULT_TIMEZONE, now, version: storage.version });
   const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
+  // Surveys share polls' per-network cap (VOTE_LIMIT_PER_IP responses per survey and network per day).
+  const surveys = surveysService(storage.surveys, { audit, sites, hasher, events, responseLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
+  const surveyFiles = surveyExports({ surveys, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger, runJob: storage.runJob.bind(storage) });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, surveyFiles, comments, counters, exports: exportsSvc, retention };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -228,11 +228,11 @@ describe('retention', () => {
     expect(ballot(t, old.voter).ip_hash).toBeTruthy();
 
     // 179 days on: nothing is old enough yet.
-    expect((await t.services.retention.runRetention(T0 + 179 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 179 * DAY)).erased).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
     expect(ballot(t, old.voter).user_agent).toBe('OldPhone/1.0');
 
     const result = await t.services.retention.runRetention(T0 + 181 * DAY);
-    expect(result.erased).toEqual({ ballots: 1, comments: 1 });
+    expect(result.erased).toEqual({ ballots: 1, comments: 1, surveyResponses: 0 });
     expect(result.cutoff).toBe(new Date(T0 + DAY).toISOString());
     expect(ballot(t, old.voter)).toMatchObject({ ip_hash: null, user_agent: null, voter_hash: t.services.hasher.voter(old.voter), created_at: T0 });
     expect(ballot(t, recent)).toMatchObject({ user_agent: 'NewPhone/2.0' });
@@ -246,7 +246,7 @@ describe('retention', () => {
     expectProblem(await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[2]!.id], voterId: old.voter }), 409, 'already_voted');
 
     // Running again changes nothing; the metrics saw it.
-    expect((await t.services.retention.runRetention(T0 + 181 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 181 * DAY)).erased).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
     const text = await metricsOf(t);
     expect(value(text, 'ykien_retention_erased_total{table="ballots"}')).toBe(1);
     expect(value(text, 'ykien_retention_erased_total{table="comments"}')).toBe(1);

@@ -76,7 +76,13 @@ export type QuestionResults =
   | ({ questionId: string; type: 'scale' } & ScaleSummary)
   | { questionId: string; type: 'matrix'; answered: number; items: ({ id: string; label: string } & ScaleSummary)[] }
   /** Free text is never public: the public results give only how many answered; admins read the texts. */
-  | { questionId: string; type: 'text'; answered: number };
+  | { questionId: string; type: 'text'; answered: number; texts?: TextAnswers };
+
+/** Admin results only: the free-text answers of a question, the latest (newest first, at most 100) and how many in all. */
+export interface TextAnswers {
+  total: number;
+  latest: { at: string; text: string }[];
+}
 
 export interface SurveyResults {
   surveyId: string;

@@ -54,6 +54,12 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
     labelNames: ['site'] as const,
     registers: [registry],
   });
+  const surveyResponses = new Counter({
+    name: 'ykien_survey_responses_total',
+    help: 'Survey responses stored, by site.',
+    labelNames: ['site'] as const,
+    registers: [registry],
+  });
   const commentsPosted = new Counter({
     name: 'ykien_comments_posted_total',
     help: 'Comments accepted, by the status they were given (pending, approved, spam).',
@@ -124,6 +130,10 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
           return void votes.inc({ site: e.site });
         case 'vote.refused':
           return void rateLimited.inc({ tier: 'vote_per_ip' });
+        case 'survey.responded':
+          return void surveyResponses.inc({ site: e.site });
+        case 'survey.refused':
+          return void rateLimited.inc({ tier: 'response_per_ip' });
         case 'comment.posted':
           return void commentsPosted.inc({ status: e.status });
         case 'captcha.failed':

@@ -11,6 +11,7 @@ import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
+import type { SurveysStore } from '../surveys/surveys.store.js';
 
 /** What a backup of the whole database reports. */
 export interface BackupResult {
@@ -48,6 +49,7 @@ export interface Storage {
   readonly retention: RetentionStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
+  readonly surveys: SurveysStore;
   readonly webhooks: WebhooksStore;
   readonly stats: StatsStore;
   /**

@@ -108,7 +108,7 @@ class ExportCursor<R> extends Cursor<R> {
  * taken when iteration starts. The transaction ends and the connection goes back when the rows run out,
  * the consumer stops early (`return()`), or anything fails; a connection that failed is discarded.
  */
-async function* inSnapshot<R, T>(db: PgDb, sql: string, params: unknown[], map: (row: R) => T): AsyncGenerator<T> {
+export async function* inSnapshot<R, T>(db: PgDb, sql: string, params: unknown[], map: (row: R) => T): AsyncGenerator<T> {
   const c = await db.pool.connect().catch((err: unknown) => {
     throw isUnavailable(err) ? unavailable() : err;
   });

@@ -18,6 +18,7 @@ import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
 import { pgSitesStore } from './sites.js';
 import { pgStatsStore } from './stats.js';
+import { pgSurveysStore } from './surveys.js';
 import { pgWebhooksStore } from './webhooks.js';
 
 export interface PostgresStorage extends Storage {
@@ -60,6 +61,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     retention: pgRetentionStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
+    surveys: pgSurveysStore(db),
     stats: pgStatsStore(db),
     webhooks: pgWebhooksStore(db),
     hits,

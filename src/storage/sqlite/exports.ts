@@ -79,7 +79,7 @@ const toComment = (r: CommentRow): CommentExportRecord => ({
  * The connection closes (ending the transaction) when the rows run out or the consumer stops early.
  * An in-memory database has no second connection, so it is read as it is.
  */
-async function* inSnapshot<T>(db: Db, read: (conn: Db) => Iterable<T>): AsyncGenerator<T> {
+export async function* inSnapshot<T>(db: Db, read: (conn: Db) => Iterable<T>): AsyncGenerator<T> {
   const reader = openReader(db);
   try {
     if (reader.conn !== db) reader.conn.exec('BEGIN');

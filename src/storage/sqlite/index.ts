@@ -15,6 +15,7 @@ import { sqlitePollsStore } from './polls.js';
 import { sqliteRetentionStore } from './retention.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSitesStore } from './sites.js';
+import { sqliteSurveysStore } from './surveys.js';
 import { sqliteWebhooksStore } from './webhooks.js';
 import { sqliteStatsStore } from './stats.js';
 
@@ -52,6 +53,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     retention: sqliteRetentionStore(db),
     settings: sqliteSettingsStore(db),
     sites: sqliteSitesStore(db),
+    surveys: sqliteSurveysStore(db, commit),
     webhooks: sqliteWebhooksStore(db),
     stats: sqliteStatsStore(db),
     version: () => (changes.get() as number) + (dataVersion.get() as number),

@@ -142,7 +142,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ polls, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
+  app.use(pagesRoutes({ polls, surveys: services.surveys, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
 
   app.use(notFoundHandler);
   app.use(

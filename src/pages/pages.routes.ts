@@ -6,10 +6,11 @@ import type { Hasher } from '../util/hash.js';
 import { demoPage } from './demo.page.js';
 import { infoPage } from './info.page.js';
 import { pollPageRoutes } from './poll.page.js';
+import { surveyPageRoutes, type SurveyPages } from './survey.page.js';
 import { DEMO_CSS, POLL_CSS, SURVEY_CSS } from './styles.js';
 
-/** "/" (the demo portal page while the demo site exists, else what this service is), its stylesheet, and the no-JS poll pages. */
-export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher; defaultTimezone: string; demoLive: () => Promise<boolean> }): Router {
+/** "/" (the demo portal page while the demo site exists, else what this service is), its stylesheet, and the no-JS poll and survey pages. */
+export function pagesRoutes(deps: { polls: PollsService; surveys: SurveyPages; sites: SitesService; limits: RateLimiters; hasher: Hasher; defaultTimezone: string; demoLive: () => Promise<boolean> }): Router {
   const r = Router();
   const demo = demoPage();
   const info = infoPage();
@@ -28,5 +29,6 @@ export function pagesRoutes(deps: { polls: PollsService; sites: SitesService; li
     res.set('Cache-Control', 'public, max-age=3600').type('css').send(SURVEY_CSS);
   });
   r.use(pollPageRoutes(deps));
+  r.use(surveyPageRoutes(deps));
   return r;
 }

@@ -1,8 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { Answer, PublicSurvey, ResponseBody, Question, QuestionResults, ScaleSummary } from '../api/surveys.js';
+import type { Answer, PublicSurvey, Question, QuestionResults, ScaleSummary } from '../api/surveys.js';
 import { AppError, type FieldIssue } from '../errors.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import type { SitesService } from '../sites/sites.service.js';
+import { responseSchema, type ResponseInput } from '../surveys/surveys.schema.js';
+import { parse } from '../validation/validate.js';
 import type { Hasher } from '../util/hash.js';
 import { backLink, cookieFrom, dateIn, formGuard, nf, pageHeaders, pct, selfUrl } from './form.guard.js';
 import { html, page, type Raw } from './html.js';
@@ -12,7 +14,7 @@ const COOKIE = 'ykien_respondent';
 /** What the page needs of the surveys service. */
 export interface SurveyPages {
   publicView(id: string, respondentId: string | undefined): Promise<PublicSurvey>;
-  respond(id: string, body: ResponseBody, meta: { ip: string | undefined; userAgent: string | undefined }): Promise<unknown>;
+  respond(id: string, body: ResponseInput, meta: { ip: string | undefined; userAgent: string | undefined }): Promise<unknown>;
 }
 
 const MESSAGES: Record<string, string> = {
@@ -188,7 +190,7 @@ ${p.closesAt ? html`<p class="note">Hạn khảo sát: ${date(p.closesAt)}.</p>`
         ? 'Kết quả sẽ hiển thị sau khi bạn gửi khảo sát.'
         : `Kết quả sẽ được công bố khi cuộc khảo sát kết thúc${p.closesAt ? ` (${date(p.closesAt)})` : ''}.`;
     main = html`<h1>${p.title}</h1>
-${p.responded && !o.notice ? html`<p class="note">Bạn đã tham gia khảo sát này.</p>` : ''}
+${p.responded && !o.notice && !o.error ? html`<p class="note">Bạn đã tham gia khảo sát này.</p>` : ''}
 ${p.status === 'closed' ? html`<p class="note">Cuộc khảo sát đã kết thúc.</p>` : ''}
 ${p.status === 'scheduled' ? html`<p class="note">Cuộc khảo sát sẽ bắt đầu lúc ${date(p.opensAt)}.</p>` : ''}
 ${p.results ? results(p) : p.status !== 'scheduled' ? html`<p class="note">${hidden}</p>` : ''}`;
@@ -255,7 +257,10 @@ export function surveyPageRoutes(deps: { surveys: SurveyPages; sites: SitesServi
     const respondent = guard.id(req, res, COOKIE);
     try {
       p = await surveys.publicView(id, respondent.fresh ? undefined : respondent.id);
-      await surveys.respond(id, { respondentId: respondent.id, answers: answersOf(p, form) }, { ip: req.ip, userAgent: req.get('user-agent') });
+      // An old copy of the form from a browser that has answered: the answered state, whatever it holds.
+      if (p.responded) return await show(req, res, 409, { error: MESSAGES.already_responded, survey: p, back });
+      const input = parse(responseSchema, { respondentId: respondent.id, answers: answersOf(p, form) });
+      await surveys.respond(id, input, { ip: req.ip, userAgent: req.get('user-agent') });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (err.status === 404) return notFoundPage(res);

@@ -1,5 +1,5 @@
 import type { Answer, PublicSurvey, Question, ResponseAnswer } from '../src/api/surveys.js';
-import { ApiError, enc, type FieldError } from './api.js';
+import { asApiError, enc, type FieldError } from './api.js';
 import { fill, h, on, shadow, typed } from './dom.js';
 import { surveyStrings } from './i18n.js';
 import { failure, say } from './poll.js';
@@ -114,7 +114,8 @@ export function mountSurvey(host: HTMLElement, ctx: Ctx): void {
       msg,
       h('div', { class: 'row' }, back, next),
     );
-    fill(view, typed('h2', null, p.title), p.intro && typed('p', 'intro', p.intro), f);
+    const intro = p.intro ? typed('p', 'intro', p.intro) : null;
+    fill(view, typed('h2', null, p.title), intro, f);
 
     let stepped = false;
     let step = Math.min(Math.max(0, draft?.s ?? 0), total - 1);
@@ -143,6 +144,8 @@ export function mountSurvey(host: HTMLElement, ctx: Ctx): void {
       prog.textContent = s.step(step + 1, total);
       progFill.style.setProperty('width', `${((step + 1) / total) * 100}%`);
       back.hidden = !stepped || step === 0;
+      // On a phone the introduction is read once, on the first step; after it the question comes first.
+      if (intro) intro.hidden = stepped && step > 0;
       next.textContent = stepped && step < total - 1 ? s.next : s.submit;
     };
     const measure = () => {
@@ -209,14 +212,15 @@ export function mountSurvey(host: HTMLElement, ctx: Ctx): void {
       } catch (e) {
         next.disabled = false;
         layout();
-        const code = e instanceof ApiError ? e.code : '';
+        const err = asApiError(e);
+        const code = err?.code ?? '';
         if (code === 'already_responded') {
           set(draftKey, null, true);
           return load();
         }
         if (/^survey_(closed|not_open)$/.test(code) || code === 'not_found') return load();
-        if (code === 'validation_failed' && e instanceof ApiError) {
-          const shown = serverErrors(fields, e.body.errors ?? []);
+        if (code === 'validation_failed') {
+          const shown = serverErrors(fields, err?.body.errors ?? []);
           if (shown) return focusField(shown);
         }
         if (/^ip_/.test(code)) say(msg, s.ipLimit);

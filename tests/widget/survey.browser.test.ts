@@ -194,12 +194,13 @@ describe('survey widget on a wide screen', () => {
         if (q.type === 'single') q.options.push({ id: 'khong-co-that', label: 'Phương án không có thật' });
         await route.fulfill({ response: res, json: body });
       });
+
       await page.goto(env.url);
       const s = page.locator('#survey');
       await s.locator('fieldset').first().waitFor();
       expect(await s.locator('fieldset:visible').count()).toBe(qs.length);
       expect(await s.locator('.prog').isVisible()).toBe(false);
-      for (const q of qs) if (q.section) expect(await s.locator('h3', { hasText: q.section }).count()).toBe(1);
+      for (const q of qs) if (q.section) expect(await s.locator('h3:visible', { hasText: q.section }).count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
       expect(await targets(page)).toEqual([]);
       await keep(page, 'survey-wide', { survey: s.locator('.yk') });

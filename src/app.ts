@@ -28,7 +28,7 @@ import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
-import { demoLiveCheck } from './demo/seed.js';
+import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
 import { BUILD, VERSION } from './version.js';
@@ -142,7 +142,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ polls, surveys: services.surveys, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
+  app.use(pagesRoutes({ polls, surveys: services.surveys, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services), demoSurvey: demoSurveyId(services) }));
 
   app.use(notFoundHandler);
   app.use(

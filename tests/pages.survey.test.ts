@@ -175,3 +175,19 @@ describe('no-JS survey page /s/:id', () => {
     expect(missing.text).toContain('Không tìm thấy cuộc khảo sát này.');
   });
 });
+
+describe('the demo', () => {
+  it('seeds the citizen-satisfaction survey from its template and shows it on the demo page, with its no-JS link', async () => {
+    const { seedDemo } = await import('../src/demo/seed.js');
+    const t = await makeTestApp();
+    expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(true);
+    const page = (await t.http.get('/')).text;
+    const id = /data-ykien-survey="([^"]+)"/.exec(page)?.[1];
+    expect(id).toBeTruthy();
+    expect(page).toContain(`<noscript><p><a href="/s/${id}">Tham gia khảo sát mức độ hài lòng</a></p></noscript>`);
+    const survey = (await t.admin.get(`/v1/admin/surveys/${id}`)).body as AdminSurvey;
+    expect(survey.template).toBe('hai-long-dich-vu-cong');
+    expect(survey.questions.some((q) => q.type === 'matrix')).toBe(true);
+    expect((await t.http.get(`/s/${id}`)).status).toBe(200);
+  });
+});

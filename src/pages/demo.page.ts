@@ -1,4 +1,4 @@
-import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_SURVEY_ID, DEMO_THREAD } from '../demo/seed.js';
+import { DEMO_POLL_ID, DEMO_SITE_ID, DEMO_THREAD } from '../demo/seed.js';
 import { ARTICLE } from './article.js';
 import { html, page, raw } from './html.js';
 
@@ -13,7 +13,7 @@ const isHeading = (p: string) => p.length < 60 && !/[.:;]$/.test(p);
  * sidebar poll, the comment section and the footer's visit counters — embedded exactly as an
  * operator would (one script tag).
  */
-export function demoPage(): string {
+export function demoPage(surveyId?: string): string {
   const site = DEMO_SITE_ID;
   const body = html`
 <header class="top"><div class="wrap"><p class="brand">Cổng thông tin điện tử <strong>Xã Tiên Ngọc, huyện Tiên Phước</strong></p></div></header>
@@ -28,11 +28,11 @@ export function demoPage(): string {
 ${ARTICLE.body.map((p) => (isHeading(p) ? html`<h3>${p}</h3>\n` : html`<p>${p}</p>\n`))}
 <p class="author">Tác giả: ${ARTICLE.author}</p>
 </article>
-<section class="survey" aria-label="Khảo sát mức độ hài lòng">
-<div data-ykien-survey="${DEMO_SURVEY_ID}"></div>
-<noscript><p><a href="/s/${DEMO_SURVEY_ID}">Tham gia khảo sát mức độ hài lòng</a></p></noscript>
+${surveyId ? html`<section class="survey" aria-label="Khảo sát mức độ hài lòng">
+<div data-ykien-survey="${surveyId}"></div>
+<noscript><p><a href="/s/${surveyId}">Tham gia khảo sát mức độ hài lòng</a></p></noscript>
 </section>
-<section class="comments" aria-label="Ý kiến bạn đọc">
+` : ''}<section class="comments" aria-label="Ý kiến bạn đọc">
 <div data-ykien-comments="${DEMO_THREAD}" data-ykien-site="${site}"></div>
 <noscript><p>Bật JavaScript để xem và gửi ý kiến.</p></noscript>
 </section>

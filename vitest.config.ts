@@ -21,6 +21,8 @@ const ON_BOTH_BACKENDS = [
   'tests/sites.test.ts',
   'tests/widget/serve.test.ts',
   'tests/surveys.public.test.ts',
+  'tests/surveys.admin.test.ts',
+  'tests/security/surveys.hostile.test.ts',
 ];
 
 export default defineConfig({

@@ -1,3 +1,4 @@
+import { answersFor, createSurvey } from './helpers/surveys.js';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../src/storage/sqlite/open.js';
 import { form, newCaptcha } from './comments.fixtures.js';
@@ -31,7 +32,7 @@ function siteOwnedTables(db: Db): Map<string, { parent: string; onDelete: string
   return owned;
 }
 
-/** Puts rows for `site` in every table a site can own: polls, ballots, comments, counters, captchas, webhook, a moderator key. */
+/** Puts rows for `site` in every table a site can own: polls, ballots, surveys and responses, comments, counters, captchas, webhook, a moderator key. */
 async function fill(t: TestApp, site: string) {
   await createSite(t, { id: site, name: `Xã ${site}`, origins: [`https://${site}.example.vn`], premoderation: false });
   const poll = await createPoll(t, { site, maxChoices: 2 });
@@ -48,6 +49,8 @@ async function fill(t: TestApp, site: string) {
   await t.http.get(`/v1/sites/${site}/captcha`).expect(200); // one left unused
   await t.http.post(`/v1/sites/${site}/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter() }).expect(200);
   await t.admin.put(`/v1/admin/sites/${site}/webhook`, { url: `https://${site}.example.vn/hook`, secret: 'mot-chuoi-bi-mat-du-dai' }).expect(200);
+  const survey = await createSurvey(t, { site });
+  await t.http.post(`/v1/surveys/${survey.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(survey, 0, 'Góp ý') }).expect(201);
   const moderator = await t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
   return { poll, moderator };
 }

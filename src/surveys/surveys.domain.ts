@@ -173,7 +173,12 @@ export function checkAnswers(def: SurveyDefinition, answers: Record<string, unkn
 
 // ---- Edits ----
 
-const sameScale = (a: Scale | undefined, b: Scale | undefined) => JSON.stringify(a ?? DEFAULT_SCALE) === JSON.stringify(b ?? DEFAULT_SCALE);
+/** Field by field: settings come back from JSONB with their keys in another order. */
+const scaleKey = (s: Scale | undefined) => {
+  const x = s ?? DEFAULT_SCALE;
+  return JSON.stringify([x.min, x.max, x.labels ?? null]);
+};
+const sameScale = (a: Scale | undefined, b: Scale | undefined) => scaleKey(a) === scaleKey(b);
 
 /**
  * An edit. Once a survey has responses, what people answered must keep its meaning: no question removed

@@ -97,7 +97,8 @@ export const patchQuestionSchema = z
 export const updateSurveySchema = z
   .strictObject({
     title: surveyFields.title.optional(),
-    intro: surveyFields.intro.or(z.null()),
+    // null or "" clears the intro; absent keeps it.
+    intro: z.union([z.literal('').transform(() => null), z.null(), text({ max: 2000, multiline: true })]).optional(),
     questions: z.array(patchQuestionSchema).min(1).max(MAX_QUESTIONS).optional(),
     opensAt: isoDateTime.nullable().optional(),
     closesAt: isoDateTime.nullable().optional(),

@@ -18,6 +18,7 @@ export interface SurveyRecord {
   /** Responses, kept with every response. */
   responses: number;
   createdAt: number;
+  /** Moves forward with every change, even two in the same millisecond: a response checked against an older one is checked again. */
   updatedAt: number;
 }
 

@@ -72,7 +72,7 @@ async function apply(c: Client, current: SurveyDefinition, ch: SurveyChange, at:
   }
   const s = { ...current.survey, ...ch.fields };
   await c.query(
-    'UPDATE surveys SET title = $2, intro = $3, opens_at = $4, closes_at = $5, closed_at = $6, results_visibility = $7, updated_at = $8 WHERE id = $1',
+    'UPDATE surveys SET title = $2, intro = $3, opens_at = $4, closes_at = $5, closed_at = $6, results_visibility = $7, updated_at = GREATEST($8, updated_at + 1) WHERE id = $1',
     [id, s.title, s.intro, s.opensAt, s.closesAt, s.closedAt, s.resultsVisibility, at],
   );
 }

@@ -52,7 +52,7 @@ export function sqliteSurveysStore(db: Db, commit: GroupCommit): SurveysStore {
     listCounts: db.prepare(COUNTS(`IN (SELECT id FROM surveys WHERE ${SITES})`)),
     updateSurvey: db.prepare(
       `UPDATE surveys SET title = @title, intro = @intro, opens_at = @opensAt, closes_at = @closesAt, closed_at = @closedAt,
-         results_visibility = @resultsVisibility, updated_at = @at WHERE id = @id`,
+         results_visibility = @resultsVisibility, updated_at = MAX(@at, updated_at + 1) WHERE id = @id`,
     ),
     deleteSurvey: db.prepare('DELETE FROM surveys WHERE id = ?'),
     hasResponded: db.prepare('SELECT 1 FROM survey_responses WHERE survey_id = ? AND voter_hash = ?').pluck(),

@@ -4,6 +4,9 @@ import type { PublicSurvey, Question } from '../../src/api/surveys.js';
 import { DEMO_SITE_ID } from '../../src/demo/seed.js';
 import { axeViolations, keep, launch, newPage, startApp, startFixture } from './browser.js';
 
+/** A whole questionnaire by keyboard with an axe scan per step: minutes, not seconds, on a loaded shared machine. */
+const BROWSER_TIMEOUT = 180_000;
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launch();
@@ -175,7 +178,7 @@ describe('survey widget on a 375 px phone, keyboard only', () => {
       await context.close();
       await env.close();
     }
-  });
+  }, BROWSER_TIMEOUT);
 });
 
 describe('survey widget on a wide screen', () => {
@@ -244,7 +247,7 @@ describe('survey widget on a wide screen', () => {
       await context.close();
       await env.close();
     }
-  });
+  }, BROWSER_TIMEOUT);
 
   it('renders planted markup as text, and says when a survey is closed', async () => {
     const planted = '<img src=x onerror="window.__pwned=1">';
@@ -277,5 +280,5 @@ describe('survey widget on a wide screen', () => {
       await context.close();
       await env.close();
     }
-  });
+  }, BROWSER_TIMEOUT);
 });

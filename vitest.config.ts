@@ -14,6 +14,7 @@ const ON_BOTH_BACKENDS = [
   'tests/exports.timeline.test.ts',
   'tests/ops.metrics.test.ts',
   'tests/pages.forgery.test.ts',
+  'tests/pages.survey.test.ts',
   'tests/pages.test.ts',
   'tests/responseCache.test.ts',
   'tests/seed.test.ts',

@@ -29,7 +29,7 @@ import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
-import { demoLiveCheck } from './demo/seed.js';
+import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
 import { consoleRoutes } from './console/console.routes.js';
@@ -153,7 +153,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(widgetRoutes(WIDGET_DIST_DIR));
   // The admin console: a page for people, calling the admin API above with its session cookie.
   app.use(consoleRoutes(CONSOLE_DIST_DIR));
-  app.use(pagesRoutes({ polls, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
+  app.use(pagesRoutes({ polls, surveys: services.surveys, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services), demoSurvey: demoSurveyId(services) }));
 
   app.use(notFoundHandler);
   app.use(

@@ -115,9 +115,25 @@ export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock
     return (first ? Object.values(first)[0] : undefined) as V;
   };
   const column = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V[]> => (await rows(sql, ...params)).map((r) => Object.values(r as object)[0] as V);
+  /** A statement that returns no rows (a test seeding rows the API cannot write: old data, bulk data). */
+  const run = async (sql: string, ...params: unknown[]): Promise<void> => {
+    if (TEST_BACKEND === 'sqlite') return void db.prepare(sql).run(...params);
+    let n = 0;
+    await (storage as PostgresStorage).pool.query(sql.replace(/\?/g, () => `$${++n}`), params);
+  };
+  /** The service's tables (not the engine's own), by name. */
+  const tables = () =>
+    TEST_BACKEND === 'sqlite'
+      ? column<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      : column<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
+  /** A table's columns, in their order. */
+  const columns = (table: string) =>
+    TEST_BACKEND === 'sqlite'
+      ? column<string>('SELECT name FROM pragma_table_info(?) ORDER BY cid', table)
+      : column<string>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position', table);
   /** A second app on the same database, as another instance of the service would run. */
   const otherInstance = async () => request(await createApp({ storage: await another(), config, now: clock.now }));
-  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: { rows, value, column } };
+  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: { rows, value, column, run, tables, columns } };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

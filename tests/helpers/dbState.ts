@@ -23,3 +23,29 @@ export function dbFingerprint(db: Db): string {
   }
   return h.digest('hex');
 }
+
+/** What `t.sql` of tests/helpers/app.ts offers the fingerprint: the same SQL on either backend. */
+interface SqlOnEitherBackend {
+  tables(): Promise<string[]>;
+  columns(table: string): Promise<string[]>;
+  rows<R = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<R[]>;
+}
+
+/**
+ * Also left out on PostgreSQL: the per-minute request counts every instance shares (rate_limits; SQLite
+ * keeps them in memory) and when a background job last ran (jobs), which change with no request's say.
+ */
+const VOLATILE_TABLES = new Set(['schema_migrations', 'rate_limits', 'jobs']);
+
+/** dbFingerprint on either backend, through t.sql: compare it only with another of the same app. */
+export async function sqlFingerprint(sql: SqlOnEitherBackend): Promise<string> {
+  const h = createHash('sha256');
+  for (const t of (await sql.tables()).filter((t) => !VOLATILE_TABLES.has(t))) {
+    const skip = new Set(VOLATILE[t] ?? []);
+    const cols = (await sql.columns(t)).filter((c) => !skip.has(c));
+    const rows = (await sql.rows(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${t}"`)).map((r) => JSON.stringify(Object.values(r as object)));
+    rows.sort();
+    h.update(`#${t}:${rows.length}\n${rows.join('\n')}`);
+  }
+  return h.digest('hex');
+}

@@ -26,7 +26,7 @@ describe('captcha lifecycle (CAPTCHA=svg)', () => {
     // No markup, no glyph outline anywhere in what is sent.
     expect(res.text).not.toMatch(/<svg|<path|\bd=|image\/svg/i);
     expect(res.body.expiresAt).toBe(new Date(clock.now() + 300_000).toISOString());
-    const answer = (await answerOf(t, res.body.id));
+    const answer = await answerOf(t, res.body.id);
     expect(answer).toMatch(new RegExp(`^[${CAPTCHA_CHARS.toLowerCase()}]{5}$`));
     // The answer is never sent to the client.
     expect(res.text.toLowerCase()).not.toContain(answer);
@@ -249,7 +249,7 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     expect(res.body.mode).toBe('accessible');
     expect(res.body.pow.maxnumber).toBe(t.config.POW_MAX_NUMBER * t.config.POW_ACCESSIBLE_FACTOR);
     expect(paramsOf(res.body.pow)).toMatchObject({ site: 'xa-a', id: res.body.id, mode: 'accessible' });
-    expect((await answerOf(t, res.body.id))).toBe('');
+    expect(await answerOf(t, res.body.id)).toBe('');
   });
 
   it('always goes to a moderator, even where premoderation is off; links still make it spam', async () => {
@@ -261,7 +261,7 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     const res = await t.http.post(base()).send(form({ captchaId: a.id, pow: a.pow }));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'pending' });
-    expect((await t.sql.value('SELECT status FROM comments WHERE id = ?', res.body.id))).toBe('pending');
+    expect(await t.sql.value('SELECT status FROM comments WHERE id = ?', res.body.id)).toBe('pending');
     expect((await t.http.get(base())).body.total).toBe(0);
     // Used once, like any captcha.
     expectProblem(await t.http.post(base()).send(form({ captchaId: a.id, pow: a.pow, content: 'Một ý kiến khác, cùng mã.' })), 400, 'captcha_invalid');
@@ -271,7 +271,7 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     expectProblem(await t.http.post(base()).send(form({ captchaId: b.id, content: 'Gửi khi chưa xong bằng chứng.' })), 400, 'pow_required');
     const spam = await t.http.post(base()).send(form({ captchaId: b.id, pow: b.pow, content: 'Mua https://a.example.com https://b.example.com https://c.example.com' }));
     expect(spam.status).toBe(202);
-    expect((await t.sql.value('SELECT status FROM comments WHERE id = ?', spam.body.id))).toBe('spam');
+    expect(await t.sql.value('SELECT status FROM comments WHERE id = ?', spam.body.id)).toBe('spam');
     // The picture still publishes at once on this site.
     const c = await newCaptcha(t);
     clock.advance(5_000);

@@ -44,7 +44,7 @@ export async function solvePow(c: PowChallenge): Promise<PowSolution> {
 export async function newCaptcha(t: TestApp, site = 'xa-a', mode?: 'accessible'): Promise<{ id: string; answer: string; pow?: PowSolution }> {
   const res = await t.http.get(`/v1/sites/${site}/captcha${mode ? `?mode=${mode}` : ''}`);
   expect(res.status).toBe(200);
-  return { id: res.body.id, answer: (await answerOf(t, res.body.id)), ...(res.body.pow && { pow: await solvePow(res.body.pow) }) };
+  return { id: res.body.id, answer: await answerOf(t, res.body.id), ...(res.body.pow && { pow: await solvePow(res.body.pow) }) };
 }
 
 export const form = (over: Record<string, unknown> = {}) => ({

@@ -113,10 +113,10 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const later = await t.http.post(base()).set('Idempotency-Key', KEY).send(form());
     expect(later.status).toBe(202);
     expect(later.body.id).not.toBe(first.body.id);
-    expect((await t.sql.column('SELECT comment_id FROM comment_idempotency'))).toEqual([later.body.id]);
+    expect(await t.sql.column('SELECT comment_id FROM comment_idempotency')).toEqual([later.body.id]);
     // Erasing a commenter's comments leaves no copy of them in the stored answers.
     expect((await t.admin.delete('/v1/admin/commenters?site=xa-a&email=an.nguyen%40example.vn')).status).toBe(200);
-    expect((await t.sql.value('SELECT COUNT(*) FROM comment_idempotency'))).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comment_idempotency')).toBe(0);
   });
 
   it('refuses a malformed key with 400 naming the header, before storing anything', async () => {

@@ -74,7 +74,7 @@ describe('webhook targets (issue 10 §6)', () => {
       expectProblem(res, 400, 'webhook_target_not_allowed');
       expect(res.body.errors).toEqual([{ field: 'url', message: expect.stringContaining('private') }]);
     }
-    expect((await t.sql.value('SELECT COUNT(*) FROM site_webhooks'))).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM site_webhooks')).toBe(0);
     expect((await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: 'https://hooks.example.vn/ykien', secret: SECRET })).status).toBe(200);
     // An installation that delivers to its own intranet says so.
     const allowed = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true });

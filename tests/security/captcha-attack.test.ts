@@ -39,7 +39,7 @@ describe('captcha attacks (CAPTCHA=svg)', () => {
     expect(found).toBe(0);
     expect(solved).toBeLessThanOrEqual(5);
     expect(accepted).toBe(0);
-    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comments')).toBe(0);
   });
 
   it('control: the raster template attack solves an undistorted rendering of the same glyphs', { timeout: 60_000 }, () => {

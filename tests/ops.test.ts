@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runCommand } from './helpers/cli.js';
@@ -298,10 +299,11 @@ if (TEST_BACKEND === 'postgres')
   describe('backup on PostgreSQL', () => {
     it('the backup command refuses with what to do instead: pg_dump, as docs/deploy.md says', async () => {
       const t = await makeTestApp();
-      const res = await cli(['backup', '/tmp/ykien-copy.db'], t.databaseEnv);
+      const dest = path.join(os.tmpdir(), `ykien-copy-${process.pid}.db`);
+      const res = await cli(['backup', dest], t.databaseEnv);
       expect(res.code).not.toBe(0);
       expect(res.err.join('\n')).toMatch(/pg_dump/);
-      expect(fs.existsSync('/tmp/ykien-copy.db')).toBe(false);
+      expect(fs.existsSync(dest)).toBe(false);
       expect((await t.http.get('/readyz')).status).toBe(200);
     });
   });

@@ -3,17 +3,9 @@ import type { BallotExportRecord, BallotSlot, ExportsStore } from '../../exports
 import { SLOT_MS } from '../../exports/exports.store.js';
 import { unavailable } from '../../errors.js';
 import type { PgDb } from './db.js';
+import { toBallotExport, type BallotExportRow } from '../rows/ballots.js';
 import { toCommentExport, type CommentExportRow } from '../rows/comments.js';
 import { isUnavailable } from './pool.js';
-
-interface BallotRow {
-  id: number;
-  created_at: number;
-  voter_hash: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  option_ids: string[];
-}
 
 /** Rows fetched from the cursor per round trip: enough to keep the trips few, few enough to keep memory flat. */
 const BATCH = 1_000;
@@ -43,14 +35,8 @@ const SLOTS = `
   SELECT created_at / ${SLOT_MS} AS slot, COUNT(*)::int AS n FROM ballots
   WHERE poll_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY slot ORDER BY slot`;
 
-const toBallot = (r: BallotRow): BallotExportRecord => ({
-  id: r.id,
-  at: r.created_at,
-  optionIds: r.option_ids,
-  voterHash: r.voter_hash,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-});
+type BallotRow = BallotExportRow<string[]>;
+const toBallot = (r: BallotRow): BallotExportRecord => toBallotExport(r, r.option_ids);
 
 /**
  * A cursor whose client-side read timeout covers the whole export, and is cleared when it ends: node-postgres

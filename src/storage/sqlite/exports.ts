@@ -1,19 +1,10 @@
 import type { BallotExportRecord, BallotSlot, ExportsStore } from '../../exports/exports.store.js';
 import { SLOT_MS } from '../../exports/exports.store.js';
 import type { Db } from './open.js';
+import { toBallotExport, type BallotExportRow } from '../rows/ballots.js';
 import { toCommentExport, type CommentExportRow } from '../rows/comments.js';
 import { openReader } from './reader.js';
 import { sitesFilter } from './util.js';
-
-interface BallotRow {
-  id: number;
-  created_at: number;
-  voter_hash: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  /** A JSON array. */
-  option_ids: string;
-}
 
 // Choices come in the primary key's order and are put in option order in JS: an ORDER BY inside the
 // aggregate runs a sorter per ballot, which a 200,000-ballot export felt.
@@ -31,10 +22,11 @@ const COMMENTS = `
     AND created_at >= @from AND created_at < @to
   ORDER BY created_at, id`;
 
+type BallotRow = BallotExportRow<string>;
 const toBallot = (r: BallotRow, positions: ReadonlyMap<string, number>): BallotExportRecord => {
   const optionIds = JSON.parse(r.option_ids) as string[];
   if (optionIds.length > 1) optionIds.sort((a, b) => positions.get(a)! - positions.get(b)!);
-  return { id: r.id, at: r.created_at, optionIds, voterHash: r.voter_hash, ipHash: r.ip_hash, userAgent: r.user_agent };
+  return toBallotExport(r, optionIds);
 };
 /**
  * Rows read on a read-only connection of its own (see reader.ts), opened when iteration starts, in one

@@ -1,47 +1,8 @@
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
 import { writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
+import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import type { Client } from './pool.js';
-
-interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  status: CommentRecord['status'];
-  spam_reason: string | null;
-  ip_hash: string | null;
-  user_agent: string | null;
-  repeat_key: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
-
-const toCommentRecord = (r: CommentRow): CommentRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  threadKey: r.thread_key,
-  parentId: r.parent_id,
-  name: r.name,
-  address: r.address,
-  email: r.email,
-  content: r.content,
-  status: r.status,
-  spamReason: r.spam_reason,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  repeatKey: r.repeat_key,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  moderatedAt: r.moderated_at,
-  moderatedBy: r.moderated_by,
-});
 
 /** The public fields as one JSON object per comment (json_agg keeps the page one statement, hence one snapshot). */
 const PUBLIC_JSON = `json_build_object('id', c.id, 'parentId', c.parent_id, 'name', c.name, 'address', c.address, 'content', c.content, 'createdAt', c.created_at)`;

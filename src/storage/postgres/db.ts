@@ -25,10 +25,17 @@ export interface PgDb {
   writeStatement<R extends pg.QueryResultRow>(query: pg.QueryConfig, opts?: WriteOptions): Promise<pg.QueryResult<R>>;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000 (it refuses the whole statement: 22021, a 500), where SQLite's can. A
+ * key with one is a key no row has — the service stores no such text — so a read by it finds nothing, as
+ * on SQLite: an id typed as `%00` in a URL is a 404, not a 500.
+ */
+export const holdsNul = (params?: unknown[]) => params?.some((p) => typeof p === 'string' && p.includes('\u0000')) ?? false;
+
 export function pgDb(pool: Pool, changes: ChangeVersion): PgDb {
   return {
     pool,
-    rows: (sql, params) => guard(async () => (await pool.query(sql, params)).rows),
+    rows: async (sql, params) => (holdsNul(params) ? [] : guard(async () => (await pool.query(sql, params)).rows)),
     async write(fn, opts) {
       const result = await inTransaction(pool, fn);
       // Committed, hence acknowledged whatever happens next; an instance that misses this bump (the database

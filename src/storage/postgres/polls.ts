@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { BallotState, CastResult, Counters, NewBallot, OptionRecord, PollChange, PollDefinition, PollRecord, PollsStore } from '../../polls/polls.store.js';
 import { writeAudit } from './audit.js';
-import type { PgDb } from './db.js';
+import { holdsNul, type PgDb } from './db.js';
 import { pgGroupCommit } from './groupCommit.js';
 import { guard, type Client } from './pool.js';
 
@@ -150,6 +150,7 @@ function ballotWriter(db: PgDb) {
 }
 
 async function definitionOn(c: Client, id: string, lock: boolean): Promise<PollDefinition | undefined> {
+  if (holdsNul([id])) return undefined; // no poll has such an id (db.ts)
   const p = (await c.query<PollRow>(`SELECT * FROM polls WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
   if (!p) return undefined;
   const options = (await c.query<OptionRecord>('SELECT id, label FROM poll_options WHERE poll_id = $1 ORDER BY position', [id])).rows;

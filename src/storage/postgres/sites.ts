@@ -1,31 +1,12 @@
-import { SiteIdTaken, type NewSite, type Site, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
+import { SiteIdTaken, type NewSite, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
 import { writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
+import { postgresFormat } from '../rows/format.js';
+import { siteMapper, type SiteRowOf } from '../rows/sites.js';
 import { isUniqueViolation, type Client } from './pool.js';
 
-interface SiteRow {
-  id: string;
-  name: string;
-  origins: string[];
-  timezone: string;
-  premoderation: boolean;
-  blocked_words: string[];
-  blocked_words_action: Site['blockedWordsAction'];
-  created_at: number;
-  updated_at: number;
-}
-
-const toSite = (r: SiteRow): Site => ({
-  id: r.id,
-  name: r.name,
-  origins: r.origins,
-  timezone: r.timezone,
-  premoderation: r.premoderation,
-  blockedWords: r.blocked_words,
-  blockedWordsAction: r.blocked_words_action,
-  createdAt: new Date(r.created_at).toISOString(),
-  updatedAt: new Date(r.updated_at).toISOString(),
-});
+type SiteRow = SiteRowOf<unknown, boolean>;
+const toSite = siteMapper(postgresFormat);
 
 const HOLDINGS = `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = $1)::int AS polls,
   (SELECT COUNT(*) FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE p.site_id = $1)::int AS ballots,

@@ -2,48 +2,8 @@ import type { AuditRecord } from '../../audit/audit.store.js';
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationPlan, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
 import { auditWriter } from './audit.js';
 import type { Db } from './open.js';
+import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import { sitesFilter } from './util.js';
-
-/** A row of `comments` as SQLite returns it (exports read the same rows). */
-export interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  status: CommentRecord['status'];
-  spam_reason: string | null;
-  ip_hash: string | null;
-  user_agent: string | null;
-  repeat_key: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
-
-export const toCommentRecord = (r: CommentRow): CommentRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  threadKey: r.thread_key,
-  parentId: r.parent_id,
-  name: r.name,
-  address: r.address,
-  email: r.email,
-  content: r.content,
-  status: r.status,
-  spamReason: r.spam_reason,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  repeatKey: r.repeat_key,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  moderatedAt: r.moderated_at,
-  moderatedBy: r.moderated_by,
-});
 
 type PublicRow = Pick<CommentRow, 'id' | 'parent_id' | 'name' | 'address' | 'content' | 'created_at'>;
 const PUBLIC_COLS = 'c.id, c.parent_id, c.name, c.address, c.content, c.created_at';

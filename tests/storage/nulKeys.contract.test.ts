@@ -26,4 +26,20 @@ forEachBackend('a key with U+0000 finds nothing', (open) => {
     expect((await s.sites.get('xa-a'))?.id).toBe('xa-a');
     expect(await s.comments.get(NUL)).toBeUndefined();
   });
+
+  it('surveys: the definition, counts, texts and a change by it find nothing', async () => {
+    const s = await open();
+    await seedSite(s, 'xa-a');
+    expect(await s.surveys.definition(NUL)).toBeUndefined();
+    expect(await s.surveys.hasResponded(NUL, 'voter')).toBe(false);
+    expect((await s.surveys.state(NUL, 'voter')).responded).toBe(false);
+    expect((await s.surveys.list(['xa-a'])).length).toBe(0);
+    expect((await s.surveys.texts(NUL, [NUL], 10)).size).toBe(0);
+    let seen: unknown = 'not called';
+    await s.surveys.change(NUL, 1_780_000_000_000, (current) => {
+      seen = current;
+      return { change: {}, result: undefined };
+    });
+    expect(seen).toBeUndefined();
+  });
 });

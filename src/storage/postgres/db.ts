@@ -30,7 +30,9 @@ export interface PgDb {
  * key with one is a key no row has — the service stores no such text — so a read by it finds nothing, as
  * on SQLite: an id typed as `%00` in a URL is a 404, not a 500.
  */
-export const holdsNul = (params?: unknown[]) => params?.some((p) => typeof p === 'string' && p.includes('\u0000')) ?? false;
+const nul = (p: unknown): boolean => (typeof p === 'string' ? p.includes('\u0000') : Array.isArray(p) && p.some(nul));
+/** Lists count too: a store reading several ids at once (`= ANY($1)`) passes them as one array parameter. */
+export const holdsNul = (params?: unknown[]) => params?.some(nul) ?? false;
 
 export function pgDb(pool: Pool, changes: ChangeVersion): PgDb {
   return {

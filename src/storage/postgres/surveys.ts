@@ -2,7 +2,7 @@ import { SLOT_MS } from '../../exports/exports.store.js';
 import type { NewResponse, ResponseState, SubmitResult, SurveyChange, SurveyCounts, SurveyDefinition, SurveysStore, TextAnswers } from '../../surveys/surveys.store.js';
 import { countsBySurvey, deltasOf, emptyCounts, questionsBySurvey, toResponse, toSurvey, type ChoiceRow, type CountRow, type QuestionRow, type SurveyRow } from '../surveyRows.js';
 import { writeAudit } from './audit.js';
-import type { PgDb } from './db.js';
+import { holdsNul, type PgDb } from './db.js';
 import { inSnapshot } from './exports.js';
 import { pgGroupCommit } from './groupCommit.js';
 import { guard, type Client } from './pool.js';
@@ -37,6 +37,7 @@ const SLOTS = `
   WHERE survey_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY slot ORDER BY slot`;
 
 async function definitionOn(c: Client, id: string, lock: boolean): Promise<SurveyDefinition | undefined> {
+  if (holdsNul([id])) return undefined; // no survey has such an id (db.ts)
   const r = (await c.query<SurveyRow>(`SELECT * FROM surveys WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
   if (!r) return undefined;
   const qs = (await c.query<QuestionRow>(QUESTIONS, [[id]])).rows;

@@ -25,6 +25,8 @@ forEachBackend('a key with U+0000 finds nothing', (open) => {
     expect(await s.sites.get(NUL)).toBeUndefined();
     expect((await s.sites.get('xa-a'))?.id).toBe('xa-a');
     expect(await s.comments.get(NUL)).toBeUndefined();
+    const found = await s.sites.change([NUL, 'xa-a'], 1_780_000_000_000, (current) => ({ writes: [], audit: [], result: [...current.keys()] }));
+    expect(found).toEqual(['xa-a']);
   });
 
   it('surveys: the definition, counts, texts and a change by it find nothing', async () => {

@@ -1,6 +1,6 @@
 import { SLOT_MS } from '../../exports/exports.store.js';
 import type { NewResponse, ResponseState, SubmitResult, SurveyChange, SurveyCounts, SurveyDefinition, SurveysStore, TextAnswers } from '../../surveys/surveys.store.js';
-import { countsBySurvey, deltasOf, emptyCounts, questionsBySurvey, toResponse, toSurvey, type ChoiceRow, type CountRow, type QuestionRow, type SurveyRow } from '../surveyRows.js';
+import { countsBySurvey, deltasOf, emptyCounts, questionsBySurvey, toResponse, toSurvey, type ChoiceRow, type CountRow, type QuestionRow, type SurveyRow } from '../rows/surveys.js';
 import { writeAudit } from './audit.js';
 import { holdsNul, type PgDb } from './db.js';
 import { inSnapshot } from './exports.js';

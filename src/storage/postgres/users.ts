@@ -1,60 +1,17 @@
-import { publicUser, type SessionRecord, type User, type UserPatch, type UserSecrets, type UsersStore } from '../../users/users.store.js';
+import { publicUser, type UserPatch, type UsersStore } from '../../users/users.store.js';
 import { writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
 import { isForeignKeyViolation, isUniqueViolation, type Client } from './pool.js';
+import { postgresFormat } from '../rows/format.js';
+import { secretsOf as userSecretsOf, sessionOf as sessionOfRow, type SessionRow as StoredSessionRow, type UserRow as StoredUserRow } from '../rows/users.js';
 
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  role: User['role'];
-  disabled: boolean;
-  totp_secret: string | null;
-  totp_pending_secret: string | null;
-  totp_last_step: number;
-  created_at: number;
-  updated_at: number;
-  last_login_at: number | null;
-  sites: string[];
-}
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  limited: boolean;
-}
+type UserRow = StoredUserRow<unknown, boolean>;
+type SessionRow = StoredSessionRow<boolean>;
 
 const USER = `SELECT u.*, COALESCE((SELECT array_agg(site_id ORDER BY site_id) FROM user_sites WHERE user_id = u.id), '{}') AS sites FROM users u`;
 
-const secretsOf = (r: UserRow): UserSecrets => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  sites: r.sites,
-  disabled: r.disabled,
-  totpEnabled: r.totp_secret !== null,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  lastLoginAt: r.last_login_at,
-  passwordHash: r.password_hash,
-  totpSecret: r.totp_secret,
-  totpPendingSecret: r.totp_pending_secret,
-  totpLastStep: r.totp_last_step,
-});
-
-const sessionOf = (r: SessionRow): SessionRecord => ({
-  tokenHash: r.token_hash,
-  userId: r.user_id,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  expiresAt: r.expires_at,
-  limited: r.limited,
-});
+const secretsOf = userSecretsOf(postgresFormat);
+const sessionOf = sessionOfRow(postgresFormat);
 
 /** Sites named that do not exist fail the foreign key: the whole change rolls back. */
 async function setSites(c: Client, id: string, sites: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../../audit/audit.store.js';
 import { SLOT_MS } from '../../exports/exports.store.js';
 import type { NewResponse, NewSurvey, QuestionRecord, ResponseState, SurveyChange, SurveyCounts, SurveyDefinition, SurveysStore, TextAnswers } from '../../surveys/surveys.store.js';
-import { countsBySurvey, deltasOf, emptyCounts, questionsBySurvey, toResponse, toSurvey, type ChoiceRow, type CountRow, type ExportRow, type QuestionRow, type SurveyRow } from '../surveyRows.js';
+import { countsBySurvey, deltasOf, emptyCounts, questionsBySurvey, toResponse, toSurvey, type ChoiceRow, type CountRow, type ExportRow, type QuestionRow, type SurveyRow } from '../rows/surveys.js';
 import { auditWriter } from './audit.js';
 import { inSnapshot } from './exports.js';
 import type { GroupCommit } from './groupCommit.js';

@@ -1,60 +1,17 @@
-import { publicUser, type SessionRecord, type User, type UserPatch, type UserSecrets, type UsersStore } from '../../users/users.store.js';
+import { publicUser, type SessionRecord, type UserPatch, type UsersStore } from '../../users/users.store.js';
 import { auditWriter } from './audit.js';
 import type { Db } from './open.js';
 import { isUniqueViolation } from './util.js';
+import { sqliteFormat } from '../rows/format.js';
+import { secretsOf as userSecretsOf, sessionOf as sessionOfRow, type SessionRow as StoredSessionRow, type UserRow as StoredUserRow } from '../rows/users.js';
 
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  role: User['role'];
-  disabled: number;
-  totp_secret: string | null;
-  totp_pending_secret: string | null;
-  totp_last_step: number;
-  created_at: number;
-  updated_at: number;
-  last_login_at: number | null;
-  sites: string;
-}
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  limited: number;
-}
+type UserRow = StoredUserRow<string, number>;
+type SessionRow = StoredSessionRow<number>;
 
 const USER = `SELECT u.*, COALESCE((SELECT json_group_array(site_id) FROM (SELECT site_id FROM user_sites WHERE user_id = u.id ORDER BY site_id)), '[]') AS sites FROM users u`;
 
-const secretsOf = (r: UserRow): UserSecrets => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  sites: JSON.parse(r.sites) as string[],
-  disabled: r.disabled === 1,
-  totpEnabled: r.totp_secret !== null,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  lastLoginAt: r.last_login_at,
-  passwordHash: r.password_hash,
-  totpSecret: r.totp_secret,
-  totpPendingSecret: r.totp_pending_secret,
-  totpLastStep: r.totp_last_step,
-});
-
-const sessionOf = (r: SessionRow): SessionRecord => ({
-  tokenHash: r.token_hash,
-  userId: r.user_id,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  expiresAt: r.expires_at,
-  limited: r.limited === 1,
-});
+const secretsOf = userSecretsOf(sqliteFormat);
+const sessionOf = sessionOfRow(sqliteFormat);
 
 class NoSite extends Error {}
 

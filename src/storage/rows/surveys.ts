@@ -1,4 +1,4 @@
-import type { QuestionRecord, ResponseExportRecord, StoredAnswer, SurveyCounts, SurveyRecord } from '../surveys/surveys.store.js';
+import type { QuestionRecord, ResponseExportRecord, StoredAnswer, SurveyCounts, SurveyRecord } from '../../surveys/surveys.store.js';
 
 /** Rows of the surveys tables as both backends read them (SQLite gives JSON as text and booleans as 0/1). */
 

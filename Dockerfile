@@ -15,6 +15,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY widget ./widget
+COPY console ./console
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 

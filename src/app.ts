@@ -3,11 +3,12 @@ import express, { type Express } from 'express';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
 import type { Events } from './events.js';
-import { WIDGET_DIST_DIR } from './paths.js';
+import { CONSOLE_DIST_DIR, WIDGET_DIST_DIR } from './paths.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Storage } from './storage/storage.js';
 import { AppError } from './errors.js';
-import { requireKey } from './http/auth.js';
+import { requirePrincipal } from './http/auth.js';
+import { sessionCookie } from './http/sessionCookie.js';
 import { refuseOversizedBody } from './http/bodyLimit.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { createRateLimiters } from './http/rateLimits.js';
@@ -27,9 +28,13 @@ import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
-import { demoLiveCheck } from './demo/seed.js';
+import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
+import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
+import { consoleRoutes } from './console/console.routes.js';
+import { sessionRoutes } from './users/session.routes.js';
+import { usersAdminRoutes } from './users/users.routes.js';
 import { BUILD, VERSION } from './version.js';
 
 /** Helmet's defaults, with a CSP fitted to the demo and no-JS pages. */
@@ -100,6 +105,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const site = polls.siteOf(String(req.params.id));
     return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
   }));
+  app.use('/v1/surveys/:id', siteCors((req) => {
+    const site = services.surveys.siteOf(String(req.params.id));
+    return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
+  }));
   app.use('/v1/sites/:site', siteCors((req) => siteNamed(String(req.params.site))));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
@@ -115,18 +124,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
 
   // Hot public reads are served from one cache emptied by any database write.
-  const responses = responseCache(storage.version);
+  const responses = responseCache(storage.version, { onLookup: metrics.responseCacheLookup });
   app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
+  app.use('/v1/surveys', surveysPublicRoutes(services.surveys, limits, responses));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
-  // Admin endpoints: never given a CORS allowance, always behind a key.
+  // The console's sign-in: a session cookie for people, never given a CORS allowance.
+  const cookie = sessionCookie(config.PUBLIC_URL);
+  app.use('/v1/session', limits.admin, sessionRoutes(services.sessions, cookie, config.IPV6_PREFIX_LENGTH));
+
+  // Admin endpoints: never given a CORS allowance, always behind a key or a person's session.
   const admin = express.Router();
-  admin.use(limits.admin, requireKey(keys));
+  admin.use(limits.admin, requirePrincipal(keys, services.sessions, cookie));
+  admin.use('/users', usersAdminRoutes(services.users));
   admin.use(exportsAdminRoutes(services.exports)); // before /comments/:id can claim /comments/export
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
+  admin.use('/surveys', surveysAdminRoutes(services.surveys, services.surveyFiles));
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
@@ -135,7 +151,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
-  app.use(pagesRoutes({ polls, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services) }));
+  // The admin console: a page for people, calling the admin API above with its session cookie.
+  app.use(consoleRoutes(CONSOLE_DIST_DIR));
+  app.use(pagesRoutes({ polls, surveys: services.surveys, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services), demoSurvey: demoSurveyId(services) }));
 
   app.use(notFoundHandler);
   app.use(

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './cli/context.js';
 import { keysCommands } from './cli/keys.commands.js';
+import { usersCommands } from './cli/users.commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createContainer } from './container.js';
 import { AppError } from './errors.js';
@@ -24,6 +25,12 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
                          create an API key; the key is printed alone on the last line
   keys list              list keys (never the keys themselves)
   keys revoke ID         revoke a key at once
+  users create --username U --role admin|moderator [--site S …] --password-stdin
+                         create a console user (the first admin this way); the password is read from stdin
+  users list             list console users (never their passwords)
+  users reset-password U --password-stdin
+                         set a new password read from stdin; every session of U ends
+  users disable U        disable U at once; every session of U ends
   sites list             list sites with their time zone and origins
   sites origins add|remove SITE ORIGIN…
                          allow (or stop allowing) portal origins, keeping the others
@@ -44,7 +51,7 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
 
 The database is DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/ykien.db).`;
 
-const commands: Record<string, Command> = { ...keysCommands, ...sitesCommands, ...exportCommands, ...opsCommands };
+const commands: Record<string, Command> = { ...keysCommands, ...usersCommands, ...sitesCommands, ...exportCommands, ...opsCommands };
 
 /** Runs one CLI command; returns the exit code. Output goes through `out` so tests can read it. */
 export async function runCli(
@@ -53,6 +60,7 @@ export async function runCli(
   out: (line: string) => void,
   err: (line: string) => void,
   stdout: Writable = process.stdout,
+  stdin: Readable = process.stdin,
 ): Promise<number> {
   const [a, b, ...rest] = argv;
   if (a === '--version' || a === '-v' || a === 'version') {
@@ -73,7 +81,7 @@ export async function runCli(
       const config = loadConfig(env);
       storage = await openStorage(config);
       const services = await createContainer({ storage, config, hashKeys: false });
-      await commands[cmd]!({ services, config, out, stdout }, args);
+      await commands[cmd]!({ services, config, out, stdout, stdin }, args);
       return 0;
     } finally {
       await storage?.close();

@@ -159,6 +159,17 @@ const schema = z.object({
    * a random salt kept in the database is used, which a stolen backup would then carry too.
    */
   HASH_SALT: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
+  /** A console session ends after this many minutes without a request, and after SESSION_MAX_HOURS whatever the activity. */
+  SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
+  SESSION_MAX_HOURS: int(12, 1, 24 * 30),
+  /** Admins must sign in with a two-factor code; one without it set up gets a session that can only set it up. */
+  REQUIRE_TOTP_FOR_ADMINS: bool(false),
+  /** Failed logins allowed per username and per client network within LOGIN_THROTTLE_MINUTES, before 429. */
+  LOGIN_MAX_FAILURES_PER_USER: int(5, 1, 1000),
+  LOGIN_MAX_FAILURES_PER_IP: int(20, 1, 100_000),
+  LOGIN_THROTTLE_MINUTES: int(15, 1, 24 * 60),
+  /** scrypt's cost for new password hashes, as log2(N) (15: 32 MiB and tens of milliseconds a hash); old hashes keep theirs. */
+  PASSWORD_SCRYPT_LOG2N: int(15, 14, 20),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
   /** Slow clients: whole request headers within this, whole request (headers + body) within that, idle keep-alive this long. */
   HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
@@ -198,6 +209,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     RATE_LIMIT_CAPTCHA_PER_MIN: 0,
     WEBHOOK_RETRY_BASE_MS: 10,
     HASH_SALT: 'test-salt-0123456789abcdef',
+    // Below what production accepts: tests hash many passwords; the hash carries its cost, so this proves nothing weaker.
+    PASSWORD_SCRYPT_LOG2N: 10,
     ...overrides,
   };
 }

@@ -10,6 +10,10 @@ import { createMetrics } from './ops/metrics.js';
 import { retentionJob } from './ops/retention.js';
 import { pollsService } from './polls/polls.service.js';
 import { sitesService } from './sites/sites.service.js';
+import { surveyExports } from './surveys/surveys.export.js';
+import { surveysService } from './surveys/surveys.service.js';
+import { sessionsService } from './users/sessions.service.js';
+import { usersService } from './users/users.service.js';
 import type { Storage } from './storage/storage.js';
 import { loadHasher, noHashKeys } from './util/hash.js';
 
@@ -48,11 +52,30 @@ export async function createContainer(deps: ContainerDeps) {
   const keys = keysService(storage.keys, now);
   const sites = sitesService(storage.sites, { audit, defaultTimezone: config.DEFAULT_TIMEZONE, now, version: storage.version });
   const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
+  // Surveys share polls' per-network cap (VOTE_LIMIT_PER_IP responses per survey and network per day).
+  const surveys = surveysService(storage.surveys, { audit, sites, hasher, events, responseLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
+  const surveyFiles = surveyExports({ surveys, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger, runJob: storage.runJob.bind(storage) });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, comments, counters, exports: exportsSvc, retention };
+  const users = usersService(storage.users, { audit, now, passwordLog2N: config.PASSWORD_SCRYPT_LOG2N });
+  const sessions = sessionsService(storage.users, {
+    audit,
+    now,
+    logger,
+    runJob: storage.runJob.bind(storage),
+    settings: {
+      idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      maxMs: config.SESSION_MAX_HOURS * 3_600_000,
+      requireTotpForAdmins: config.REQUIRE_TOTP_FOR_ADMINS,
+      maxFailuresPerUser: config.LOGIN_MAX_FAILURES_PER_USER,
+      maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      throttleMs: config.LOGIN_THROTTLE_MINUTES * 60_000,
+      passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
+    },
+  });
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -5,6 +5,8 @@
 export type DomainEvent =
   | { type: 'vote.cast'; site: string }
   | { type: 'vote.refused'; reason: 'ip_limit' }
+  | { type: 'survey.responded'; site: string }
+  | { type: 'survey.refused'; reason: 'ip_limit' }
   | { type: 'comment.posted'; status: string }
   | { type: 'captcha.failed'; reason: string }
   | { type: 'rate.limited'; tier: string }

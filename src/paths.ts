@@ -7,3 +7,4 @@ export const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '
 export const MIGRATIONS_DIR = path.join(ROOT, 'migrations', 'sqlite');
 export const PG_MIGRATIONS_DIR = path.join(ROOT, 'migrations', 'postgres');
 export const WIDGET_DIST_DIR = path.join(ROOT, 'dist', 'widget');
+export const CONSOLE_DIST_DIR = path.join(ROOT, 'dist', 'console');

@@ -130,7 +130,11 @@ export async function start(config: Config, logger: Logger = createLogger(config
     logger.info('no admin key yet; create one with: npx ykien keys create --role admin --name "Your name" (in the Docker image: ykien keys create …; in a dev checkout: npm run -s ykien -- keys create …)');
   }
 
+  if (!(await services.users.list()).some((u) => u.role === 'admin' && !u.disabled)) {
+    logger.info('no console admin yet; create one with: printf %s "$PASSWORD" | ykien users create --username NAME --role admin --password-stdin');
+  }
   services.retention.start();
+  const stopPruningSessions = services.sessions.start();
   logger.info(
     { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_URL ? `postgres ${redactedUrl(config.DATABASE_URL)}` : config.DATABASE_PATH },
     `ykien ${VERSION}${BUILD ? ` (build ${BUILD})` : ''} listening on ${hostPort(bound)} (${url})`,
@@ -142,6 +146,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     services.retention.stop();
+    stopPruningSessions();
     server.close();
     server.closeIdleConnections();
     await closed;

@@ -1,16 +1,13 @@
 import { createChallenge } from 'altcha-lib/v1';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
 import { CAPTCHA_CHARS } from '../src/comments/captcha.render.js';
-import { openSqliteStorage } from '../src/storage/sqlite/index.js';
-import { expectProblem, makeTestApp, createSite, testClock } from './helpers/app.js';
+import { expectProblem, makeTestApp, createSite, testClock, type TestApp } from './helpers/app.js';
 import { answerOf, base, commentsApp, form, newCaptcha, solvePow, type PowChallenge } from './comments.fixtures.js';
 
 const svg = { CAPTCHA: 'svg' as const, CAPTCHA_TTL_SECONDS: 300, COMMENT_MIN_SECONDS: 3 };
-const count = (t: { db: { prepare(s: string): { pluck(): { get(): unknown } } } }, table: string) => t.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get();
+const count = (t: Pick<TestApp, 'sql'>, table: string) => t.sql.value<number>(`SELECT COUNT(*) FROM ${table}`);
 const paramsOf = (pow: { salt: string }) => Object.fromEntries(new URLSearchParams(pow.salt.split('?')[1]));
 
 describe('captcha lifecycle (CAPTCHA=svg)', () => {
@@ -29,7 +26,7 @@ describe('captcha lifecycle (CAPTCHA=svg)', () => {
     // No markup, no glyph outline anywhere in what is sent.
     expect(res.text).not.toMatch(/<svg|<path|\bd=|image\/svg/i);
     expect(res.body.expiresAt).toBe(new Date(clock.now() + 300_000).toISOString());
-    const answer = answerOf(t, res.body.id);
+    const answer = await answerOf(t, res.body.id);
     expect(answer).toMatch(new RegExp(`^[${CAPTCHA_CHARS.toLowerCase()}]{5}$`));
     // The answer is never sent to the client.
     expect(res.text.toLowerCase()).not.toContain(answer);
@@ -51,7 +48,7 @@ describe('captcha lifecycle (CAPTCHA=svg)', () => {
     const again = await t.http.post(base()).send(form({ content: 'Một ý kiến khác.', captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }));
     expectProblem(again, 400, 'captcha_invalid');
     expect(again.body.errors).toEqual([{ field: 'captchaAnswer', message: expect.any(String) }]);
-    expect(count(t, 'comments')).toBe(1);
+    expect(await count(t, 'comments')).toBe(1);
   });
 
   it('a wrong answer consumes the challenge: the right answer afterwards is refused', async () => {
@@ -61,8 +58,8 @@ describe('captcha lifecycle (CAPTCHA=svg)', () => {
     clock.advance(5_000);
     expectProblem(await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: 'zzzzzz', pow: c.pow })), 400, 'captcha_invalid');
     expectProblem(await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow })), 400, 'captcha_invalid');
-    expect(count(t, 'captchas')).toBe(0);
-    expect(count(t, 'comments')).toBe(0);
+    expect(await count(t, 'captchas')).toBe(0);
+    expect(await count(t, 'comments')).toBe(0);
   });
 
   it('expires after CAPTCHA_TTL_SECONDS', async () => {
@@ -85,11 +82,11 @@ describe('captcha lifecycle (CAPTCHA=svg)', () => {
     await newCaptcha(t);
     const c = await newCaptcha(t);
     expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }))).status).toBe(202);
-    expect(count(t, 'pow_used')).toBe(1);
+    expect(await count(t, 'pow_used')).toBe(1);
     clock.advance(301_000);
     await newCaptcha(t);
-    expect(count(t, 'captchas')).toBe(1);
-    expect(count(t, 'pow_used')).toBe(0);
+    expect(await count(t, 'captchas')).toBe(1);
+    expect(await count(t, 'pow_used')).toBe(0);
   });
 
   it('is required when on, and bound to the site that issued it', async () => {
@@ -141,7 +138,7 @@ describe('proof of work (attacks on it)', () => {
     const res = await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer }));
     expectProblem(res, 400, 'pow_required');
     expect(res.body.errors).toEqual([{ field: 'pow', message: expect.any(String) }]);
-    expect(count(t, 'comments')).toBe(0);
+    expect(await count(t, 'comments')).toBe(0);
     expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }))).status).toBe(202);
   });
 
@@ -162,7 +159,7 @@ describe('proof of work (attacks on it)', () => {
     expectProblem(malformed, 400, 'validation_failed');
     expect(malformed.body.errors[0].field).toMatch(/^pow/);
     // None of this used up the captcha or stored anything.
-    expect(count(t, 'comments')).toBe(0);
+    expect(await count(t, 'comments')).toBe(0);
     expect((await send(pow)).status).toBe(202);
   });
 
@@ -190,31 +187,25 @@ describe('proof of work (attacks on it)', () => {
     const clock = testClock();
     const t = await makeTestApp({ CAPTCHA: 'off', POW: 'on' }, { clock });
     await createSite(t, { premoderation: false });
-    const second = openSqliteStorage(t.file);
-    const db2 = second.db;
-    try {
-      const other = request(await createApp({ storage: second, config: t.config, now: clock.now }));
-      const res = await t.http.get('/v1/sites/xa-a/captcha');
-      expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'pow', 'required']);
-      expect(res.body.required).toBe(false);
-      expectProblem(await t.http.post(base()).send(form()), 400, 'pow_required');
-      const pow = await solvePow(res.body.pow);
-      expect((await t.http.post(base()).send(form({ pow }))).status).toBe(201);
-      const replay = await other.post(base()).send(form({ pow, content: 'Bình luận thứ hai, cùng một lời giải.' }));
-      expectProblem(replay, 400, 'pow_invalid');
-      expect(replay.body.detail).toMatch(/already used/);
-      expectProblem(await t.http.post(base()).send(form({ pow, content: 'Bình luận thứ ba, vẫn lời giải cũ.' })), 400, 'pow_invalid');
-      expect(count(t, 'comments')).toBe(1);
-      // It expires with the challenge, on the app's clock.
-      const late = await t.http.get('/v1/sites/xa-a/captcha');
-      const latePow = await solvePow(late.body.pow);
-      clock.advance(301_000);
-      const expired = await t.http.post(base()).send(form({ pow: latePow, content: 'Bình luận gửi quá hạn.' }));
-      expectProblem(expired, 400, 'pow_invalid');
-      expect(expired.body.detail).toMatch(/expired/);
-    } finally {
-      db2.close();
-    }
+    const other = await t.otherInstance();
+    const res = await t.http.get('/v1/sites/xa-a/captcha');
+    expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'pow', 'required']);
+    expect(res.body.required).toBe(false);
+    expectProblem(await t.http.post(base()).send(form()), 400, 'pow_required');
+    const pow = await solvePow(res.body.pow);
+    expect((await t.http.post(base()).send(form({ pow }))).status).toBe(201);
+    const replay = await other.post(base()).send(form({ pow, content: 'Bình luận thứ hai, cùng một lời giải.' }));
+    expectProblem(replay, 400, 'pow_invalid');
+    expect(replay.body.detail).toMatch(/already used/);
+    expectProblem(await t.http.post(base()).send(form({ pow, content: 'Bình luận thứ ba, vẫn lời giải cũ.' })), 400, 'pow_invalid');
+    expect(await count(t, 'comments')).toBe(1);
+    // It expires with the challenge, on the app's clock.
+    const late = await t.http.get('/v1/sites/xa-a/captcha');
+    const latePow = await solvePow(late.body.pow);
+    clock.advance(301_000);
+    const expired = await t.http.post(base()).send(form({ pow: latePow, content: 'Bình luận gửi quá hạn.' }));
+    expectProblem(expired, 400, 'pow_invalid');
+    expect(expired.body.detail).toMatch(/expired/);
   });
 });
 
@@ -241,8 +232,8 @@ describe('proof of work: generated garbage', () => {
       }),
       { numRuns: 150 },
     );
-    expect(count(t, 'comments')).toBe(0);
-    expect(count(t, 'pow_used')).toBe(0);
+    expect(await count(t, 'comments')).toBe(0);
+    expect(await count(t, 'pow_used')).toBe(0);
     // And the captcha was never used up.
     expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow }))).status).toBe(202);
   });
@@ -258,7 +249,7 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     expect(res.body.mode).toBe('accessible');
     expect(res.body.pow.maxnumber).toBe(t.config.POW_MAX_NUMBER * t.config.POW_ACCESSIBLE_FACTOR);
     expect(paramsOf(res.body.pow)).toMatchObject({ site: 'xa-a', id: res.body.id, mode: 'accessible' });
-    expect(answerOf(t, res.body.id)).toBe('');
+    expect(await answerOf(t, res.body.id)).toBe('');
   });
 
   it('always goes to a moderator, even where premoderation is off; links still make it spam', async () => {
@@ -270,7 +261,7 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     const res = await t.http.post(base()).send(form({ captchaId: a.id, pow: a.pow }));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'pending' });
-    expect(t.db.prepare('SELECT status FROM comments WHERE id = ?').pluck().get(res.body.id)).toBe('pending');
+    expect(await t.sql.value('SELECT status FROM comments WHERE id = ?', res.body.id)).toBe('pending');
     expect((await t.http.get(base())).body.total).toBe(0);
     // Used once, like any captcha.
     expectProblem(await t.http.post(base()).send(form({ captchaId: a.id, pow: a.pow, content: 'Một ý kiến khác, cùng mã.' })), 400, 'captcha_invalid');
@@ -280,7 +271,7 @@ describe('the accessible path ("Tôi không đọc được mã")', () => {
     expectProblem(await t.http.post(base()).send(form({ captchaId: b.id, content: 'Gửi khi chưa xong bằng chứng.' })), 400, 'pow_required');
     const spam = await t.http.post(base()).send(form({ captchaId: b.id, pow: b.pow, content: 'Mua https://a.example.com https://b.example.com https://c.example.com' }));
     expect(spam.status).toBe(202);
-    expect(t.db.prepare('SELECT status FROM comments WHERE id = ?').pluck().get(spam.body.id)).toBe('spam');
+    expect(await t.sql.value('SELECT status FROM comments WHERE id = ?', spam.body.id)).toBe('spam');
     // The picture still publishes at once on this site.
     const c = await newCaptcha(t);
     clock.advance(5_000);

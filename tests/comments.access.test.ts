@@ -28,7 +28,7 @@ describe('a moderator of several sites (src/access decides, the store filters by
     await expect(m.get(TWO_SITES, ids['xa-c']!)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(m.act(TWO_SITES, ids['xa-c']!, 'delete')).rejects.toMatchObject({ code: 'forbidden' });
     await expect(m.bulk(TWO_SITES, [ids['xa-a']!, ids['xa-c']!], 'spam')).rejects.toMatchObject({ code: 'forbidden', extra: { denied: [ids['xa-c']] } });
-    expect(t.db.prepare("SELECT site_id, status FROM comments ORDER BY site_id").all()).toEqual([
+    expect(await t.sql.rows("SELECT site_id, status FROM comments ORDER BY site_id")).toEqual([
       { site_id: 'xa-a', status: 'pending' },
       { site_id: 'xa-b', status: 'approved' },
       { site_id: 'xa-c', status: 'pending' },
@@ -38,7 +38,7 @@ describe('a moderator of several sites (src/access decides, the store filters by
   it('erases a commenter on its sites without naming one, and leaves other sites alone', async () => {
     const { t, m } = await threeSites();
     expect(await m.erase(TWO_SITES, undefined, 'an.nguyen@example.vn')).toEqual({ erased: 2, repliesRemoved: 0 });
-    expect(t.db.prepare('SELECT site_id FROM comments').pluck().all()).toEqual(['xa-c']);
+    expect(await t.sql.column('SELECT site_id FROM comments')).toEqual(['xa-c']);
     const entries = (await t.admin.get('/v1/admin/audit?action=commenter.erase')).body.entries;
     expect(entries.map((e: { site: string }) => e.site).sort()).toEqual(['xa-a', 'xa-b']);
   });

@@ -32,8 +32,8 @@ describe('content is plain text, stored and returned byte-for-byte', () => {
     expect(page.body.comments.map((c: { content: string }) => c.content)).toEqual(XSS.map((p) => p.trim()));
     expect(page.body.comments.map((c: { name: string }) => c.name)).toEqual(XSS.map((p) => p.slice(0, 100).trim()));
     // Stored exactly as typed: not escaped, not stripped (escaping is the renderer's job, with textContent).
-    const stored = t.db.prepare('SELECT content FROM comments WHERE id = ?').pluck();
-    ids.forEach((id, i) => expect(stored.get(id)).toBe(XSS[i]!.trim()));
+    const stored = (id: string) => t.sql.value('SELECT content FROM comments WHERE id = ?', id);
+    for (const [i, id] of ids.entries()) expect(await stored(id)).toBe(XSS[i]!.trim());
 
     const adminList = await t.admin.get('/v1/admin/comments?site=xa-a&limit=100');
     expect(adminList.headers['content-type']).toMatch(/^application\/json/);
@@ -56,7 +56,7 @@ describe('content is plain text, stored and returned byte-for-byte', () => {
     const res = await t.http.post(base()).send(form(nfd));
     expect(res.status).toBe(201);
     expect(res.body.comment).toMatchObject(nfc);
-    const row = t.db.prepare('SELECT name, address, content FROM comments WHERE id = ?').get(res.body.id);
+    const row = (await t.sql.rows('SELECT name, address, content FROM comments WHERE id = ?', res.body.id))[0];
     expect(row).toEqual(nfc);
     const page = await t.http.get(base());
     expect(page.body.comments[0]).toMatchObject(nfc);

@@ -32,14 +32,12 @@ describe('per-thread approved counter', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
         const thread = `${THREAD}-${++run}`;
-        const ids = () => t.db.prepare('SELECT id FROM comments WHERE thread_key = ? ORDER BY created_at, id').pluck().all(thread) as string[];
+        const ids = () => t.sql.column<string>('SELECT id FROM comments WHERE thread_key = ? ORDER BY created_at, id', thread);
         for (const o of ops) {
-          const all = ids();
+          const all = await ids();
           try {
             if (o.kind === 'post') {
-              const parents = t.db
-                .prepare("SELECT id FROM comments WHERE thread_key = ? AND parent_id IS NULL AND status = 'approved' ORDER BY id")
-                .pluck().all(thread) as string[];
+              const parents = await t.sql.column<string>("SELECT id FROM comments WHERE thread_key = ? AND parent_id IS NULL AND status = 'approved' ORDER BY id", thread);
               const parentId = o.reply && parents.length ? parents[o.pick % parents.length] : undefined;
               const content = `Ý kiến số ${++posts}`; // each its own: a repeat would be refused as duplicate_comment
               await c.post('xa-a', thread, { ...form({ email: `nguoi${o.pick % 3}@example.vn`, content }), parentId, website: undefined }, { ip: '10.0.0.1', userAgent: 'ua' });
@@ -54,7 +52,7 @@ describe('per-thread approved counter', () => {
             // Only refusals the API documents may happen here.
             expect((err as { code?: string }).code).toMatch(/^(parent_not_found|reply_too_deep)$/);
           }
-          expect((await t.storage.comments.page('xa-a', thread, undefined, 1)).visible).toBe(t.db.prepare(VISIBLE).pluck().get(thread));
+          expect((await t.storage.comments.page('xa-a', thread, undefined, 1)).visible).toBe(await t.sql.value(VISIBLE, thread));
         }
       }),
       { numRuns: 60 },

@@ -14,8 +14,8 @@ export async function commentsApp(overrides: Partial<Config> = {}, site: Record<
 }
 
 /** The stored answer of a captcha: tests read it from the database like nobody else can. */
-export function answerOf(t: TestApp, id: string): string {
-  return t.db.prepare('SELECT answer FROM captchas WHERE id = ?').pluck().get(id) as string;
+export async function answerOf(t: TestApp, id: string): Promise<string> {
+  return (await t.sql.value('SELECT answer FROM captchas WHERE id = ?', id)) as string;
 }
 
 export interface PowChallenge {
@@ -44,7 +44,7 @@ export async function solvePow(c: PowChallenge): Promise<PowSolution> {
 export async function newCaptcha(t: TestApp, site = 'xa-a', mode?: 'accessible'): Promise<{ id: string; answer: string; pow?: PowSolution }> {
   const res = await t.http.get(`/v1/sites/${site}/captcha${mode ? `?mode=${mode}` : ''}`);
   expect(res.status).toBe(200);
-  return { id: res.body.id, answer: answerOf(t, res.body.id), ...(res.body.pow && { pow: await solvePow(res.body.pow) }) };
+  return { id: res.body.id, answer: await answerOf(t, res.body.id), ...(res.body.pow && { pow: await solvePow(res.body.pow) }) };
 }
 
 export const form = (over: Record<string, unknown> = {}) => ({

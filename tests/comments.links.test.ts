@@ -72,6 +72,6 @@ describe('link rule (issue 10 §6)', () => {
     const t = await commentsApp({ COMMENT_MAX_LINKS: 2 }, { premoderation: false });
     const res = await t.http.post(base()).send(form({ content: 'Khuyến mãi: hxxp://a-shop.example, b-shop。com, c\u200Bshop.casino' }));
     expect(res.status).toBe(202);
-    expect(t.db.prepare('SELECT status, spam_reason FROM comments WHERE id = ?').get(res.body.id)).toEqual({ status: 'spam', spam_reason: 'links:3' });
+    expect((await t.sql.rows('SELECT status, spam_reason FROM comments WHERE id = ?', res.body.id))[0]).toEqual({ status: 'spam', spam_reason: 'links:3' });
   });
 });

@@ -128,7 +128,7 @@ describe('replies', () => {
     // Deleting the parent deletes its replies.
     expect((await t.admin.delete(`/v1/admin/comments/${parent}`)).status).toBe(204);
     expect((await t.http.get(base())).body.total).toBe(0);
-    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comments')).toBe(0);
   });
 });
 
@@ -251,11 +251,11 @@ describe('commenter erasure', () => {
     const res = await t.admin.delete('/v1/admin/commenters?site=xa-a&email=an.nguyen@EXAMPLE.vn');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ erased: 2, repliesRemoved: 1 });
-    const left = t.db.prepare('SELECT id FROM comments ORDER BY id').pluck().all();
+    const left = await t.sql.column('SELECT id FROM comments ORDER BY id');
     expect(left.sort()).toEqual([other, elsewhere].sort());
     expect(left).not.toContain(mine2);
     expect((await t.http.get(base())).body.total).toBe(1);
-    expect(t.db.prepare("SELECT COUNT(*) FROM comments WHERE email = 'an.nguyen@example.vn'").pluck().get()).toBe(1); // xa-b untouched
+    expect(await t.sql.value("SELECT COUNT(*) FROM comments WHERE email = 'an.nguyen@example.vn'")).toBe(1); // xa-b untouched
 
     const audit = (await t.admin.get('/v1/admin/audit?action=commenter.erase')).body.entries;
     expect(audit).toEqual([expect.objectContaining({ actor: 'Test admin', site: 'xa-a', detail: { comments: 2, repliesRemoved: 1 } })]);
@@ -263,7 +263,7 @@ describe('commenter erasure', () => {
 
     // Without a site, an admin erases everywhere.
     expect((await t.admin.delete('/v1/admin/commenters?email=an.nguyen@example.vn')).body).toEqual({ erased: 1, repliesRemoved: 0 });
-    expect(t.db.prepare("SELECT COUNT(*) FROM comments WHERE email = 'an.nguyen@example.vn'").pluck().get()).toBe(0);
+    expect(await t.sql.value("SELECT COUNT(*) FROM comments WHERE email = 'an.nguyen@example.vn'")).toBe(0);
     expectProblem(await t.admin.delete('/v1/admin/commenters?site=xa-a'), 400, 'validation_failed');
     expect((await t.admin.delete('/v1/admin/commenters?site=xa-a&email=nobody@example.vn')).body).toEqual({ erased: 0, repliesRemoved: 0 });
   });

@@ -5,8 +5,8 @@ import { expectProblem, testClock, type TestApp } from './helpers/app.js';
 import { base, commentsApp, form, newCaptcha } from './comments.fixtures.js';
 
 const KEY = 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
-const count = (t: TestApp) => t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get() as number;
-const captchaLeft = (t: TestApp, id: string) => t.db.prepare('SELECT COUNT(*) FROM captchas WHERE id = ?').pluck().get(id) as number;
+const count = (t: TestApp) => t.sql.value<number>('SELECT COUNT(*) FROM comments');
+const captchaLeft = (t: TestApp, id: string) => t.sql.value<number>('SELECT COUNT(*) FROM captchas WHERE id = ?', id);
 const svg = { CAPTCHA: 'svg' as const, COMMENT_MIN_SECONDS: 0 };
 
 describe('Idempotency-Key: "Thử lại" after a reply that came too late stores the comment once', () => {
@@ -20,13 +20,13 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const again = await t.http.post(base()).set('Idempotency-Key', `"${KEY}"`).send(body);
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
-    expect(count(t)).toBe(1);
+    expect(await count(t)).toBe(1);
     // Even with a fresh captcha in the repeat, nothing is consumed: the first answer is simply given back.
     const fresh = await newCaptcha(t);
     const third = await t.http.post(base()).set('Idempotency-Key', KEY).send({ ...body, captchaId: fresh.id, captchaAnswer: fresh.answer, pow: fresh.pow });
     expect([third.status, third.body]).toEqual([202, first.body]);
-    expect(captchaLeft(t, fresh.id)).toBe(1);
-    expect(count(t)).toBe(1);
+    expect(await captchaLeft(t, fresh.id)).toBe(1);
+    expect(await count(t)).toBe(1);
   });
 
   it('replays a published comment with the same 201 and body, and the thread counts it once', async () => {
@@ -46,7 +46,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const all = await Promise.all(Array.from({ length: 12 }, () => t.http.post(base()).set('Idempotency-Key', KEY).send(form())));
     expect(new Set(all.map((r) => `${r.status} ${JSON.stringify(r.body)}`)).size).toBe(1);
     expect(all[0]!.status).toBe(202);
-    expect(count(t)).toBe(1);
+    expect(await count(t)).toBe(1);
   });
 
   it('two requests with one key that both pass the look-up still make one row: the key is a constraint', async () => {
@@ -68,7 +68,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     });
     expect(second).toBeDefined();
     expect(first).toEqual(second);
-    expect(count(t)).toBe(1);
+    expect(await count(t)).toBe(1);
   });
 
   it('the same key with a different comment is refused with 422 idempotency_key_reused', async () => {
@@ -80,7 +80,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
       expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
     }
     expectProblem(await t.http.post(base('xa-a', 'bai-khac')).set('Idempotency-Key', KEY).send(form()), 422, 'idempotency_key_reused');
-    expect(count(t)).toBe(1);
+    expect(await count(t)).toBe(1);
   });
 
   it('keys belong to one site: another site may use the same key', async () => {
@@ -90,7 +90,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const b = await t.http.post(base('xa-b')).set('Idempotency-Key', KEY).send(form());
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(a.body.id).not.toBe(b.body.id);
-    expect(count(t)).toBe(2);
+    expect(await count(t)).toBe(2);
   });
 
   it('only accepted posts are remembered: after a wrong captcha, the same key sends the corrected post', async () => {
@@ -100,7 +100,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const good = await newCaptcha(t);
     const res = await t.http.post(base()).set('Idempotency-Key', KEY).send(form({ captchaId: good.id, captchaAnswer: good.answer, pow: good.pow }));
     expect(res.status).toBe(202);
-    expect(count(t)).toBe(1);
+    expect(await count(t)).toBe(1);
   });
 
   it('an answer is kept for 24 hours, and goes with its comment', async () => {
@@ -113,10 +113,10 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const later = await t.http.post(base()).set('Idempotency-Key', KEY).send(form());
     expect(later.status).toBe(202);
     expect(later.body.id).not.toBe(first.body.id);
-    expect(t.db.prepare('SELECT comment_id FROM comment_idempotency').pluck().all()).toEqual([later.body.id]);
+    expect(await t.sql.column('SELECT comment_id FROM comment_idempotency')).toEqual([later.body.id]);
     // Erasing a commenter's comments leaves no copy of them in the stored answers.
     expect((await t.admin.delete('/v1/admin/commenters?site=xa-a&email=an.nguyen%40example.vn')).status).toBe(200);
-    expect(t.db.prepare('SELECT COUNT(*) FROM comment_idempotency').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comment_idempotency')).toBe(0);
   });
 
   it('refuses a malformed key with 400 naming the header, before storing anything', async () => {
@@ -126,7 +126,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.any(String), code: expect.any(String) }]);
     }
-    expect(count(t)).toBe(0);
+    expect(await count(t)).toBe(0);
   });
 
   it('the widget may send the header across origins (CORS preflight allows it)', async () => {
@@ -153,9 +153,9 @@ describe('duplicate_comment: the same words from the same writer in the same pla
       expect(JSON.stringify(res.body)).not.toMatch(/an\.nguyen|pending|spam/);
     }
     // The captcha the reader solved is still good for what they write next.
-    expect(captchaLeft(t, c2.id)).toBe(1);
+    expect(await captchaLeft(t, c2.id)).toBe(1);
     expect((await t.http.post(base()).send(form({ content: 'Đồng ý, và đề nghị thêm lịch họp thôn.', captchaId: c2.id, captchaAnswer: c2.answer, pow: c2.pow }))).status).toBe(202);
-    expect(count(t)).toBe(2);
+    expect(await count(t)).toBe(2);
   });
 
   it('is allowed from another writer, in another thread, as a reply to another comment, or a day later', async () => {
@@ -173,7 +173,7 @@ describe('duplicate_comment: the same words from the same writer in the same pla
     expectProblem(await t.http.post(base()).send(form({ content: 'Ý kiến thứ nhất.', name: 'Lê Văn Cường', email: '' })), 409, 'duplicate_comment');
     clock.advance(24 * 3_600_000 + 1);
     expect((await t.http.post(base()).send(form({ ...words, parentId: parents[0] }))).status).toBe(201);
-    expect(count(t)).toBe(8);
+    expect(await count(t)).toBe(8);
   });
 
   it('a repeat with the Idempotency-Key is answered, not refused as a duplicate', async () => {

@@ -8,7 +8,7 @@ describe('spam defences', () => {
     const res = await t.http.post(base()).send(form({ website: 'http://spam.example' }));
     expectProblem(res, 400, 'honeypot_filled');
     expect(res.body.errors).toEqual([{ field: 'website', message: expect.any(String) }]);
-    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comments')).toBe(0);
     // Absent, null or empty is what people send.
     expect((await t.http.post(base()).send(form({ website: '' }))).status).toBe(202);
     expect((await t.http.post(base()).send(form({ website: null, content: 'Ý kiến thứ hai.' }))).status).toBe(202);
@@ -32,7 +32,7 @@ describe('spam defences', () => {
     const res = await t.http.post(base()).send(form({ content: spammy }));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'pending' });
-    const row = t.db.prepare('SELECT status, spam_reason FROM comments WHERE id = ?').get(res.body.id);
+    const row = (await t.sql.rows('SELECT status, spam_reason FROM comments WHERE id = ?', res.body.id))[0];
     expect(row).toEqual({ status: 'spam', spam_reason: 'links:3' });
     // Not published, even with premoderation off; visible in the spam queue.
     expect((await t.http.get(base())).body.total).toBe(0);
@@ -57,7 +57,7 @@ describe('spam defences', () => {
     expectProblem(await t.http.get('/v1/sites/xa-a/captcha'), 429, 'rate_limited');
     // Reading is not limited by these tiers.
     expect((await t.http.get(base())).status).toBe(200);
-    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(2);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comments')).toBe(2);
   });
 
   it('validates each field and names it', async () => {
@@ -83,7 +83,7 @@ describe('spam defences', () => {
     expect((await t.http.post(base()).send(form({ email: '', address: '' }))).status).toBe(202);
     expectProblem(await t.http.post('/v1/sites/xa-a/threads/bad%00key/comments').send(form()), 400, 'validation_failed');
     expectProblem(await t.http.post(base('khong-co')).send(form()), 404, 'not_found');
-    expect(t.db.prepare('SELECT COUNT(*) FROM comments').pluck().get()).toBe(2);
+    expect(await t.sql.value('SELECT COUNT(*) FROM comments')).toBe(2);
   });
 
   it('refuses a write from a foreign origin (CORS per site)', async () => {

@@ -5,7 +5,7 @@ import { auditService } from '../src/audit/audit.service.js';
 import { webhookService } from '../src/comments/webhook.service.js';
 import { isSpecialAddress } from '../src/comments/webhook.targets.js';
 import { sitesService } from '../src/sites/sites.service.js';
-import { expectProblem, tempDatabase } from './helpers/app.js';
+import { expectProblem } from './helpers/app.js';
 import { commentsApp } from './comments.fixtures.js';
 
 const SECRET = 'bi-mat-cua-xa-a-0123456789';
@@ -42,9 +42,7 @@ const dnsAnswering = (address: string, family: 4 | 6 = 4): LookupFunction & { ca
 
 /** The webhook service on a fresh database with site xa-a; `store(url)` stores a webhook unchecked, as an older version did. */
 async function service(allowPrivate: boolean, lookup: LookupFunction) {
-  const { db, storage } = tempDatabase();
-  const t0 = Date.now();
-  db.prepare("INSERT INTO sites (id, name, origins, created_at, updated_at) VALUES ('xa-a', 'Xã A', '[]', ?, ?)").run(t0, t0);
+  const { storage } = await commentsApp();
   const warnings: unknown[] = [];
   const logger = { warn: (o: unknown) => warnings.push(o), error: (o: unknown) => warnings.push(o) } as never;
   const audit = auditService(storage.audit, Date.now);
@@ -76,7 +74,7 @@ describe('webhook targets (issue 10 §6)', () => {
       expectProblem(res, 400, 'webhook_target_not_allowed');
       expect(res.body.errors).toEqual([{ field: 'url', message: expect.stringContaining('private') }]);
     }
-    expect(t.db.prepare('SELECT COUNT(*) FROM site_webhooks').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM site_webhooks')).toBe(0);
     expect((await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: 'https://hooks.example.vn/ykien', secret: SECRET })).status).toBe(200);
     // An installation that delivers to its own intranet says so.
     const allowed = await commentsApp({ WEBHOOK_ALLOW_PRIVATE: true });

@@ -127,6 +127,6 @@ describe('moderation webhook', () => {
     await t.admin.put('/v1/admin/sites/xa-a/webhook', { url: 'https://x.example/hook', secret: SECRET });
     expect((await t.admin.delete('/v1/admin/sites/xa-a/webhook')).status).toBe(204);
     expectProblem(await t.admin.delete('/v1/admin/sites/xa-a/webhook'), 404, 'not_found');
-    expect(t.db.prepare('SELECT COUNT(*) FROM site_webhooks').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM site_webhooks')).toBe(0);
   });
 });

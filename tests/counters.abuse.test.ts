@@ -45,7 +45,7 @@ describe('view counters against scripts (issue 10 §6)', () => {
       expect(res.status).toBe(200);
       expect(res.body.views).toBe(0);
     }
-    expect(t.db.prepare('SELECT COUNT(*) FROM counter_pages').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM counter_pages')).toBe(0);
     expect((await t.http.post('/v1/sites/xa-a/pages/trang/views').set('User-Agent', CHROME).send({ visitorId: newVoter() })).body.views).toBe(1);
   });
 
@@ -58,20 +58,20 @@ describe('view counters against scripts (issue 10 §6)', () => {
     await t.services.counters.setStarting('xa-a', { pages: { 'bai-cu': 10 } }, 'test');
     const view = (site: string, page: string) => t.services.counters.view(site, page, newVoter(), CHROME);
     for (let i = 0; i < 2500; i++) await view('xa-a', `rac-${i}-${Math.random().toString(36).slice(2)}`);
-    const rows = (site: string) => t.db.prepare('SELECT COUNT(*) FROM counter_pages WHERE site_id = ?').pluck().get(site);
-    expect(rows('xa-a')).toBe(2001);
+    const rows = (site: string) => t.sql.value('SELECT COUNT(*) FROM counter_pages WHERE site_id = ?', site);
+    expect(await rows('xa-a')).toBe(2001);
     // Beyond the cap: the site's figures, views 0, nothing stored.
     const refused = await view('xa-a', 'trang-moi-that-su');
     expect(refused).toMatchObject({ views: 0, counted: false });
     expect(refused.siteVisits).toBeGreaterThan(0);
-    expect(rows('xa-a')).toBe(2001);
+    expect(await rows('xa-a')).toBe(2001);
     // A page it already has still counts, and so does another site.
     expect(await view('xa-a', 'bai-cu')).toMatchObject({ views: 11, counted: true });
     expect(await view('xa-b', 'trang-1')).toMatchObject({ views: 1, counted: true });
     // The next day (site time) brings a new allowance.
     clock.advance(24 * 3600_000);
     expect(await view('xa-a', 'trang-moi-that-su')).toMatchObject({ views: 1, counted: true });
-    expect(rows('xa-a')).toBe(2002);
+    expect(await rows('xa-a')).toBe(2002);
   });
 
   it('COUNTER_NEW_PAGES_PER_DAY is a setting (0 = no cap)', async () => {
@@ -83,7 +83,7 @@ describe('view counters against scripts (issue 10 §6)', () => {
     const capped = await makeTestApp({ COUNTER_NEW_PAGES_PER_DAY: 3 });
     await capped.services.sites.create({ id: 'xa-a', name: 'Xã A', origins: [], premoderation: true }, 'test');
     for (let i = 0; i < 30; i++) await capped.services.counters.view('xa-a', `p${i}`, newVoter(), CHROME);
-    expect(t.db.prepare('SELECT COUNT(*) FROM counter_pages').pluck().get()).toBe(30);
-    expect(capped.db.prepare('SELECT COUNT(*) FROM counter_pages').pluck().get()).toBe(3);
+    expect(await t.sql.value('SELECT COUNT(*) FROM counter_pages')).toBe(30);
+    expect(await capped.sql.value('SELECT COUNT(*) FROM counter_pages')).toBe(3);
   });
 });

@@ -1,3 +1,5 @@
+// SQLite only: it tests SQLite's migration 008 on a database an older version left (migrations/*.sql).
+// PostgreSQL's schema (migrations/postgres/) started after it, with path keys from the first row.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

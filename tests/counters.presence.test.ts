@@ -1,3 +1,5 @@
+// SQLite only: it tests SQLite's migration 009 on a database an older version left. PostgreSQL's
+// counterpart (migrations/postgres/002_counter_presence.sql) runs on the store contracts' databases.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

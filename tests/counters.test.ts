@@ -113,11 +113,11 @@ describe('view counters', () => {
     await t.admin.put('/v1/admin/sites/xa-a/counters', { pages: { [PAGE]: 100 } }).expect(200);
     expect((await figures(t)).body).toMatchObject({ views: 100, siteVisits: 1_204_382 });
 
-    const rows = t.db.prepare("SELECT actor, target_id, detail FROM audit_log WHERE action = 'counters.set' ORDER BY id").all() as { actor: string; target_id: string; detail: string }[];
+    const rows = ((await t.admin.get('/v1/admin/audit?action=counters.set')).body.entries as { actor: string; targetId: string; detail: unknown }[]).reverse();
     expect(rows).toHaveLength(2);
     expect(rows[0]!.actor).toBe('Test admin');
-    expect(rows[0]!.target_id).toBe('xa-a');
-    expect(JSON.parse(rows[1]!.detail)).toEqual({ before: { siteVisits: 1_204_382, pages: { [PAGE]: 60 } }, change: { pages: { [PAGE]: 100 } } });
+    expect(rows[0]!.targetId).toBe('xa-a');
+    expect(rows[1]!.detail).toEqual({ before: { siteVisits: 1_204_382, pages: { [PAGE]: 60 } }, change: { pages: { [PAGE]: 100 } } });
   });
 
   it('counts views per day in the site time zone, zero-filled, oldest first', async () => {
@@ -153,19 +153,19 @@ describe('view counters', () => {
     await view(t, newVoter(), 'trang-2');
     t.clock.advance(20 * MIN);
     await view(t, newVoter(), 'trang-3');
-    const count = (table: string) => (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    expect([count('counter_page_seen'), count('counter_visitors')]).toEqual([3, 3]);
+    const count = (table: string) => t.sql.value(`SELECT COUNT(*) FROM ${table}`);
+    expect([await count('counter_page_seen'), await count('counter_visitors')]).toEqual([3, 3]);
 
     t.clock.advance(15 * MIN); // the first two are 35 minutes old, the third 15
     expect(await t.services.counters.pruneCounters(t.clock.now())).toEqual({ pageSeen: 2, visitors: 2 });
-    expect([count('counter_page_seen'), count('counter_visitors')]).toEqual([1, 1]);
+    expect([await count('counter_page_seen'), await count('counter_visitors')]).toEqual([1, 1]);
     expect((await figures(t)).body).toEqual({ views: 1, siteVisits: 3, online: 0 });
     expect((await figures(t, 'trang-3')).body.views).toBe(1);
     expect((await t.http.get('/v1/sites/xa-a/stats')).body.days.at(-1).views).toBe(3);
     // A pruned visitor coming back counts again, as it would have anyway.
     expect((await view(t, a)).body).toEqual({ views: 2, siteVisits: 4, online: 1 });
     // Visitor ids are stored only hashed.
-    const stored = JSON.stringify(t.db.prepare('SELECT * FROM counter_page_seen').all()) + JSON.stringify(t.db.prepare('SELECT * FROM counter_visitors').all());
+    const stored = JSON.stringify(await t.sql.rows('SELECT * FROM counter_page_seen')) + JSON.stringify(await t.sql.rows('SELECT * FROM counter_visitors'));
     expect(stored).not.toContain(a);
   });
 
@@ -183,8 +183,7 @@ describe('view counters', () => {
     expectProblem(await figures(t, '..'), 400, 'validation_failed');
     expectProblem(await t.http.post(`/v1/sites/xa-a/pages/${PAGE}/views`).set('User-Agent', CHROME).set('Content-Type', 'application/json').send('{"visitorId":'), 400, 'malformed_json');
     expect((await figures(t)).body).toEqual({ views: 0, siteVisits: 0, online: 0 });
-    const counted = t.db.prepare('SELECT (SELECT COUNT(*) FROM counter_pages) + (SELECT COUNT(*) FROM counter_visitors) AS n').get() as { n: number };
-    expect(counted.n).toBe(0);
+    expect(await t.sql.value('SELECT (SELECT COUNT(*) FROM counter_pages) + (SELECT COUNT(*) FROM counter_visitors)')).toBe(0);
   });
 
   it('answers 404 for an unknown site', async () => {
@@ -208,7 +207,7 @@ describe('view counters', () => {
     for (const body of [{}, { siteVisits: -1 }, { siteVisits: 1.5 }, { siteVisits: '5' }, { pages: {} }, { pages: { 'a\u0000b': 1 } }, { pages: { '..': 1 } }, { pages: { ok: -3 } }, { other: 1 }])
       expectProblem(await t.admin.put('/v1/admin/sites/xa-a/counters', body), 400, 'validation_failed');
     expect((await figures(t)).body.siteVisits).toBe(0);
-    expect((t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'counters.set'").get() as { n: number }).n).toBe(0);
+    expect(await t.sql.value("SELECT COUNT(*) FROM audit_log WHERE action = 'counters.set'")).toBe(0);
   });
 
   it('answers CORS for the site origins on the public endpoints', async () => {

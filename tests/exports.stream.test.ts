@@ -1,3 +1,5 @@
+// SQLite only: 200,000 ballots written straight into the SQLite file, then streamed. PostgreSQL's twin is
+// tests/postgres/exports.stream.test.ts (the same ballots, through a cursor, by the API's store and the CLI).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';

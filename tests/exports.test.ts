@@ -136,7 +136,7 @@ describe('ballot export (detail=votes)', () => {
     expect(rows).toHaveLength(ballots.length);
     const labels = new Map(p.options.map((o) => [o.id, o.label]));
     const order = [ids.a, ids.b, ids.c, ids.d];
-    rows.forEach((r, i) => {
+    for (const [i, r] of rows.entries()) {
       const b = ballots[i]!;
       expect(Date.parse(r.time!)).toBe(b.at);
       expect(r.time).toMatch(/^2026-06-09T\d\d:\d\d:\d\d\+07:00$/);
@@ -146,11 +146,11 @@ describe('ballot export (detail=votes)', () => {
       // Hashes are base64url: one starting with "-" is guarded like any other text cell.
       const voterHash = t.services.hasher.voter(b.voterId);
       expect(r.voter_hash).toBe(guardCell(voterHash));
-      const ipHash = t.db.prepare('SELECT ip_hash FROM ballots WHERE voter_hash = ?').pluck().get(voterHash) as string;
+      const ipHash = (await t.sql.value('SELECT ip_hash FROM ballots WHERE voter_hash = ?', voterHash)) as string;
       expect(r.ip_hash).toBe(guardCell(ipHash));
       expect(['127.0.0.1', '::ffff:127.0.0.1', '::1'].map((ip) => t.services.hasher.ballotIp(ip))).toContain(ipHash);
       expect(r.user_agent!.replace(/^'/, '')).toBe(b.ua);
-    });
+    }
     expect(rows[0]!.time).toBe('2026-06-09T03:00:00+07:00');
     expect(rows[1]!.time).toBe('2026-06-09T03:37:05+07:00');
     // Formula guard on user agents too (a voter chooses their own).
@@ -196,10 +196,11 @@ describe('ballot export (detail=votes)', () => {
 
   it('does not hold the database: votes are accepted while an export is being read', async () => {
     const { t, p, ids } = await pollWithVotes();
-    const insert = t.db.prepare('INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) VALUES (?, ?, ?, ?, ?)');
-    t.db.transaction(() => {
-      for (let i = 0; i < 20_000; i++) insert.run(p.id, `bulk-${i}`, 'iphash', 'ua', START + i);
-    })();
+    await t.sql.run(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19999)
+       INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) SELECT ?, 'bulk-' || i, 'iphash', 'ua', ${START} + i FROM n`,
+      p.id,
+    );
     const exp = await t.services.exports.poll(p.id, { format: 'csv', detail: 'votes', actor: 'test' });
     const sink = new PassThrough({ highWaterMark: 1024 });
     const done = exp.pipe(sink);
@@ -338,7 +339,7 @@ describe('CSV writer', () => {
 });
 
 describe('export CLI', () => {
-  const cli = (t: TestApp, args: string[]) => runCommand(args, { file: t.file });
+  const cli = (t: TestApp, args: string[]) => runCommand(args, { env: t.databaseEnv });
 
   it('export poll writes the same CSV and JSON as the API to stdout', async () => {
     const { t, p } = await pollWithVotes();
@@ -358,7 +359,7 @@ describe('export CLI', () => {
     // `… | head` closes stdout early: a quiet success, not a stack trace.
     const closed = new Writable({ write: (_c, _e, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
     const err: string[] = [];
-    expect(await runCli(['export', 'poll', p.id], { DATABASE_PATH: t.file, LOG_LEVEL: 'silent' }, () => {}, (l) => err.push(l), closed)).toBe(0);
+    expect(await runCli(['export', 'poll', p.id], { ...t.databaseEnv, LOG_LEVEL: 'silent' }, () => {}, (l) => err.push(l), closed)).toBe(0);
     expect(err).toEqual([]);
 
     const csvVotes = await cli(t, ['export', 'poll', p.id, '--detail', 'votes']);

@@ -1,3 +1,6 @@
+// SQLite only: the load on one process and its on-disk file (WAL, integrity_check). PostgreSQL's load test
+// is tests/postgres/instances.test.ts: the same 20,000 votes from 200 clients, over two instances on one
+// database (run a second time here it would add minutes to CI and prove nothing more).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

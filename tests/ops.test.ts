@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runCommand } from './helpers/cli.js';
@@ -9,7 +10,7 @@ import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { createMetrics } from '../src/ops/metrics.js';
 import { ROOT } from '../src/paths.js';
 import { VERSION } from '../src/version.js';
-import { createPoll, createSite, expectProblem, makeTestApp, newVoter, testClock, type TestApp } from './helpers/app.js';
+import { createPoll, createSite, expectProblem, makeTestApp, newVoter, TEST_BACKEND, testClock, type TestApp } from './helpers/app.js';
 
 const DAY = 86_400_000;
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
@@ -53,12 +54,12 @@ describe('health and readiness', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ status: 'ready' });
 
-    t.db.prepare('DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)').run();
+    await t.sql.run('DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)');
     expectProblem(await t.http.get('/readyz'), 503, 'not_ready');
     expect((await t.http.get('/healthz')).status).toBe(200);
 
     const u = await makeTestApp();
-    u.db.close();
+    await u.storage.close();
     expectProblem(await u.http.get('/readyz'), 503, 'not_ready');
   });
 });
@@ -139,7 +140,7 @@ describe('GET /metrics', () => {
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const c = (await t.http.get('/v1/sites/xa-a/captcha').expect(200)).body.id as string;
-      const answer = t.db.prepare('SELECT answer FROM captchas WHERE id = ?').pluck().get(c) as string;
+      const answer = (await t.sql.value('SELECT answer FROM captchas WHERE id = ?', c)) as string;
       const res = await t.http.post(url).send({ ...form, content: `Ý kiến số ${i + 1}`, captchaId: c, captchaAnswer: answer });
       expect(res.status).toBe(202);
       ids.push(res.body.id);
@@ -171,7 +172,7 @@ describe('GET /metrics', () => {
     const before = (await scrape()).text;
     expect(value(before, 'ykien_ballots')).toBe(1);
     expect(value(before, 'ykien_comments{status="pending"}')).toBe(1);
-    t.db.close();
+    await t.storage.close();
     const res = await scrape();
     expect(res.status).toBe(200);
     expect(value(res.text, 'ykien_votes_total{site="xa-a"}')).toBe(1);
@@ -218,27 +219,27 @@ describe('retention', () => {
     return { t, p, clock, old, recent, oldComment, newComment };
   }
 
-  const ballot = (t: TestApp, voterId: string) =>
-    t.db.prepare('SELECT voter_hash, ip_hash, user_agent, created_at FROM ballots WHERE voter_hash = ?').get(t.services.hasher.voter(voterId)) as Record<string, unknown>;
-  const comment = (t: TestApp, id: string) => t.db.prepare('SELECT * FROM comments WHERE id = ?').get(id) as Record<string, unknown>;
+  const ballot = async (t: TestApp, voterId: string) =>
+    (await t.sql.rows('SELECT voter_hash, ip_hash, user_agent, created_at FROM ballots WHERE voter_hash = ?', t.services.hasher.voter(voterId)))[0]!;
+  const comment = async (t: TestApp, id: string) => (await t.sql.rows('SELECT * FROM comments WHERE id = ?', id))[0]!;
 
   it('erases IP hashes and user agents older than RETENTION_DAYS and keeps everything else', async () => {
     const { t, p, old, recent, oldComment, newComment } = await appWithHistory();
     const before = (await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results;
-    expect(ballot(t, old.voter).ip_hash).toBeTruthy();
+    expect((await ballot(t, old.voter)).ip_hash).toBeTruthy();
 
     // 179 days on: nothing is old enough yet.
-    expect((await t.services.retention.runRetention(T0 + 179 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
-    expect(ballot(t, old.voter).user_agent).toBe('OldPhone/1.0');
+    expect((await t.services.retention.runRetention(T0 + 179 * DAY)).erased).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
+    expect((await ballot(t, old.voter)).user_agent).toBe('OldPhone/1.0');
 
     const result = await t.services.retention.runRetention(T0 + 181 * DAY);
-    expect(result.erased).toEqual({ ballots: 1, comments: 1 });
+    expect(result.erased).toEqual({ ballots: 1, comments: 1, surveyResponses: 0 });
     expect(result.cutoff).toBe(new Date(T0 + DAY).toISOString());
-    expect(ballot(t, old.voter)).toMatchObject({ ip_hash: null, user_agent: null, voter_hash: t.services.hasher.voter(old.voter), created_at: T0 });
-    expect(ballot(t, recent)).toMatchObject({ user_agent: 'NewPhone/2.0' });
-    expect(ballot(t, recent).ip_hash).toBeTruthy();
-    expect(comment(t, oldComment)).toMatchObject({ ip_hash: null, user_agent: null, content: 'Ý kiến cũ', name: 'An', status: 'approved' });
-    expect(comment(t, newComment)).toMatchObject({ user_agent: 'NewPhone/2.0' });
+    expect(await ballot(t, old.voter)).toMatchObject({ ip_hash: null, user_agent: null, voter_hash: t.services.hasher.voter(old.voter), created_at: T0 });
+    expect(await ballot(t, recent)).toMatchObject({ user_agent: 'NewPhone/2.0' });
+    expect((await ballot(t, recent)).ip_hash).toBeTruthy();
+    expect(await comment(t, oldComment)).toMatchObject({ ip_hash: null, user_agent: null, content: 'Ý kiến cũ', name: 'An', status: 'approved' });
+    expect(await comment(t, newComment)).toMatchObject({ user_agent: 'NewPhone/2.0' });
 
     // Results and the one-vote-per-voter rule are untouched.
     expect((await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results).toEqual(before);
@@ -246,7 +247,7 @@ describe('retention', () => {
     expectProblem(await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[2]!.id], voterId: old.voter }), 409, 'already_voted');
 
     // Running again changes nothing; the metrics saw it.
-    expect((await t.services.retention.runRetention(T0 + 181 * DAY)).erased).toEqual({ ballots: 0, comments: 0 });
+    expect((await t.services.retention.runRetention(T0 + 181 * DAY)).erased).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
     const text = await metricsOf(t);
     expect(value(text, 'ykien_retention_erased_total{table="ballots"}')).toBe(1);
     expect(value(text, 'ykien_retention_erased_total{table="comments"}')).toBe(1);
@@ -255,16 +256,19 @@ describe('retention', () => {
 
   it('honours RETENTION_DAYS and works through batches of rows', async () => {
     const { t, old, recent } = await appWithHistory(10);
-    const insert = t.db.prepare('INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) VALUES (?, ?, ?, ?, ?)');
-    const pollId = t.db.prepare('SELECT id FROM polls').pluck().get() as string;
-    t.db.transaction(() => {
-      for (let i = 0; i < 45_000; i++) insert.run(pollId, `bulk-${i}`, 'ip', 'ua', T0 + (i % 2 ? 0 : 30 * DAY));
-    })();
+    const pollId = await t.sql.value<string>('SELECT id FROM polls');
+    // 45,000 ballots, every other one old (the same SQL on both backends).
+    await t.sql.run(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 44999)
+       INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at)
+       SELECT ?, 'bulk-' || i, 'ip', 'ua', CASE WHEN i % 2 = 1 THEN ${T0} ELSE ${T0 + 30 * DAY} END FROM n`,
+      pollId,
+    );
     const r = await t.services.retention.runRetention(T0 + 15 * DAY);
     expect(r.erased.ballots).toBe(1 + 22_500);
-    expect(ballot(t, old.voter).ip_hash).toBeNull();
-    expect(ballot(t, recent).ip_hash).toBeTruthy();
-    expect(t.db.prepare("SELECT COUNT(*) FROM ballots WHERE voter_hash LIKE 'bulk-%' AND ip_hash IS NULL").pluck().get()).toBe(22_500);
+    expect((await ballot(t, old.voter)).ip_hash).toBeNull();
+    expect((await ballot(t, recent)).ip_hash).toBeTruthy();
+    expect(await t.sql.value("SELECT COUNT(*) FROM ballots WHERE voter_hash LIKE 'bulk-%' AND ip_hash IS NULL")).toBe(22_500);
   });
 
   it('the daily job starts and stops without keeping the process alive', async () => {
@@ -282,14 +286,28 @@ describe('retention', () => {
     const p = await createPoll(t);
     const voter = newVoter();
     await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [p.options[0]!.id], voterId: voter }).expect(201);
-    const res = await cli(['retention', 'run'], { DATABASE_PATH: t.file });
+    const res = await cli(['retention', 'run'], t.databaseEnv);
     expect(res.code).toBe(0);
     expect(res.out.join('\n')).toMatch(/ballots 1, comments 0/);
-    expect(ballot(t, voter).ip_hash).toBeNull();
+    expect((await ballot(t, voter)).ip_hash).toBeNull();
   });
 });
 
-describe('backup and restore', () => {
+// The `backup` command copies the SQLite file (its online backup API): those tests are SQLite's own. On
+// PostgreSQL the command says what to do instead (pg_dump), and that is what its project checks.
+if (TEST_BACKEND === 'postgres')
+  describe('backup on PostgreSQL', () => {
+    it('the backup command refuses with what to do instead: pg_dump, as docs/deploy.md says', async () => {
+      const t = await makeTestApp();
+      const dest = path.join(os.tmpdir(), `ykien-copy-${process.pid}.db`);
+      const res = await cli(['backup', dest], t.databaseEnv);
+      expect(res.code).not.toBe(0);
+      expect(res.err.join('\n')).toMatch(/pg_dump/);
+      expect(fs.existsSync(dest)).toBe(false);
+      expect((await t.http.get('/readyz')).status).toBe(200);
+    });
+  });
+else describe('backup and restore (SQLite: a consistent copy of the file)', () => {
   const counts = (db: Database.Database) =>
     Object.fromEntries(['sites', 'polls', 'poll_options', 'ballots', 'ballot_choices', 'comments'].map((tb) => [tb, db.prepare(`SELECT COUNT(*) FROM ${tb}`).pluck().get() as number]));
 

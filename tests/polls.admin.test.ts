@@ -47,8 +47,8 @@ describe('admin polls API', () => {
     const extra = await t.admin.post('/v1/admin/polls', { site: 'xa-a', ...PORTAL_POLL, isAdmin: true });
     expectProblem(extra, 400, 'validation_failed');
     expect(JSON.stringify(extra.body.errors)).toContain('isAdmin');
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM polls').get()).toEqual({ n: 0 });
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM poll_options').get()).toEqual({ n: 0 });
+    expect((await t.sql.rows('SELECT COUNT(*) AS n FROM polls'))[0]).toEqual({ n: 0 });
+    expect((await t.sql.rows('SELECT COUNT(*) AS n FROM poll_options'))[0]).toEqual({ n: 0 });
   });
 
   it('lists polls by site, reads one, and deletes it with its ballots', async () => {
@@ -67,7 +67,7 @@ describe('admin polls API', () => {
     expect((await t.admin.delete(`/v1/admin/polls/${a.id}`)).status).toBe(204);
     expectProblem(await t.admin.get(`/v1/admin/polls/${a.id}`), 404, 'not_found');
     expectProblem(await t.http.get(`/v1/polls/${a.id}`), 404, 'not_found');
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM ballots').get()).toEqual({ n: 0 });
+    expect((await t.sql.rows('SELECT COUNT(*) AS n FROM ballots'))[0]).toEqual({ n: 0 });
     expectProblem(await t.admin.delete(`/v1/admin/polls/${a.id}`), 404, 'not_found');
   });
 
@@ -82,7 +82,7 @@ describe('admin polls API', () => {
     });
     expect(relabel.status).toBe(200);
     expect(relabel.body.options).toEqual([{ id: o1.id, label: 'Bình thường thôi' }, { id: o2.id, label: o2.label }]);
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM poll_options WHERE id = ?').get(o3.id)).toEqual({ n: 0 });
+    expect((await t.sql.rows('SELECT COUNT(*) AS n FROM poll_options WHERE id = ?', o3.id))[0]).toEqual({ n: 0 });
 
     await t.http.post(`/v1/polls/${p.id}/votes`).send({ optionIds: [o1.id], voterId: newVoter() }).expect(201);
     const refused = await t.admin.patch(`/v1/admin/polls/${p.id}`, { options: [{ id: o1.id, label: 'Khác hẳn' }, { id: o2.id, label: o2.label }] });

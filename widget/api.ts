@@ -17,6 +17,13 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The ApiError in `e`, or null. Not `instanceof`: the survey chunk is a bundle of its own, with its
+ * own copy of the class, and its requests go through widget.js's client.
+ */
+export const asApiError = (e: unknown): ApiError | null =>
+  e && typeof e === 'object' && typeof (e as ApiError).status === 'number' && typeof (e as ApiError).code === 'string' ? (e as ApiError) : null;
+
 /** GET without a body, POST with one; `headers` add to the request (e.g. Idempotency-Key). */
 export type Api = <T>(path: string, body?: unknown, headers?: Record<string, string>) => Promise<T>;
 

@@ -41,25 +41,33 @@ export function on(el: EventTarget, type: string, fn: (e: Event) => unknown): vo
   el.addEventListener(type, safe(fn));
 }
 
-let sheet: CSSStyleSheet | null | undefined;
+const sheets: Record<string, CSSStyleSheet | null> = {};
 
-/**
- * An open shadow root with the widget's styles: one shared constructable stylesheet
- * where the browser has them (no CSP needed), a <style> element otherwise.
- */
-export function shadow(host: HTMLElement): ShadowRoot {
-  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  root.textContent = '';
-  if (sheet === undefined) {
+/** One shared constructable stylesheet per text, or null where the browser has none. */
+function sheetOf(text: string): CSSStyleSheet | null {
+  if (!(text in sheets)) {
     try {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
+      const s = new CSSStyleSheet();
+      s.replaceSync(text);
+      sheets[text] = s;
     } catch {
-      sheet = null;
+      sheets[text] = null;
     }
   }
-  if (sheet && 'adoptedStyleSheets' in root) root.adoptedStyleSheets = [sheet];
-  else root.append(h('style', null, css));
+  return sheets[text]!;
+}
+
+/**
+ * An open shadow root with the widget's styles (and `extra`, a chunk's own): shared constructable
+ * stylesheets where the browser has them (no CSP needed), <style> elements otherwise.
+ */
+export function shadow(host: HTMLElement, extra?: string): ShadowRoot {
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  root.textContent = '';
+  const texts = extra ? [css, extra] : [css];
+  const adopted = texts.map(sheetOf);
+  if ('adoptedStyleSheets' in root && adopted.every(Boolean)) root.adoptedStyleSheets = adopted as CSSStyleSheet[];
+  else for (const text of texts) root.append(h('style', null, text));
   return root;
 }
 

@@ -170,3 +170,60 @@ export function locale(lang: string | null | undefined, tz: string | null | unde
 
 /** "23.8%": one decimal, as portals print their poll results. */
 export const percent = (p: number) => `${(Math.round(p * 10) / 10).toFixed(1)}%`;
+
+/** The survey chunk's own strings (widget/survey.ts), beside the shared ones above; not in widget.js. */
+const surveyVi = {
+  step: (i: number, n: number) => `Câu ${i}/${n}`,
+  next: 'Tiếp',
+  prev: 'Quay lại',
+  submit: 'Gửi khảo sát',
+  requiredNote: 'Câu có dấu (*) là bắt buộc.',
+  thanks: 'Cảm ơn bạn đã tham gia khảo sát.',
+  responded: 'Bạn đã tham gia khảo sát này.',
+  closed: 'Cuộc khảo sát đã kết thúc.',
+  scheduled: (d: string) => `Cuộc khảo sát sẽ bắt đầu lúc ${d}.`,
+  closes: (d: string) => `Hạn khảo sát: ${d}.`,
+  hiddenRespond: 'Kết quả sẽ hiển thị sau khi bạn gửi khảo sát.',
+  hiddenClose: (d: string) => `Kết quả sẽ được công bố khi cuộc khảo sát kết thúc${d ? ` (${d})` : ''}.`,
+  eRequired: 'Vui lòng trả lời câu hỏi này.',
+  eRows: 'Vui lòng chọn một mức cho mỗi dòng.',
+  eFix: 'Vui lòng kiểm tra lại các câu được đánh dấu.',
+  full: (n: number) => `Đã chọn đủ ${n} phương án. Bỏ chọn một phương án để chọn phương án khác.`,
+  chars: (n: number, max: number) => `${n}/${max} ký tự`,
+  ipLimit: 'Mạng của bạn đã gửi quá nhiều phiếu khảo sát hôm nay.',
+  resultsTitle: 'Kết quả khảo sát',
+  people: (n: string) => `${n} người tham gia`,
+  answered: (n: string) => `${n} người trả lời`,
+  chosen: (n: string) => `${n} lượt chọn`,
+  mean: (m: string, max: string) => `Điểm trung bình: ${m}/${max}`,
+};
+
+export type SurveyStrings = typeof surveyVi;
+
+const surveyEn: SurveyStrings = {
+  step: (i, n) => `Question ${i} of ${n}`,
+  next: 'Next',
+  prev: 'Back',
+  submit: 'Send the survey',
+  requiredNote: 'Questions marked (*) are required.',
+  thanks: 'Thank you for taking part in the survey.',
+  responded: 'You have taken part in this survey.',
+  closed: 'This survey is closed.',
+  scheduled: (d) => `This survey opens at ${d}.`,
+  closes: (d) => `The survey closes at ${d}.`,
+  hiddenRespond: 'Results are shown after you send the survey.',
+  hiddenClose: (d) => `Results will be published when the survey closes${d ? ` (${d})` : ''}.`,
+  eRequired: 'Please answer this question.',
+  eRows: 'Please choose a level on every row.',
+  eFix: 'Please check the questions marked.',
+  full: (n) => `${n} options chosen, the most allowed. Clear one to choose another.`,
+  chars: (n, max) => `${n}/${max} characters`,
+  ipLimit: 'Too many surveys sent from your network today.',
+  resultsTitle: 'Survey results',
+  people: (n) => `${n} ${n === '1' ? 'respondent' : 'respondents'}`,
+  answered: (n) => `${n} answered`,
+  chosen: (n) => `${n} ${n === '1' ? 'choice' : 'choices'}`,
+  mean: (m, max) => `Average: ${m}/${max}`,
+};
+
+export const surveyStrings = (lang: Locale['lang']): SurveyStrings => (lang === 'en' ? surveyEn : surveyVi);

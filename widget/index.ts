@@ -3,6 +3,7 @@
  *   <div data-ykien-poll="POLL_ID"></div>
  *   <div data-ykien-comments="THREAD_KEY" data-ykien-site="SITE_ID"></div>
  *   <span data-ykien-views="PAGE_KEY" data-ykien-site="SITE_ID"></span>
+ *   <div data-ykien-survey="SURVEY_ID"></div>   (loads the survey chunk, survey.js, on first use)
  * The service's address comes from this script's own src. Nothing here ever throws into the page.
  */
 import { client } from './api.js';
@@ -11,6 +12,7 @@ import { mountCounter } from './counters.js';
 import { report } from './dom.js';
 import { locale } from './i18n.js';
 import { mountPoll } from './poll.js';
+import { surveyChunk } from './survey.loader.js';
 import type { Ctx } from './types.js';
 
 declare const __VERSION__: string;
@@ -20,7 +22,7 @@ interface Ykien {
   version: string;
 }
 
-const SELECTOR = '[data-ykien-poll],[data-ykien-comments],[data-ykien-views],[data-ykien-site-visits],[data-ykien-online]';
+const SELECTOR = '[data-ykien-poll],[data-ykien-survey],[data-ykien-comments],[data-ykien-views],[data-ykien-site-visits],[data-ykien-online]';
 
 function boot(): void {
   const w = window as unknown as { ykien?: Ykien };
@@ -46,6 +48,7 @@ function boot(): void {
     };
     try {
       if (el.hasAttribute('data-ykien-poll')) mountPoll(el, ctx);
+      else if (el.hasAttribute('data-ykien-survey')) surveyChunk(el, ctx, script);
       else if (el.hasAttribute('data-ykien-comments')) mountComments(el, ctx);
       else mountCounter(el, ctx);
     } catch (e) {

@@ -1,4 +1,4 @@
-import { ApiError, enc } from './api.js';
+import { ApiError, asApiError, enc } from './api.js';
 import { fill, h, on, shadow, typed } from './dom.js';
 import { resultsView } from './results.js';
 import { browserId } from './storage.js';
@@ -13,7 +13,7 @@ export function say(box: Element, text: string, ok = false): void {
 /** Shows an error with a retry button inside `box`. */
 export function failure(box: Element, ctx: Ctx, err: unknown, retry: () => unknown): void {
   const { t } = ctx.loc;
-  const e = err instanceof ApiError ? err : new ApiError(0, 'error');
+  const e = asApiError(err) ?? new ApiError(0, 'error');
   const denied = e.code === 'origin_not_allowed';
   const text = e.code === 'network' ? t.network : e.code === 'not_found' ? t.notFound : e.code === 'rate_limited' ? t.rateLimited : denied ? t.notAllowed : t.error;
   const btn = h('button', { type: 'button', class: 'lk' }, t.retry);

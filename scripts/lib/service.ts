@@ -68,9 +68,9 @@ export function requireBuild(): void {
 }
 
 /** Creates an admin key with the built CLI of `root` (which also creates and migrates the database). */
-export function createAdminKey(databasePath: string, name = 'Bench', root = SERVICE_ROOT): string {
+export function createAdminKey(databasePath: string, name = 'Bench', root = SERVICE_ROOT, databaseUrl?: string): string {
   const out = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'keys', 'create', '--role', 'admin', '--name', name], {
-    env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_PATH: databasePath, ...(databaseUrl && { DATABASE_URL: databaseUrl }), LOG_LEVEL: 'warn' },
     encoding: 'utf8',
   });
   const key = out.trim().split('\n').pop()?.trim();

@@ -1,9 +1,12 @@
 export type Role = 'admin' | 'moderator';
 
-/** Who is asking, once authenticated: an API key today, a person with a console session later. */
+/**
+ * Who is asking, once authenticated: an API key, or a person with a console session. Both carry the same
+ * role and sites, so every route decides by one rule (access.ts) whichever it is.
+ */
 export interface Principal {
-  kind: 'key';
-  /** The key's id: what the audit log records besides the name. */
+  kind: 'key' | 'user';
+  /** What the audit log records besides the name: the key's id, or "user:<username>" for a person. */
   id: string;
   name: string;
   role: Role;

@@ -1,6 +1,6 @@
 /**
- * Who did something, as the audit log records it: an API key by its id AND its name (two keys may
- * share a name, "Quản trị"), or the server's command line.
+ * Who did something, as the audit log records it, by id AND name (two keys may share a name, "Quản trị"):
+ * an API key (its id), a person (user:<username>, their display name), or the server's command line.
  */
 export interface Actor {
   id: string;
@@ -26,5 +26,8 @@ export function resolveActor(a: ActorRef): { id: string | null; name: string } {
 
 export const actorName = (a: ActorRef): string => (typeof a === 'string' ? a : a.name);
 
-/** The actor behind an authenticated principal (a key today). */
+/** A person signed in to the console: "user:<username>" can never be a key's id (those have no colon). */
+export const userActor = (u: { username: string; displayName: string }): Actor => ({ id: `user:${u.username}`, name: u.displayName });
+
+/** The actor behind an authenticated principal: a key, or a person (whose principal id is already "user:<username>"). */
 export const principalActor = (p: { id: string; name: string }): Actor => ({ id: p.id, name: p.name });

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Container } from '../container.js';
 
@@ -10,6 +10,8 @@ export interface CliContext {
   out: (line: string) => void;
   /** Where exports stream to (process.stdout), written with backpressure. */
   stdout: Writable;
+  /** Where --password-stdin reads from (process.stdin). */
+  stdin: Readable;
 }
 
 export type Command = (ctx: CliContext, args: string[]) => void | Promise<void>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionalText, pageKey, slug, text } from '../validation/validate.js';
 import type { CommentStatus } from './comments.store.js';
+import { when } from '../exports/exports.schema.js';
 
 export type { CommentStatus };
 
@@ -62,14 +63,30 @@ export const listQuery = z.object({
 
 export const STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const satisfies readonly CommentStatus[];
 
-export const adminListQuery = z.object({
+/** The queue's filters: `from`/`to` as in exports (a date is read in the site's zone; `to` is its end), `q` a text to find. */
+const queueFilters = {
   site: slug(64).optional(),
-  status: z.enum(STATUSES).optional(),
   thread: pageKey.optional(),
+  from: when.optional(),
+  to: when.optional(),
+  q: z.string().trim().min(1).max(200).transform((s) => s.normalize('NFC').toLowerCase()).optional(),
+};
+
+export const adminListQuery = z.object({
+  ...queueFilters,
+  status: z.enum(STATUSES).optional(),
   cursor: cursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AdminListQuery = z.output<typeof adminListQuery>;
+
+export const countsQuery = z.strictObject(queueFilters);
+export type CountsQuery = z.output<typeof countsQuery>;
+
+/** A moderator's correction of a comment's text: the same rules as the text a reader writes. */
+export const editSchema = z.strictObject({ content: text({ max: 5000, multiline: true }) });
+/** A reply from the editors: text only; the name is the portal's. */
+export const replySchema = z.strictObject({ content: text({ max: 5000, multiline: true }) });
 
 export const ACTIONS = ['approve', 'reject', 'spam', 'delete'] as const;
 export type ModerationAction = (typeof ACTIONS)[number];

@@ -70,10 +70,19 @@ export interface QueueQuery {
   sites: readonly string[] | null;
   status?: CommentStatus | undefined;
   thread?: string | undefined;
+  /** Posted at or after this instant (epoch ms). */
+  from?: number | undefined;
+  /** Posted before this instant (epoch ms). */
+  to?: number | undefined;
+  /** Lower case: comments whose name or content contains it (letter case ignored for a–z). */
+  text?: string | undefined;
   /** Comments older than this position (newest first). */
   before?: CommentCursor | undefined;
   limit: number;
 }
+
+/** The queue's filters without status or position: what the tabs' counts are counted over. */
+export type CountQuery = Omit<QueueQuery, 'status' | 'before' | 'limit'>;
 
 /** Which comments a moderation reads: by id, or every comment of one e-mail on these sites (erasure). */
 export type ModerationTarget = { ids: readonly string[] } | { email: string; sites: readonly string[] | null };
@@ -118,6 +127,13 @@ export interface CommentsStore {
   page(siteId: string, thread: string, after: CommentCursor | undefined, limit: number): Promise<ThreadPageRecords>;
   /** The moderation queue, newest first. */
   queue(q: QueueQuery): Promise<CommentRecord[]>;
+  /** How many comments of each status match the filters (one grouped count). */
+  counts(q: CountQuery): Promise<Record<CommentStatus, number>>;
+  /**
+   * A moderator's edit of a comment's text, in one transaction: `change` sees the comment as it is (it may
+   * throw to refuse) and gives the new content and the audit entry. Undefined when there is no such comment.
+   */
+  edit(id: string, at: number, change: (c: CommentRecord) => { content: string; audit: AuditRecord }): Promise<CommentRecord | undefined>;
   /**
    * Reads the target comments with what their visibility depends on, lets `plan` decide (it may throw to
    * refuse: nothing is written), then applies its status changes, deletions, counter deltas and audit

@@ -43,7 +43,7 @@ export function createComments(
     logger: deps.logger,
   });
   const publicSide = commentsService(stores.comments, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, events: deps.events });
-  const moderation = moderationService(stores.comments, { audit: deps.audit, sites: deps.sites, now });
+  const moderation = moderationService(stores.comments, { audit: deps.audit, sites: deps.sites, now, defaultTimezone: config.DEFAULT_TIMEZONE });
   const once = idempotency(stores.comments, { now });
   /** A post, at most once per Idempotency-Key: a repeat gets the first answer before any check runs. */
   const post = (siteId: string, thread: string, input: PostCommentInput, client: Parameters<typeof publicSide.post>[3], key?: string) =>

@@ -2,18 +2,34 @@ import { assertAccess, canAccess, scopeOf } from '../access/access.js';
 import type { Principal } from '../access/principal.js';
 import { principalActor, type Actor } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, fieldError, notFound } from '../errors.js';
 import type { SitesService } from '../sites/sites.service.js';
-import { encodeCursor, type AdminListQuery, type ModerationAction } from './comments.schema.js';
-import type { CommentRecord, CommentStatus, CommentsStore } from './comments.store.js';
+import { resolveWhen } from '../exports/exports.schema.js';
+import { newId } from '../util/ids.js';
+import { encodeCursor, type AdminListQuery, type CountsQuery, type ModerationAction } from './comments.schema.js';
+import { insertDelta } from './counters.js';
+import type { CommentRecord, CommentStatus, CommentsStore, NewComment } from './comments.store.js';
 import { toAdmin, type AdminComment } from './comments.view.js';
 import { moderationWork, type ModerationWork } from './moderation.plan.js';
 
 const TO_STATUS: Record<Exclude<ModerationAction, 'delete'>, CommentStatus> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
 
 /** Moderation: queues with private fields, status changes with the counter and audit kept in step, erasure. */
-export function moderationService(store: CommentsStore, deps: { audit: AuditService; sites: SitesService; now: () => number }) {
+/** The name an editors' reply is shown under. */
+export const EDITORS_NAME = 'Ban biên tập';
+
+export function moderationService(store: CommentsStore, deps: { audit: AuditService; sites: SitesService; now: () => number; defaultTimezone: string }) {
   const { audit, now } = deps;
+
+  /** The filters the queue and its counts share, with dates read in the site's zone (or the default one for all sites). */
+  async function filters(p: Principal, q: CountsQuery) {
+    const sites = scopeOf(p, q.site);
+    const tz = q.site ? (await deps.sites.require(q.site)).timezone : deps.defaultTimezone;
+    const from = resolveWhen(q.from, tz, false);
+    const to = resolveWhen(q.to, tz, true);
+    if (from !== undefined && to !== undefined && from >= to) throw fieldError('to', 'must be after from');
+    return { sites, thread: q.thread, from, to, text: q.q };
+  }
 
   /** One action on one comment, as a step of `work` (access already checked); the comment as it now is, or null. */
   function apply(work: ModerationWork, c: CommentRecord, action: ModerationAction, actor: Actor, extra: Record<string, unknown> = {}): CommentRecord | null {
@@ -32,13 +48,52 @@ export function moderationService(store: CommentsStore, deps: { audit: AuditServ
 
   return {
     async list(p: Principal, q: AdminListQuery): Promise<{ comments: AdminComment[]; nextCursor: string | null }> {
-      const sites = scopeOf(p, q.site);
-      if (q.site) await deps.sites.require(q.site);
-      const rows = await store.queue({ sites, status: q.status, thread: q.thread, before: q.cursor, limit: q.limit + 1 });
+      const rows = await store.queue({ ...(await filters(p, q)), status: q.status, before: q.cursor, limit: q.limit + 1 });
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
       const last = page.at(-1);
       return { comments: page.map((r) => toAdmin(r)), nextCursor: more && last ? encodeCursor(last.createdAt, last.id) : null };
+    },
+
+    /** How many comments wait, were approved, rejected or filed as spam, under the same filters as the queue. */
+    async counts(p: Principal, q: CountsQuery): Promise<Record<CommentStatus, number>> {
+      return store.counts(await filters(p, q));
+    },
+
+    /** A moderator corrects a comment's text (a name or phone number left in it, a typo); audited with before and after. */
+    async edit(p: Principal, id: string, content: string): Promise<AdminComment> {
+      const actor = principalActor(p);
+      const after = await store.edit(id, now(), (c) => {
+        assertAccess(p, c.siteId);
+        return {
+          content,
+          audit: audit.entry({ actor, action: 'comment.edit', targetType: 'comment', targetId: c.id, siteId: c.siteId, detail: { thread: c.threadKey, before: c.content, after: content } }),
+        };
+      });
+      if (!after) throw notFound(`Comment "${id}"`);
+      return toAdmin(after);
+    },
+
+    /** A reply from the editors under an approved top-level comment, published at once. */
+    async reply(p: Principal, id: string, content: string): Promise<AdminComment> {
+      const parent = await store.get(id);
+      if (!parent) throw notFound(`Comment "${id}"`);
+      assertAccess(p, parent.siteId);
+      const actor = principalActor(p);
+      const at = now();
+      const reply: NewComment = {
+        id: newId(12), siteId: parent.siteId, threadKey: parent.threadKey, parentId: parent.id, name: EDITORS_NAME, address: null, email: null,
+        content, status: 'approved', spamReason: null, ipHash: null, userAgent: null, repeatKey: null, createdAt: at,
+      };
+      await store.insert(reply, (now) => {
+        if (!now) throw notFound(`Comment "${id}"`);
+        if (now.parentId !== null) throw new AppError(422, 'reply_too_deep', 'Replies go one level deep: reply to the comment it answers.');
+        if (now.status !== 'approved') throw new AppError(409, 'parent_not_approved', 'Approve the comment before replying to it.');
+        return insertDelta(reply, now);
+      });
+      await audit.record({ actor, action: 'comment.reply', targetType: 'comment', targetId: reply.id, siteId: reply.siteId, detail: { thread: reply.threadKey, parentId: parent.id } });
+      const stored = await store.get(reply.id);
+      return toAdmin(stored!);
     },
 
     async get(p: Principal, id: string): Promise<AdminComment> {

@@ -1,9 +1,16 @@
 import { SEED } from '../audit/actor.js';
 import type { Container } from '../container.js';
+import { createSurveySchema } from '../surveys/surveys.schema.js';
+import { parse } from '../validation/validate.js';
 
 export const DEMO_SITE_ID = 'tienngoc';
 export const DEMO_POLL_ID = 'cong-thong-tin';
 export const DEMO_THREAD = 'ke-hoach-206-kh-hu';
+/**
+ * Where the seed notes the id of the demo's citizen-satisfaction survey (made from the
+ * "hai-long-dich-vu-cong" template): the surveys service picks survey ids itself.
+ */
+const DEMO_SURVEY = 'demo_survey';
 const SEEDED = 'demo_seeded';
 
 /** The demo's name: a real commune's portal in development; in production (seeded only when asked) plainly a demo. */
@@ -11,12 +18,13 @@ const demoName = (production: boolean) =>
   production ? 'Trang minh hoạ ykien (không phải cổng thông tin thật)' : 'Cổng thông tin điện tử xã Tiên Ngọc';
 
 /**
- * On a fresh database, creates the demo portal and its sidebar poll (no votes) so a
+ * On a fresh database, creates the demo portal, its sidebar poll (no votes) and the
+ * citizen-satisfaction survey from its template (no responses) so a
  * newcomer sees something real. Runs once per database: deleting the demo later sticks.
  * If a site with the demo's id already exists (an operator's real "tienngoc"), nothing is added to it.
  */
 export async function seedDemo(services: Container, origins: string[], opts: { production?: boolean } = {}): Promise<boolean> {
-  const { storage, sites, polls } = services;
+  const { storage, sites, polls, surveys } = services;
   const marker = new Date(services.now()).toISOString();
   // Whoever sets the marker first seeds (two processes starting together seed once).
   if ((await storage.settings.setOnce(SEEDED, marker)) !== marker) return false;
@@ -33,7 +41,14 @@ export async function seedDemo(services: Container, origins: string[], opts: { p
     SEED,
     { id: DEMO_POLL_ID, optionIds: [1, 2, 3].map((n) => `${DEMO_POLL_ID}-${n}`), audited: false },
   );
+  const survey = await surveys.create(parse(createSurveySchema, { site: DEMO_SITE_ID, template: 'hai-long-dich-vu-cong', resultsVisibility: 'always' }), SEED);
+  await storage.settings.setOnce(DEMO_SURVEY, survey.id);
   return true;
+}
+
+/** The id of the survey the demo page shows, once seeded. */
+export function demoSurveyId(services: Pick<Container, 'storage'>): () => Promise<string | undefined> {
+  return () => services.storage.settings.get(DEMO_SURVEY);
 }
 
 /** A check, true while the demo site the seed created exists (not a real site that took its id later). */

@@ -14,11 +14,12 @@ export const guardCell = (s: string): string => (FORMULA_START.test(s) ? `'${s}`
  * so Excel shows Vietnamese correctly, a header row and the formula guard on every text cell.
  * Takes rows as objects (object mode) and emits text, honouring backpressure both ways.
  */
-export function csvStringifier(columns: readonly string[]): Stringifier {
+export function csvStringifier(columns: readonly (string | { key: string; header: string })[]): Stringifier {
   return stringify({
     bom: true,
     header: true,
-    columns: columns.map((key) => ({ key })),
+    // A header may differ from its key (a survey question's title may hold dots, which keys read as paths); headers are guarded too.
+    columns: columns.map((c) => (typeof c === 'string' ? { key: c } : { key: c.key, header: guardCell(c.header) })),
     record_delimiter: '\r\n',
     // A cell holding a line break (a comment's paragraphs, a lone CR) is quoted, as RFC 4180 asks.
     quote_record_delimiter: true,

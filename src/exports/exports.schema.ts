@@ -8,7 +8,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * A bound of a time range: an ISO 8601 date-time with an offset, or a calendar date
  * (YYYY-MM-DD) read in the site's time zone — `from` at its start, `to` at its end.
  */
-const when = z.union([
+export const when = z.union([
   z
     .string()
     .regex(DATE, 'must be YYYY-MM-DD or an ISO 8601 date-time with a time zone')

@@ -8,7 +8,7 @@ import type { PollsService } from '../polls/polls.service.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { csvStringifier } from './csv.js';
 import { resolveWhen, type When } from './exports.schema.js';
-import type { BallotExportRecord, CommentExportRecord, ExportsStore } from './exports.store.js';
+import type { BallotExportRecord, BallotSlot, CommentExportRecord, ExportsStore } from './exports.store.js';
 import { bucketStart, dateInZone, isoInZone, isoInZoneOrNull, nextBucket, zonedIsoFormatter, type Bucket } from './zone.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -41,7 +41,7 @@ const JSON_CHUNK = 64 * 1024;
 
 type Source = AsyncIterable<unknown> | Iterable<unknown>;
 
-function fileFrom(filename: string, format: ExportFormat, source: () => Source, columns?: readonly string[]): ExportFile {
+export function fileFrom(filename: string, format: ExportFormat, source: () => Source, columns?: Parameters<typeof csvStringifier>[0]): ExportFile {
   return {
     filename,
     contentType: CONTENT_TYPES[format],
@@ -53,7 +53,7 @@ function fileFrom(filename: string, format: ExportFormat, source: () => Source, 
 }
 
 /** `f` applied to each item as it streams past. */
-async function* mapped<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {
+export async function* mapped<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {
   for await (const item of items) yield f(item);
 }
 
@@ -94,6 +94,42 @@ const commentView = (c: CommentExportRecord, time: (ms: number) => string) => ({
 });
 
 const toBeforeFrom = () => fieldError('to', 'must be after from', 'to must be after from.');
+
+export type TimelineQuery = { bucket: Bucket; from?: When | undefined; to?: When | undefined };
+
+/** A timeline's bounds in epoch ms, read in the site's zone (a date: local midnight). */
+export function timelineRange(q: TimelineQuery, tz: string) {
+  const opts = { bucket: q.bucket, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
+  if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) throw toBeforeFrom();
+  return opts;
+}
+
+/**
+ * Ballots (of a poll, or responses of a survey) per local hour or day of the site's zone, zero-filled
+ * from the first to the last, or over [from, to) when given, each bucket's count under `key`. Counted by
+ * storage per 15-minute UTC slot (each lies inside one local hour in every zone), folded here.
+ */
+export function foldTimeline<K extends string>(rows: readonly BallotSlot[], opts: { bucket: Bucket; from?: number | undefined; to?: number | undefined }, tz: string, key: K) {
+  const counts = new Map<number, number>();
+  for (const r of rows) {
+    const start = bucketStart(r.start, opts.bucket, tz);
+    counts.set(start, (counts.get(start) ?? 0) + r.ballots);
+  }
+  const first = opts.from !== undefined ? bucketStart(opts.from, opts.bucket, tz) : rows.length ? Math.min(...counts.keys()) : undefined;
+  const last = opts.to !== undefined ? bucketStart(opts.to - 1, opts.bucket, tz) : rows.length ? Math.max(...counts.keys()) : undefined;
+  const buckets: ({ start: string } & Record<K, number>)[] = [];
+  let total = 0;
+  if (first !== undefined && last !== undefined) {
+    for (let s = first; s <= last; s = nextBucket(s, opts.bucket, tz)) {
+      if (buckets.length >= MAX_BUCKETS)
+        throw new AppError(400, 'range_too_large', `A timeline has at most ${MAX_BUCKETS} buckets; use bucket=day or a shorter from/to.`, { maxBuckets: MAX_BUCKETS });
+      const n = counts.get(s) ?? 0;
+      total += n;
+      buckets.push({ start: isoInZone(s, tz), [key]: n } as { start: string } & Record<K, number>);
+    }
+  }
+  return { bucket: opts.bucket, timezone: tz, total, buckets };
+}
 
 export function exportsService(
   store: ExportsStore,
@@ -289,33 +325,13 @@ export function exportsService(
      * ballot, or over [from, to) when given. Counted by storage per 15-minute UTC slot (each slot
      * lies inside one local hour in every zone), then folded into local buckets.
      */
-    async timeline(id: string, q: { bucket: Bucket; from?: When | undefined; to?: When | undefined }) {
+    async timeline(id: string, q: TimelineQuery) {
       const site = await deps.polls.siteOf(id);
       if (!site) throw notFound(`Poll "${id}"`);
       const tz = await zoneOf(site);
-      const opts = { bucket: q.bucket, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
-      if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) throw toBeforeFrom();
+      const opts = timelineRange(q, tz);
       const rows = await store.ballotSlots(id, opts.from ?? 0, opts.to ?? Number.MAX_SAFE_INTEGER);
-
-      const counts = new Map<number, number>();
-      for (const r of rows) {
-        const start = bucketStart(r.start, opts.bucket, tz);
-        counts.set(start, (counts.get(start) ?? 0) + r.ballots);
-      }
-      const first = opts.from !== undefined ? bucketStart(opts.from, opts.bucket, tz) : rows.length ? Math.min(...counts.keys()) : undefined;
-      const last = opts.to !== undefined ? bucketStart(opts.to - 1, opts.bucket, tz) : rows.length ? Math.max(...counts.keys()) : undefined;
-
-      const buckets: { start: string; votes: number }[] = [];
-      let total = 0;
-      if (first !== undefined && last !== undefined) {
-        for (let s = first; s <= last; s = nextBucket(s, opts.bucket, tz)) {
-          if (buckets.length >= MAX_BUCKETS)
-            throw new AppError(400, 'range_too_large', `A timeline has at most ${MAX_BUCKETS} buckets; use bucket=day or a shorter from/to.`, { maxBuckets: MAX_BUCKETS });
-          const votes = counts.get(s) ?? 0;
-          total += votes;
-          buckets.push({ start: isoInZone(s, tz), votes });
-        }
-      }
+      const { total, buckets } = foldTimeline(rows, opts, tz, 'votes');
       return { pollId: id, bucket: opts.bucket, timezone: tz, total, buckets };
     },
   };

@@ -82,7 +82,9 @@ export function errorHandler(onUnexpected: (err: unknown, req: Parameters<ErrorR
     }
     // A row this request refers to was deleted by another process after this one read it (a site
     // deleted with the CLI while still cached here): the client is told it is gone, and we still log it.
-    if ((err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    // SQLite and PostgreSQL (23503, foreign_key_violation) name it each their way.
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (code === '23503' && err instanceof Error && 'severity' in err)) {
       onUnexpected(err, req);
       sendProblem(res, 404, 'not_found', 'What this request refers to no longer exists.');
       return;

@@ -18,12 +18,17 @@ interface Entry {
 /**
  * Serialized answers of hot public reads (a poll, its results, a thread's comments), kept until the
  * stored data changes: storage's `version()` moves with every write, from this process or another
- * (src/storage/storage.ts), and a moved version empties the whole cache, so an answer is never staler
- * than the last write. An answer built while the version moved is sent but not kept: it may hold data
- * from before that write. Keys must name everything else the answer depends on (the voter's state,
- * the poll's status at this moment, the cursor, …).
+ * (src/storage/storage.ts), except a counted view's (no answer here is built from the view counters),
+ * and a moved version empties the whole cache, so an answer is never staler than the last write. An
+ * answer built while the version moved is sent but not kept: it may hold data from before that write.
+ * Keys must name everything else the answer depends on (the voter's state, the poll's status at this
+ * moment, the cursor, …).
  */
-export function responseCache(version: () => number | Promise<number>, maxEntries = 1_000, maxBytes = 8 * 1024 * 1024): ResponseCache {
+export function responseCache(
+  version: () => number | Promise<number>,
+  opts: { maxEntries?: number; maxBytes?: number; /** Each lookup: answered from the cache, or built (metrics). */ onLookup?: (hit: boolean) => void } = {},
+): ResponseCache {
+  const { maxEntries = 1_000, maxBytes = 8 * 1024 * 1024, onLookup } = opts;
   let seen = Number.NaN;
   const entries = new Map<string, Entry>();
   let bytes = 0;
@@ -46,6 +51,7 @@ export function responseCache(version: () => number | Promise<number>, maxEntrie
     async json(res, key, build) {
       const before = await current();
       const hit = entries.get(key);
+      onLookup?.(hit !== undefined);
       if (hit) return send(res, hit);
       const body = Buffer.from(JSON.stringify(await build()), 'utf8');
       const entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };

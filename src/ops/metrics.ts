@@ -54,6 +54,12 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
     labelNames: ['site'] as const,
     registers: [registry],
   });
+  const surveyResponses = new Counter({
+    name: 'ykien_survey_responses_total',
+    help: 'Survey responses stored, by site.',
+    labelNames: ['site'] as const,
+    registers: [registry],
+  });
   const commentsPosted = new Counter({
     name: 'ykien_comments_posted_total',
     help: 'Comments accepted, by the status they were given (pending, approved, spam).',
@@ -77,6 +83,19 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
     help: 'Rows whose IP hash and user agent the retention job erased, by table.',
     labelNames: ['table'] as const,
     registers: [registry],
+  });
+  // Plain counts, handed to prom-client at each scrape: a lookup is on the hottest read path.
+  const lookups = { hit: 0, miss: 0 };
+  new Counter({
+    name: 'ykien_response_cache_lookups_total',
+    help: 'Cached public reads (a poll, its results, a thread): answered from the response cache (hit) or built (miss).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ result: 'hit' }, lookups.hit);
+      this.inc({ result: 'miss' }, lookups.miss);
+    },
   });
   const retentionLastRun = new Gauge({
     name: 'ykien_retention_last_run_timestamp_seconds',
@@ -117,6 +136,11 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
       latency.observe(labels, seconds);
     },
     text,
+    /** One lookup in the response cache (src/http/responseCache.ts). */
+    responseCacheLookup(hit: boolean): void {
+      if (hit) lookups.hit++;
+      else lookups.miss++;
+    },
     /** Counts what the services tell (src/events.ts), wherever it happened: the API, the no-JS page, a job. */
     record(e: DomainEvent): void {
       switch (e.type) {
@@ -124,6 +148,10 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
           return void votes.inc({ site: e.site });
         case 'vote.refused':
           return void rateLimited.inc({ tier: 'vote_per_ip' });
+        case 'survey.responded':
+          return void surveyResponses.inc({ site: e.site });
+        case 'survey.refused':
+          return void rateLimited.inc({ tier: 'response_per_ip' });
         case 'comment.posted':
           return void commentsPosted.inc({ status: e.status });
         case 'captcha.failed':

@@ -9,10 +9,11 @@ const isHeading = (p: string) => p.length < 60 && !/[.:;]$/.test(p);
 
 /**
  * The demo at "/": a commune portal's article page with the widget's pieces where a portal
- * has them — "Lượt xem" under the date, the sidebar poll, the comment section and the
- * footer's visit counters — embedded exactly as an operator would (one script tag).
+ * has them — "Lượt xem" under the date, the citizen-satisfaction survey under the article, the
+ * sidebar poll, the comment section and the footer's visit counters — embedded exactly as an
+ * operator would (one script tag).
  */
-export function demoPage(): string {
+export function demoPage(surveyId?: string): string {
   const site = DEMO_SITE_ID;
   const body = html`
 <header class="top"><div class="wrap"><p class="brand">Cổng thông tin điện tử <strong>Xã Tiên Ngọc, huyện Tiên Phước</strong></p></div></header>
@@ -27,7 +28,11 @@ export function demoPage(): string {
 ${ARTICLE.body.map((p) => (isHeading(p) ? html`<h3>${p}</h3>\n` : html`<p>${p}</p>\n`))}
 <p class="author">Tác giả: ${ARTICLE.author}</p>
 </article>
-<section class="comments" aria-label="Ý kiến bạn đọc">
+${surveyId ? html`<section class="survey" aria-label="Khảo sát mức độ hài lòng">
+<div data-ykien-survey="${surveyId}"></div>
+<noscript><p><a href="/s/${surveyId}">Tham gia khảo sát mức độ hài lòng</a></p></noscript>
+</section>
+` : ''}<section class="comments" aria-label="Ý kiến bạn đọc">
 <div data-ykien-comments="${DEMO_THREAD}" data-ykien-site="${site}"></div>
 <noscript><p>Bật JavaScript để xem và gửi ý kiến.</p></noscript>
 </section>

@@ -1,21 +1,16 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors.js';
-import { publicOrigin } from '../http/publicOrigin.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { parse } from '../validation/validate.js';
 import { voteSchema } from '../polls/polls.schema.js';
 import type { PublicPoll } from '../api/polls.js';
-import { VOTER_ID } from '../api/patterns.js';
 import type { PollsService } from '../polls/polls.service.js';
-import type { Site } from '../sites/sites.store.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
+import { backLink, cookieFrom, dateIn, formGuard, nf, pageHeaders, pct, selfUrl } from './form.guard.js';
 import { html, page, type Raw } from './html.js';
 
 const COOKIE = 'ykien_voter';
-/** A random id per browser, set by GET /p/:id; the form carries an HMAC of it and the poll id. */
-const FORM_COOKIE = 'ykien_form';
 
 /** What each refusal of the polls service means to a voter. */
 const MESSAGES: Record<string, string> = {
@@ -31,70 +26,8 @@ const MESSAGES: Record<string, string> = {
   form_token: 'Phiên bình chọn đã hết hạn hoặc biểu mẫu không gửi từ trang này. Vui lòng bình chọn lại.',
 };
 
-function cookieFrom(req: Request, name: string): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [k, v] = part.trim().split('=');
-    if (k === name && v && VOTER_ID.test(v)) return v;
-  }
-  return undefined;
-}
 const voterFrom = (req: Request) => cookieFrom(req, COOKIE);
-
-const originOf = (url: string): string | undefined => {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * Whether a POST comes from a page of this service. Origin when the browser sends one ("null",
- * from a sandboxed iframe or a data: page, never matches); else Sec-Fetch-Site; else, for old
- * browsers, a same-origin Referer (the poll page asks for one with Referrer-Policy: same-origin).
- */
-function fromThisService(req: Request): boolean {
-  const own = publicOrigin(req);
-  const origin = req.get('origin');
-  if (origin !== undefined) return origin === own;
-  const fetchSite = req.get('sec-fetch-site');
-  if (fetchSite !== undefined) return fetchSite === 'same-origin' || fetchSite === 'none';
-  const referer = req.get('referer');
-  return referer !== undefined && originOf(referer) === own;
-}
-
-/**
- * The article a visitor came from, for the "back" link: only an http(s) address on one of the
- * site's own origins (a "*" allowance does not count), so the link is never an open redirect.
- */
-function backLink(candidate: unknown, site: Site | undefined): string | undefined {
-  if (typeof candidate !== 'string' || candidate.length > 1000 || !site) return undefined;
-  let u: URL;
-  try {
-    u = new URL(candidate);
-  } catch {
-    return undefined;
-  }
-  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || !site.origins.includes(u.origin)) return undefined;
-  return u.href;
-}
-
-const sameToken = (sent: unknown, expected: string) =>
-  typeof sent === 'string' && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-
-/** /p/:id with optional query parameters, for links between the poll's own pages. */
-function selfUrl(id: string, params: Record<string, string | undefined>): string {
-  const q = Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${encodeURIComponent(v)}`]));
-  return `/p/${encodeURIComponent(id)}${q.length ? `?${q.join('&')}` : ''}`;
-}
-
-function dateIn(tz: string) {
-  const f = new Intl.DateTimeFormat('vi-VN', { timeZone: tz, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false });
-  return (iso: string | null) => (iso ? f.format(new Date(iso)) : '');
-}
-
-const nf = new Intl.NumberFormat('vi-VN');
-const pct = (p: number) => `${p.toFixed(1)}%`;
+const pollUrl = (id: string, params: Record<string, string | undefined>) => selfUrl('/p', id, params);
 
 interface RenderOptions {
   siteName: string;
@@ -124,7 +57,7 @@ ${p.options.map((opt) => html`<label><input type="${type}" name="option" value="
 </fieldset>
 ${p.closesAt ? html`<p class="note">Hạn bình chọn: ${date(p.closesAt)}.</p>` : ''}
 <button type="submit">Bình chọn</button>
-<p><a href="${selfUrl(p.id, { results: '1', back })}">Xem kết quả</a></p>
+<p><a href="${pollUrl(p.id, { results: '1', back })}">Xem kết quả</a></p>
 </form>`;
   } else if (p.results) {
     const r = p.results;
@@ -136,7 +69,7 @@ ${r.options.map((x) => html`<li>${x.label}<meter min="0" max="100" value="${x.pe
 <p class="tot">Tổng cộng: ${nf.format(r.total)} Phiếu</p>
 ${p.status === 'closed' ? html`<p class="note">Cuộc thăm dò đã kết thúc.</p>` : ''}
 ${p.status === 'scheduled' ? html`<p class="note">Cuộc thăm dò sẽ bắt đầu lúc ${date(p.opensAt)}.</p>` : ''}
-${canVote ? html`<p><a href="${selfUrl(p.id, { back })}">Quay lại bình chọn</a></p>` : ''}`;
+${canVote ? html`<p><a href="${pollUrl(p.id, { back })}">Quay lại bình chọn</a></p>` : ''}`;
   } else {
     const hidden =
       p.resultsVisibility === 'after_vote' && p.status !== 'closed'
@@ -147,7 +80,7 @@ ${p.status === 'scheduled' ? html`<p class="note">Cuộc thăm dò sẽ bắt đ
 ${p.status === 'closed' ? html`<p class="note">Cuộc thăm dò đã kết thúc.</p>` : ''}
 ${p.voted ? html`<p class="note">Bạn đã bình chọn trong cuộc thăm dò này.</p>` : ''}
 ${p.status !== 'scheduled' ? html`<p class="note">${hidden}</p>` : ''}
-${canVote ? html`<p><a href="${selfUrl(p.id, { back })}">Quay lại bình chọn</a></p>` : ''}`;
+${canVote ? html`<p><a href="${pollUrl(p.id, { back })}">Quay lại bình chọn</a></p>` : ''}`;
   }
   const body = html`<main>
 <p class="site">${o.siteName}</p>
@@ -179,17 +112,8 @@ function notFoundPage(res: Response): void {
 export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService; limits: RateLimiters; hasher: Hasher; defaultTimezone: string }): Router {
   const { polls, sites, limits, hasher } = deps;
   const r = Router();
-  const cookieOptions = (req: Request, maxAge: number) =>
-    ({ httpOnly: true, sameSite: 'lax', secure: publicOrigin(req).startsWith('https:'), path: '/p', maxAge }) as const;
-
-  /** The browser's form cookie, set on this response when it has none yet. */
-  const formBrowser = (req: Request, res: Response): string => {
-    const existing = cookieFrom(req, FORM_COOKIE);
-    if (existing) return existing;
-    const fresh = randomBytes(18).toString('base64url');
-    res.cookie(FORM_COOKIE, fresh, cookieOptions(req, 30 * 86_400_000));
-    return fresh;
-  };
+  // The poll's token keeps its historical input (no scope), so forms already open stay valid.
+  const guard = formGuard(hasher, '/p', '');
 
   type Extra = { notice?: string; error?: string; selected?: string[]; results?: boolean; back?: unknown };
   const show = async (req: Request, res: Response, status: number, extra: Extra = {}) => {
@@ -201,12 +125,9 @@ export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService;
       throw err;
     }
     const site = await sites.get(p.site);
-    const token = hasher.formToken(formBrowser(req, res), p.id);
-    res
+    const token = guard.token(req, res, p.id);
+    pageHeaders(res)
       .status(status)
-      .set('Cache-Control', 'private, no-store')
-      // Old browsers that send no Origin then still say where the post came from.
-      .set('Referrer-Policy', 'same-origin')
       .type('html')
       .send(
         render(p, {
@@ -232,24 +153,20 @@ export function pollPageRoutes(deps: { polls: PollsService; sites: SitesService;
     const raw = body.option;
     const optionIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
     const back = body.back;
-    if (!fromThisService(req)) return await show(req, res, 403, { error: MESSAGES.origin_not_allowed, selected: optionIds, back });
-    const browser = cookieFrom(req, FORM_COOKIE);
-    if (!browser || !sameToken(body.token, hasher.formToken(browser, id)))
-      return await show(req, res, 403, { error: MESSAGES.form_token, selected: optionIds, back });
-    let voterId = voterFrom(req);
-    const isNew = !voterId;
-    voterId ??= randomBytes(18).toString('base64url');
+    const refused = guard.refusal(req, id, body.token);
+    if (refused) return await show(req, res, 403, { error: MESSAGES[refused], selected: optionIds, back });
+    const voter = guard.id(req, res, COOKIE);
     try {
-      const input = parse(voteSchema, { optionIds, voterId });
+      const input = parse(voteSchema, { optionIds, voterId: voter.id });
       await polls.vote(id, input, { ip: req.ip, userAgent: req.get('user-agent') });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (err.status === 404) return notFoundPage(res);
       return await show(req, res, err.status, { error: MESSAGES[err.code] ?? 'Không gửi được phiếu bình chọn, vui lòng thử lại.', selected: optionIds, results: err.code === 'already_voted', back });
     }
-    if (isNew) res.cookie(COOKIE, voterId, cookieOptions(req, 365 * 86_400_000));
+    voter.keep();
     const siteId = await polls.siteOf(id);
-    res.redirect(303, selfUrl(id, { voted: '1', back: backLink(back, siteId ? await sites.get(siteId) : undefined) }));
+    res.redirect(303, pollUrl(id, { voted: '1', back: backLink(back, siteId ? await sites.get(siteId) : undefined) }));
   });
   return r;
 }

@@ -21,6 +21,7 @@ h1{font-size:21px;line-height:1.4;color:#0b5aa2;margin:6px 0 6px}
 article h3{font-size:15px;margin:14px 0 4px}
 article p{margin:0 0 10px;text-align:justify}
 .author{text-align:right!important;font-weight:700;font-style:italic}
+.survey{margin-top:22px;border:1px solid #d6dde6;border-top:3px solid #0b5aa2;padding:12px 14px;background:#fbfcfe}
 .comments{margin-top:22px}
 .back{margin-top:16px;font-size:13px}
 .box{background:#fff;border:1px solid #d6dde6;margin-bottom:16px}
@@ -54,4 +55,30 @@ li{margin:10px 0}
 meter{display:block;width:100%;height:14px}
 .num{display:flex;justify-content:space-between;color:#555;font-size:14px}
 .tot{font-weight:700;border-top:1px solid #d6dde6;padding-top:8px}
+`;
+
+/** /s/:id: the poll page's look, with room for many questions, scale rows and matrix tables. */
+export const SURVEY_CSS = `${POLL_CSS}
+main{max-width:760px}
+h1{color:#0b5aa2}
+h2{font-size:17px;margin:22px 0 8px;padding-bottom:4px;border-bottom:1px solid #d6dde6}
+h3{font-size:16px;margin:16px 0 6px}
+h4{font-size:15px;font-weight:400;margin:10px 0 0}
+.intro{white-space:pre-line}
+fieldset{margin:16px 0}
+.opt{display:flex;align-items:center;gap:8px;min-height:44px;padding:4px 0}
+.opt input,td input{margin:0;flex:none}
+.st,.err-q{color:#b3261e}
+.err-q{margin:4px 0 0;font-weight:700}
+.err-q:empty{display:none}
+.sc{display:flex;flex-wrap:wrap;gap:4px 14px}
+.mx{width:100%;border-collapse:collapse}
+.mx th,.mx td{border-bottom:1px solid #d6dde6;padding:4px;text-align:center;font-size:14px}
+.mx thead th{font-weight:400;color:#555;vertical-align:bottom}
+.mx tbody th{text-align:left;font-weight:400}
+.mx label{display:flex;justify-content:center;align-items:center;min-height:44px;min-width:32px;padding:0}
+textarea,.tx{display:block;width:100%;font:inherit;padding:8px;border:1px solid #8a96a3;border-radius:3px;min-height:44px}
+input.tx{height:auto;vertical-align:baseline;margin:0}
+[aria-invalid=true]{outline:2px solid #b3261e}
+button{min-height:44px}
 `;

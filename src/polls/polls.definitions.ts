@@ -1,59 +1,8 @@
+import { definitionCache, type DefinitionCache } from '../ballots/definitions.js';
 import type { PollDefinition, PollsStore } from './polls.store.js';
 
-/** How long a poll's definition (question, options, dates) is reused before it is read again; counters are always live. */
-const DEFINITION_CACHE_MS = 5_000;
-/**
- * How often to ask storage whether anything changed since (another instance, the CLI): if so every cached
- * definition is dropped, so a poll closed through one instance is closed on all of them within a second.
- * Checking on every request would cost a round trip per vote; once a second costs one per poll at most.
- */
-const VERSION_CHECK_MS = 1_000;
-/** Unknown ids are cached too, so a flood of random ids cannot grow the map without bound. */
-const MAX_ENTRIES = 10_000;
+/** Poll definitions for the hot public paths, cached as src/ballots/definitions.ts says. */
+export const pollDefinitions = (store: Pick<PollsStore, 'definition'>, now: () => number, version: () => number | Promise<number>) =>
+  definitionCache<PollDefinition>(store, now, version);
 
-/**
- * Poll definitions for the hot public paths (every read and vote needs one). Changes made through this
- * process forget the entry at once; another process's change is seen within VERSION_CHECK_MS.
- */
-export function pollDefinitions(store: Pick<PollsStore, 'definition'>, now: () => number, version: () => number | Promise<number>) {
-  const cache = new Map<string, { def: PollDefinition | undefined; until: number }>();
-  let seenVersion: number | undefined;
-  let versionCheckedAt = -Infinity;
-  // Calls that arrive while a check is under way wait for the same one, so they keep their order.
-  let checking: Promise<void> | undefined;
-  const checkDue = () => checking !== undefined || now() - versionCheckedAt >= VERSION_CHECK_MS;
-  const check = () =>
-    (checking ??= (async () => {
-      versionCheckedAt = now();
-      try {
-        const v = await version();
-        if (v !== seenVersion) {
-          seenVersion = v;
-          cache.clear();
-        }
-      } finally {
-        checking = undefined;
-      }
-    })());
-  return {
-    async get(id: string): Promise<PollDefinition | undefined> {
-      if (checkDue()) await check();
-      const t = now();
-      const hit = cache.get(id);
-      if (hit && hit.until > t) return hit.def;
-      const def = await store.definition(id);
-      if (cache.size >= MAX_ENTRIES) cache.clear();
-      cache.set(id, { def, until: t + DEFINITION_CACHE_MS });
-      return def;
-    },
-    /** A cached definition without reading storage (undefined when not cached, stale, or time to look for others' changes). */
-    peek(id: string): PollDefinition | undefined {
-      if (checkDue()) return undefined;
-      const hit = cache.get(id);
-      return hit && hit.until > now() ? hit.def : undefined;
-    },
-    forget: (id: string) => void cache.delete(id),
-  };
-}
-
-export type PollDefinitions = ReturnType<typeof pollDefinitions>;
+export type PollDefinitions = DefinitionCache<PollDefinition>;

@@ -1,4 +1,4 @@
-import type { PollStatus } from '../api/polls.js';
+import { admitVoter, admitWindow, refusals } from '../ballots/admission.js';
 import { AppError, conflict, fieldError, notFound } from '../errors.js';
 import type { AuditRecord } from '../audit/audit.store.js';
 import type { BallotState, PollChange, PollDefinition, PollRecord } from './polls.store.js';
@@ -6,22 +6,18 @@ import type { UpdatePollInput } from './polls.schema.js';
 
 /** The rules of a poll, with no storage or HTTP in them. */
 
-export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function statusOf(p: Pick<PollRecord, 'opensAt' | 'closesAt' | 'closedAt'>, now: number): PollStatus {
-  if (p.closedAt !== null || (p.closesAt !== null && p.closesAt <= now)) return 'closed';
-  if (p.opensAt !== null && p.opensAt > now) return 'scheduled';
-  return 'open';
-}
-
-/** Results are shown always, after the voter's own vote, or once the poll is closed (closing shows them to everyone). */
-export function resultsVisible(p: Pick<PollRecord, 'resultsVisibility'>, status: PollStatus, voted: boolean): boolean {
-  if (p.resultsVisibility === 'always' || status === 'closed') return true;
-  return p.resultsVisibility === 'after_vote' && voted;
-}
+export { iso, resultsVisible, statusOf } from '../ballots/status.js';
 
 export const pollNotFound = (id: string) => notFound(`Poll "${id}"`);
-export const alreadyVoted = () => conflict('already_voted', 'You have already voted in this poll.');
+
+/** A poll's refusals in the shared ballot engine (src/ballots/). */
+const noVote = refusals({
+  closed: ['poll_closed', 'This poll is closed.'],
+  notOpen: ['poll_not_open', 'This poll is not open yet.'],
+  already: ['already_voted', 'You have already voted in this poll.'],
+  ipLimit: ['ip_vote_limit', 'Too many votes in this poll from your network today.'],
+});
+export const alreadyVoted = noVote.already;
 
 /** Every chosen option must be one of the poll's (checked before anything is hashed or queued). */
 export function checkOptions(def: PollDefinition, optionIds: readonly string[]): void {
@@ -36,14 +32,10 @@ export function checkOptions(def: PollDefinition, optionIds: readonly string[]):
 export function admitBallot(state: BallotState, ballot: { pollId: string; optionIds: readonly string[]; at: number }, ipCap: number): void {
   const p = state.poll;
   if (!p) throw pollNotFound(ballot.pollId);
-  const status = statusOf(p, ballot.at);
-  if (status === 'closed') throw conflict('poll_closed', 'This poll is closed.');
-  if (status === 'scheduled') throw conflict('poll_not_open', 'This poll is not open yet.', { opensAt: iso(p.opensAt) });
+  admitWindow(p, ballot.at, noVote);
   if (ballot.optionIds.length > p.maxChoices)
     throw new AppError(422, 'too_many_choices', `Choose at most ${p.maxChoices} option(s).`, { maxChoices: p.maxChoices });
-  if (state.alreadyVoted) throw alreadyVoted();
-  if (ipCap > 0 && state.votesFromIp !== null && state.votesFromIp >= ipCap)
-    throw new AppError(429, 'ip_vote_limit', 'Too many votes in this poll from your network today.');
+  admitVoter({ alreadyCast: state.alreadyVoted, fromIp: state.votesFromIp }, ipCap, noVote);
 }
 
 const tooManyChoices = () => fieldError('maxChoices', 'must not exceed the number of options', 'maxChoices must not exceed the number of options.');

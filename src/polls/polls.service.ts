@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../errors.js';
 import type { Events } from '../events.js';
 import type { SitesService } from '../sites/sites.service.js';
+import { ipSinceFor, respondentOf, voterHashOf, type BallotClient } from '../ballots/respondent.js';
 import type { Hasher } from '../util/hash.js';
 import { newId } from '../util/ids.js';
 import { pollDefinitions } from './polls.definitions.js';
@@ -12,12 +13,7 @@ import type { CreatePollInput, UpdatePollInput, VoteInput } from './polls.schema
 import type { PollDefinition, PollsStore } from './polls.store.js';
 import { adminPoll, publicPoll } from './polls.views.js';
 
-export interface VoteClient {
-  ip: string | undefined;
-  userAgent: string | undefined;
-}
-
-const DAY_MS = 86_400_000;
+export type VoteClient = BallotClient;
 
 /**
  * Polls: reading them as a reader or an admin, the admin's changes (under the edit rules of
@@ -36,7 +32,7 @@ export function pollsService(
     return def;
   }
 
-  const voterHash = (voterId: string | undefined) => (voterId ? deps.hasher.voter(voterId) : null);
+  const voterHash = (voterId: string | undefined) => voterHashOf(deps.hasher, voterId);
 
   async function publicView(id: string, voterId: string | undefined): Promise<PublicPoll> {
     const def = await mustDefine(id);
@@ -171,18 +167,11 @@ export function pollsService(
     async vote(id: string, input: VoteInput, client: VoteClient): Promise<VoteAnswer> {
       const def = await mustDefine(id);
       checkOptions(def, input.optionIds);
-      const ballot = {
-        pollId: id,
-        optionIds: input.optionIds,
-        voterHash: deps.hasher.voter(input.voterId),
-        ipHash: deps.hasher.ballotIp(client.ip),
-        userAgent: client.userAgent?.slice(0, 300) ?? null,
-        at: now(),
-      };
+      const ballot = { pollId: id, optionIds: input.optionIds, ...respondentOf(deps.hasher, input.voterId, client, now()) };
       const cap = deps.voteLimitPerIp;
       let cast;
       try {
-        cast = await store.castBallot(ballot, cap > 0 ? ballot.at - DAY_MS : null, (state) => admitBallot(state, ballot, cap));
+        cast = await store.castBallot(ballot, ipSinceFor(cap, ballot.at), (state) => admitBallot(state, ballot, cap));
       } catch (err) {
         if (err instanceof AppError && err.code === 'ip_vote_limit') deps.events.emit({ type: 'vote.refused', reason: 'ip_limit' });
         throw err;

@@ -1,5 +1,5 @@
 import type { AdminPoll, PollStatus, PublicPoll, Results } from '../api/polls.js';
-import { percentages } from './percent.js';
+import { percentages } from '../ballots/percent.js';
 import { iso, resultsVisible, statusOf } from './polls.domain.js';
 import type { Counters, PollDefinition } from './polls.store.js';
 

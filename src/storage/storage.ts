@@ -11,6 +11,8 @@ import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 import type { SitesStore } from '../sites/sites.store.js';
+import type { SurveysStore } from '../surveys/surveys.store.js';
+import type { UsersStore } from '../users/users.store.js';
 
 /** What a backup of the whole database reports. */
 export interface BackupResult {
@@ -48,11 +50,14 @@ export interface Storage {
   readonly retention: RetentionStore;
   readonly settings: SettingsStore;
   readonly sites: SitesStore;
+  readonly surveys: SurveysStore;
   readonly webhooks: WebhooksStore;
+  readonly users: UsersStore;
   readonly stats: StatsStore;
   /**
    * A value that changes whenever committed data may have changed, from this process or another:
-   * caches of answers key on it. Read on every cached request, so it must be cheap (SQLite: two pragmas;
+   * caches of answers key on it. Counted views (and their presence counts) leave it alone: no cached
+   * answer is built from the view counters, and a busy portal's views would otherwise empty every cache. Read on every cached request, so it must be cheap (SQLite: two pragmas;
    * PostgreSQL: one shared round trip for every request waiting).
    */
   version(): number | Promise<number>;

@@ -15,26 +15,33 @@ interface Bundle {
 /**
  * Serves the built widget (scripts/build-widget.mjs → dist/widget):
  *   /widget.js          short cache + ETag, so portals pick up new releases within minutes;
- *   /widget.<hash>.js   immutable for a year (the hash changes with the content).
- * Both carry Cross-Origin-Resource-Policy: cross-origin (helmet's same-origin default
+ *   /widget.<hash>.js   immutable for a year (the hash changes with the content);
+ *   /survey.js, /survey.<hash>.js   the same for the surveys chunk widget.js loads on pages with a
+ *   survey. A widget.js kept stale by its cache (stale-while-revalidate) may ask for the previous
+ *   chunk's hash: it gets the current chunk under the short cache rather than a 404 that would
+ *   leave the survey blank (the chunk's entry point does not change between releases).
+ * All carry Cross-Origin-Resource-Policy: cross-origin (helmet's same-origin default
  * would stop portals on other origins from loading the script).
  */
 export function widgetRoutes(dir: string): Router {
-  let cached: Bundle | undefined;
+  const SHORT = 'public, max-age=300, stale-while-revalidate=86400';
+  const IMMUTABLE = 'public, max-age=31536000, immutable';
+  const cached: Record<string, Bundle | undefined> = {};
 
   // Re-read only when the file changed (a rebuild during development), never per request.
-  const load = (): Bundle | undefined => {
-    const file = path.join(dir, 'widget.js');
+  const load = (name: 'widget' | 'survey'): Bundle | undefined => {
+    const file = path.join(dir, `${name}.js`);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
     } catch {
-      return (cached = undefined);
+      return (cached[name] = undefined);
     }
-    if (cached && cached.mtimeMs === stat.mtimeMs) return cached;
+    const c = cached[name];
+    if (c && c.mtimeMs === stat.mtimeMs) return c;
     const code = fs.readFileSync(file);
     const hash = createHash('sha256').update(code).digest('hex').slice(0, 10);
-    return (cached = { code, etag: `"${hash}"`, file: `widget.${hash}.js`, mtimeMs: stat.mtimeMs });
+    return (cached[name] = { code, etag: `"${hash}"`, file: `${name}.${hash}.js`, mtimeMs: stat.mtimeMs });
   };
 
   const send = (res: Response, b: Bundle, cacheControl: string, ifNoneMatch: string | undefined) => {
@@ -56,17 +63,19 @@ export function widgetRoutes(dir: string): Router {
     sendProblem(res, 503, 'widget_not_built', 'The widget has not been built: run "npm run build:widget".');
 
   const r = Router();
-  r.get('/widget.js', (req, res) => {
-    const b = load();
-    if (!b) return missing(res);
-    send(res, b, 'public, max-age=300, stale-while-revalidate=86400', req.get('if-none-match'));
-  });
-  r.get(/^\/widget\.([0-9a-f]{10})\.js$/, (req, res, next) => {
-    const b = load();
-    if (!b) return missing(res);
-    if (req.path !== `/${b.file}`) return next(); // an old or unknown version: 404
-    send(res, b, 'public, max-age=31536000, immutable', req.get('if-none-match'));
-  });
+  for (const name of ['widget', 'survey'] as const) {
+    r.get(`/${name}.js`, (req, res) => {
+      const b = load(name);
+      if (!b) return missing(res);
+      send(res, b, SHORT, req.get('if-none-match'));
+    });
+    r.get(new RegExp(`^/${name}\\.([0-9a-f]{10})\\.js$`), (req, res, next) => {
+      const b = load(name);
+      if (!b) return missing(res);
+      if (req.path === `/${b.file}`) return send(res, b, IMMUTABLE, req.get('if-none-match'));
+      if (name === 'survey') return send(res, b, SHORT, req.get('if-none-match'));
+      next(); // an old or unknown widget version: 404
+    });
+  }
   return r;
 }
-

@@ -39,7 +39,7 @@ export function unitSettings(unit: string): Map<string, string[]> {
 export function substitute(text: string, pairs: [from: string | RegExp, to: string, times?: number][]): string {
   let out = text;
   for (const [from, to, times = 1] of pairs) {
-    const re = typeof from === 'string' ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g') : new RegExp(from.source, 'g');
+    const re = typeof from === 'string' ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g') : new RegExp(from.source, from.flags.replace('g', '') + 'g');
     const found = out.match(re)?.length ?? 0;
     if (found !== times) throw new Error(`docs/deploy.md: expected ${times}× ${String(from)} in the block, found ${found}; update tests/deploy/`);
     out = out.replace(re, () => to);

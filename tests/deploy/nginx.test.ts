@@ -5,11 +5,8 @@
  * guide's server_name; readers connect to nginx's TLS port from their own loopback addresses
  * (127.0.0.2, 127.0.0.3, …), which is what nginx then reports as their address.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -20,60 +17,29 @@ import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { keysService } from '../../src/keys/keys.service.js';
 import { silentLogger } from '../../src/logger.js';
 import { start, type Running } from '../../src/server.js';
-import { guideBlock, guideEnv, substitute } from './guide.js';
-import { freePort } from './process.js';
+import { guideBlock, guideEnv } from './guide.js';
+import { request, startNginx, type Nginx } from './nginx.js';
 
 const PORTAL = 'https://tienngoc.quangnam.gov.vn';
 const WRITES_PER_MIN = 3;
 
-interface Stack {
-  dir: string;
-  host: string; // the guide's server_name
+interface Stack extends Nginx {
+  dbDir: string;
   publicOrigin: string;
-  httpsPort: number;
-  httpPort: number;
-  ca: Buffer;
   key: string;
   running: Running;
-  nginx: ChildProcess;
 }
-
-function findNginx(): string {
-  for (const p of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx']) if (fs.existsSync(p)) return p;
-  const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
-  if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
-  throw new Error('nginx is not installed: apt-get install -y nginx (.ci/run does it)');
-}
-
-const untilListening = async (port: number, proc: ChildProcess, log: string) => {
-  for (const until = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 50))) {
-    if (proc.exitCode !== null) throw new Error(`nginx exited (${proc.exitCode}):\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (up) return;
-    if (Date.now() > until) throw new Error(`nginx is not listening on ${port} after 10 s`);
-  }
-};
 
 let stackPromise: Promise<Stack> | undefined;
 /** Built once, on first use by a test (a failure fails each test that needs it, with the reason). */
 const stack = () => (stackPromise ??= setUp());
 
 async function setUp(): Promise<Stack> {
-  const nginxBin = findNginx();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-nginx-'));
-  const site = guideBlock('nginx-site');
-  const host = /^\s*server_name\s+(\S+);/m.exec(site)![1]!;
   const env = guideEnv();
   const publicOrigin = new URL(env.PUBLIC_URL!).origin;
-  expect(publicOrigin).toBe(`https://${host}`);
-
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${host}`,
-    '-addext', `subjectAltName=DNS:${host}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
 
   await buildWidget();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-nginx-db-'));
   const file = path.join(dir, 'ykien.db');
   const storage = openSqliteStorage(file);
   const key = (await keysService(storage.keys, Date.now).create({ name: 'Trung tâm CNTT', role: 'admin', siteId: null })).key;
@@ -82,81 +48,19 @@ async function setUp(): Promise<Stack> {
   expect(config).toMatchObject({ HOST: '127.0.0.1', NODE_ENV: 'production' });
   const running = await start(config, silentLogger());
   const servicePort = Number(new URL(running.url).port);
-
-  const [httpsPort, httpPort] = [await freePort(), await freePort()];
-  const siteConf = substitute(site, [
-    ['listen 80;', `listen 127.0.0.1:${httpPort};`],
-    ['listen [::]:80;', ''],
-    ['listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`],
-    ['listen [::]:443 ssl http2;', ''],
-    [/ssl_certificate\s+\S+;/, `ssl_certificate ${dir}/cert.pem;`],
-    [/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${dir}/key.pem;`],
-    ['server 127.0.0.1:8080;', `server 127.0.0.1:${servicePort};`],
-    ['root /var/www/html;', `root ${dir}/www;`],
-  ]);
-  fs.writeFileSync(path.join(dir, 'site.conf'), siteConf);
-  const tmp = (name: string) => `${name} ${dir}/${name.replace(/_temp_path$/, '')};`;
-  fs.writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    [
-      process.getuid?.() === 0 ? 'user root;' : '',
-      'worker_processes 1;',
-      `pid ${dir}/nginx.pid;`,
-      `error_log ${dir}/error.log warn;`,
-      'events { worker_connections 64; }',
-      'http {',
-      `  access_log ${dir}/access.log;`,
-      ...['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'].map((t) => `  ${tmp(t)}`),
-      `  include ${dir}/site.conf;`,
-      '}',
-    ].join('\n'),
-  );
-  const args = ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')];
-  const check = spawnSync(nginxBin, [...args, '-t'], { encoding: 'utf8' });
-  if (check.status !== 0) throw new Error(`nginx -t refused the guide's site block:\n${check.stderr}`);
-  const nginx = spawn(nginxBin, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
-  await untilListening(httpsPort, nginx, path.join(dir, 'error.log'));
-  return { dir, host, publicOrigin, httpsPort, httpPort, ca: fs.readFileSync(path.join(dir, 'cert.pem')), key, running, nginx };
+  const nginx = await startNginx(guideBlock('nginx-site'), [['server 127.0.0.1:8080;', `server 127.0.0.1:${servicePort};`]]);
+  expect(publicOrigin).toBe(`https://${nginx.host}`);
+  return { ...nginx, dbDir: dir, publicOrigin, key, running };
 }
 
 afterAll(async () => {
   if (!stackPromise) return;
   const s = await stackPromise.catch(() => undefined);
   if (!s) return;
-  const exited = new Promise((r) => s.nginx.once('exit', r));
-  s.nginx.kill('SIGQUIT');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-  if (s.nginx.exitCode === null) s.nginx.kill('SIGKILL');
+  await s.stop();
   await s.running.stop();
-  fs.rmSync(s.dir, { recursive: true, force: true });
+  fs.rmSync(s.dbDir, { recursive: true, force: true });
 });
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-  json: () => any;
-}
-
-/** One request through nginx over TLS, from the reader's own loopback address. */
-function request(s: Stack, from: string, method: string, urlPath: string, opts: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: '127.0.0.1', port: s.httpsPort, servername: s.host, ca: s.ca, localAddress: from, agent: false, method, path: urlPath, headers: { Host: s.host, ...opts.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode!, headers: res.headers, body, text: body.toString('utf8'), json: () => JSON.parse(body.toString('utf8')) });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
 
 const json = (body: unknown) => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 

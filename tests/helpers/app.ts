@@ -62,6 +62,10 @@ const PG_TEST_OPTIONS = { size: 5, statementTimeoutMs: 5_000, ssl: 'off' } as co
 async function postgresDatabase() {
   const pgdb = await freshPostgresUrl();
   const storage = await openPostgresStorage(pgdb.url, PG_TEST_OPTIONS);
+  // A test may close the database itself (to see the service without it); the cleanup then closes nothing.
+  const close = storage.close;
+  let closed: Promise<void> | undefined;
+  storage.close = () => (closed ??= close());
   asyncCleanups.push(async () => {
     await storage.close();
     await pgdb.drop();
@@ -85,10 +89,61 @@ function sqliteDatabase() {
   return { ...t, storage: t.storage as Storage, env: { DATABASE_PATH: t.file } as DatabaseEnv, another };
 }
 
+/**
+ * SQL on a test's own database, in what both backends speak (`?` placeholders): tests look at rows
+ * directly to prove what the API cannot show (nothing half-written, nothing stored that should not be).
+ */
+function sqlOn(db: Db, storage: Storage) {
+  // `?` → `$1`, `$2`… for PostgreSQL, outside quoted text ('Câu hỏi?' stays as it is).
+  const numbered = (sql: string) => {
+    let n = 0;
+    return sql.replace(/'(?:[^']|'')*'|\?/g, (m) => (m === '?' ? `$${++n}` : m));
+  };
+  const rows = async <R = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<R[]> => {
+    if (TEST_BACKEND === 'sqlite') return db.prepare(sql).all(...params) as R[];
+    return (await (storage as PostgresStorage).pool.query(numbered(sql), params)).rows as R[];
+  };
+  const value = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V> => {
+    const [first] = await rows(sql, ...params);
+    return (first ? Object.values(first)[0] : undefined) as V;
+  };
+  const column = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V[]> => (await rows(sql, ...params)).map((r) => Object.values(r as object)[0] as V);
+  /** A statement that returns no rows (a test seeding rows the API cannot write: old data, bulk data). */
+  const run = async (sql: string, ...params: unknown[]): Promise<void> => {
+    if (TEST_BACKEND === 'sqlite') return void db.prepare(sql).run(...params);
+    await (storage as PostgresStorage).pool.query(numbered(sql), params);
+  };
+  /** The service's tables (not the engine's own), by name. */
+  const tables = () =>
+    TEST_BACKEND === 'sqlite'
+      ? column<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      : column<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
+  /** A table's columns, in their order. */
+  const columns = (table: string) =>
+    TEST_BACKEND === 'sqlite'
+      ? column<string>('SELECT name FROM pragma_table_info(?) ORDER BY cid', table)
+      : column<string>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position', table);
+  return { backend: TEST_BACKEND, rows, value, column, run, tables, columns };
+}
+
+/**
+ * A fresh, migrated, empty database on the test backend, with no app on it yet (a test writes what an older
+ * version left, then starts the app on it); `config` is what points an app at it.
+ */
+export async function emptyDatabase() {
+  const d = TEST_BACKEND === 'postgres' ? await postgresDatabase() : sqliteDatabase();
+  return { storage: d.storage, config: (overrides: Partial<Config> = {}) => configFor(d, overrides), sql: sqlOn(d.db, d.storage) };
+}
+
+function configFor(d: { file: string; env: DatabaseEnv }, overrides: Partial<Config>): Config {
+  return testConfig({ DATABASE_PATH: d.file || './unused.db', ...('DATABASE_URL' in d.env ? { DATABASE_URL: d.env.DATABASE_URL } : {}), ...overrides });
+}
+
 /** An app on its own fresh database, an admin key, and a supertest agent. */
 export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock?: TestClock } = {}) {
-  const { db, file, dir, storage, env: databaseEnv, another } = TEST_BACKEND === 'postgres' ? await postgresDatabase() : sqliteDatabase();
-  const config = testConfig({ DATABASE_PATH: file || './unused.db', ...(TEST_BACKEND === 'postgres' ? { DATABASE_URL: (databaseEnv as { DATABASE_URL: string }).DATABASE_URL } : {}), ...overrides });
+  const d = TEST_BACKEND === 'postgres' ? await postgresDatabase() : sqliteDatabase();
+  const { db, file, dir, storage, env: databaseEnv, another } = d;
+  const config = configFor(d, overrides);
   const clock = opts.clock ?? testClock(Date.now());
   const app = await createApp({ storage, config, now: clock.now });
   const services = app.locals.services;
@@ -101,23 +156,9 @@ export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock
     put: (url: string, body?: object) => http.put(url).set('Authorization', `Bearer ${adminKey}`).send(body),
     delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${adminKey}`),
   };
-  /**
-   * SQL on the test's own database, in what both backends speak (`?` placeholders): tests look at rows
-   * directly to prove what the API cannot show (nothing half-written, nothing stored that should not be).
-   */
-  const rows = async <R = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<R[]> => {
-    if (TEST_BACKEND === 'sqlite') return db.prepare(sql).all(...params) as R[];
-    let n = 0;
-    return (await (storage as PostgresStorage).pool.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as R[];
-  };
-  const value = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V> => {
-    const [first] = await rows(sql, ...params);
-    return (first ? Object.values(first)[0] : undefined) as V;
-  };
-  const column = async <V = unknown>(sql: string, ...params: unknown[]): Promise<V[]> => (await rows(sql, ...params)).map((r) => Object.values(r as object)[0] as V);
   /** A second app on the same database, as another instance of the service would run. */
   const otherInstance = async () => request(await createApp({ storage: await another(), config, now: clock.now }));
-  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: { rows, value, column } };
+  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: sqlOn(db, storage) };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

@@ -7,6 +7,7 @@ import { approve, base, post } from '../comments.fixtures.js';
 import { runCommand } from '../helpers/cli.js';
 import { createPoll, createSite, makeTestApp, newVoter, TEST_BACKEND } from '../helpers/app.js';
 import { freshPostgresUrl } from '../storage/backends.js';
+import { answersFor, createSurvey } from '../helpers/surveys.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -81,6 +82,66 @@ describe('ykien migrate-to-postgres', () => {
     expect(replaced.out.join('\n')).toContain('replaced');
     // The source's rows again, and its own audit entry of the copy: the same as after the first run.
     expect(await counts(db.url)).toEqual(copied);
+    await db.drop();
+  });
+
+  it('copies surveys, their responses and counts; results, free texts and respondents are the same on PostgreSQL', { timeout: 120_000 }, async () => {
+    const t = await makeTestApp({ CAPTCHA: 'off' });
+    await createSite(t);
+    const f = await createSurvey(t);
+    const respondents = Array.from({ length: 7 }, newVoter);
+    for (const [i, r] of respondents.entries())
+      await t.http.post(`/v1/surveys/${f.survey.id}/responses`).send({ respondentId: r, answers: answersFor(f, i, i % 2 ? `Góp ý ${i}` : undefined) }).expect(201);
+    const before = (await t.admin.get(`/v1/admin/surveys/${f.survey.id}`)).body;
+
+    const db = await freshPostgresUrl();
+    const run = await runCommand(['migrate-to-postgres', '--to', db.url], { file: t.file });
+    expect(run.err).toEqual([]);
+    expect(run.code).toBe(0);
+    const storage = await openPostgresStorage(db.url, { size: 4, statementTimeoutMs: 5_000, ssl: 'off' });
+    try {
+      const app = request(await createApp({ storage, config: t.config, now: t.clock.now }));
+      const after = (await app.get(`/v1/admin/surveys/${f.survey.id}`).set('Authorization', `Bearer ${t.adminKey}`)).body;
+      expect(after).toEqual(before);
+      expect(after.results.questions[4].texts.total).toBe(3);
+      const again = await app.post(`/v1/surveys/${f.survey.id}/responses`).send({ respondentId: respondents[0], answers: answersFor(f) });
+      expect(again.status).toBe(409);
+      expect((await app.post(`/v1/surveys/${f.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(f) })).body.results.responses).toBe(8);
+    } finally {
+      await storage.close();
+      await db.drop();
+    }
+  });
+
+  it('copies console users, their sites, sessions and recovery codes: people keep their password, session and phone', async () => {
+    const t = await makeTestApp({ PUBLIC_URL: 'https://ykien.example.vn' });
+    await createSite(t);
+    const password = 'Mat-khau-cua-lan-2026';
+    await t.admin.post('/v1/admin/users', { username: 'lan', role: 'moderator', sites: ['xa-a'], password }).expect(201);
+    const login = await t.http.post('/v1/session').send({ username: 'lan', password });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const csrf = login.body.csrfToken as string;
+    const write = (r: request.Test) => r.set('Cookie', cookie).set('Origin', 'https://ykien.example.vn').set('X-CSRF-Token', csrf);
+    const { totpCode } = await import('../../src/users/totp.js');
+    const secret = (await write(t.http.post('/v1/session/totp/setup'))).body.secret as string;
+    const codes = (await write(t.http.post('/v1/session/totp/enable')).send({ code: totpCode(secret, t.clock.now()) })).body.recoveryCodes as string[];
+
+    const db = await freshPostgresUrl();
+    const run = await runCommand(['migrate-to-postgres', '--to', db.url], { file: t.file });
+    expect(run.code).toBe(0);
+    expect(run.out.join('\n')).toMatch(/users: 1/);
+    const storage = await openPostgresStorage(db.url, { size: 4, statementTimeoutMs: 5_000, ssl: 'off' });
+    try {
+      const app = request(await createApp({ storage, config: t.config, now: t.clock.now }));
+      expect((await app.get('/v1/session').set('Cookie', cookie)).body.user).toMatchObject({ username: 'lan', sites: ['xa-a'], totpEnabled: true });
+      expect((await app.get('/v1/admin/comments?site=xa-a').set('Cookie', cookie)).status).toBe(200);
+      expect((await app.post('/v1/session').send({ username: 'lan', password })).body.code).toBe('totp_required');
+      expect((await app.post('/v1/session').send({ username: 'lan', password, totp: codes[0] })).status).toBe(200);
+      // The code used for enabling on SQLite is spent on PostgreSQL too.
+      expect((await app.post('/v1/session').send({ username: 'lan', password, totp: totpCode(secret, t.clock.now()) })).body.code).toBe('totp_invalid');
+    } finally {
+      await storage.close();
+    }
     await db.drop();
   });
 

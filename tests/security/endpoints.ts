@@ -2,7 +2,7 @@ export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
 export interface Endpoint {
   method: Method;
-  /** Placeholders {site} {poll} {option} {thread} {page} {comment} are filled from the fixture. */
+  /** Placeholders {site} {poll} {option} {thread} {page} {comment} {survey} are filled from the fixture. */
   path: string;
   admin?: boolean;
   /** A page for people: its refusals are HTML pages, not problem+json. */
@@ -34,6 +34,10 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/v1/admin/polls/{poll}/reopen', admin: true },
   { method: 'delete', path: '/v1/admin/polls/{poll}', admin: true },
   { method: 'get', path: '/v1/admin/audit', admin: true },
+  { method: 'get', path: '/v1/admin/users', admin: true },
+  { method: 'post', path: '/v1/admin/users', admin: true },
+  { method: 'get', path: '/v1/admin/users/khong-co', admin: true },
+  { method: 'patch', path: '/v1/admin/users/khong-co', admin: true },
   { method: 'get', path: '/v1/admin/polls/{poll}/export', admin: true },
   { method: 'get', path: '/v1/admin/polls/{poll}/timeline', admin: true },
   { method: 'get', path: '/v1/admin/comments/export', admin: true },
@@ -50,6 +54,19 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/v1/admin/sites/{site}/webhook', admin: true },
   { method: 'delete', path: '/v1/admin/sites/{site}/webhook', admin: true },
   { method: 'get', path: '/metrics', admin: true },
+  { method: 'get', path: '/v1/surveys/{survey}' },
+  { method: 'get', path: '/v1/surveys/{survey}/results' },
+  { method: 'post', path: '/v1/surveys/{survey}/responses' },
+  { method: 'get', path: '/v1/admin/surveys', admin: true },
+  { method: 'post', path: '/v1/admin/surveys', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/{survey}', admin: true },
+  { method: 'patch', path: '/v1/admin/surveys/{survey}', admin: true },
+  { method: 'post', path: '/v1/admin/surveys/{survey}/close', admin: true },
+  { method: 'post', path: '/v1/admin/surveys/{survey}/reopen', admin: true },
+  { method: 'delete', path: '/v1/admin/surveys/{survey}', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/{survey}/results', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/{survey}/export', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/{survey}/timeline', admin: true },
   { method: 'get', path: '/p/{poll}', html: true },
   { method: 'post', path: '/p/{poll}', html: true },
 ];

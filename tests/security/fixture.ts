@@ -1,12 +1,13 @@
 import { createPoll, createSite, makeTestApp, newVoter, type TestApp } from '../helpers/app.js';
 import type { Endpoint } from './endpoints.js';
+import { answersFor, createSurvey } from '../helpers/surveys.js';
 
 export interface Fixture {
   t: TestApp;
   ids: Record<string, string>;
 }
 
-/** A site with a poll (one vote) and a thread with one pending comment. */
+/** A site with a poll (one vote), a survey (one response) and a thread with one pending comment. */
 export async function buildFixture(overrides: Parameters<typeof makeTestApp>[0] = {}): Promise<Fixture> {
   const t = await makeTestApp(overrides);
   await createSite(t);
@@ -18,6 +19,9 @@ export async function buildFixture(overrides: Parameters<typeof makeTestApp>[0] 
     .send({ name: 'Nguyễn Văn A', content: 'Bài viết rất hữu ích.' });
   if (c.status !== 202) throw new Error(`fixture comment: ${c.status} ${JSON.stringify(c.body)}`);
   ids.comment = String(c.body.id);
+  const survey = await createSurvey(t);
+  await t.http.post(`/v1/surveys/${survey.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(survey, 0, 'Góp ý') });
+  ids.survey = survey.survey.id;
   return { t, ids };
 }
 

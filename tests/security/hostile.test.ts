@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPoll, createSite, expectProblem, makeTestApp, newVoter } from '../helpers/app.js';
-import { dbFingerprint } from '../helpers/dbState.js';
+import { sqlFingerprint } from '../helpers/dbState.js';
 
 export const SQL_INJECTION = [
   "' OR '1'='1",
@@ -34,8 +34,8 @@ describe('hostile inputs', () => {
       expectProblem(await t.http.get(`/v1/polls/${encodeURIComponent(s)}`), 404, 'not_found');
       expectProblem(await t.admin.get(`/v1/admin/polls?site=${encodeURIComponent(s)}`), 400, 'validation_failed');
     }
-    expect(t.db.prepare('SELECT COUNT(*) FROM polls').pluck().get()).toBe(SQL_INJECTION.length);
-    expect(t.db.prepare('SELECT COUNT(*) FROM api_keys').pluck().get()).toBe(1);
+    expect(await t.sql.value('SELECT COUNT(*) FROM polls')).toBe(SQL_INJECTION.length);
+    expect(await t.sql.value('SELECT COUNT(*) FROM api_keys')).toBe(1);
   });
 
   it('returns XSS payloads as inert JSON text, byte for byte', async () => {
@@ -55,7 +55,7 @@ describe('hostile inputs', () => {
   it('refuses NUL bytes, control characters, overlong text and invalid UTF-8 with 4xx', async () => {
     const t = await makeTestApp();
     await createSite(t);
-    const before = dbFingerprint(t.db);
+    const before = await sqlFingerprint(t.sql);
     for (const question of ['Câu\u0000hỏi', 'Câu\u0007hỏi', 'ế'.repeat(501), '\ud800 lone surrogate'])
       expectProblem(await t.admin.post('/v1/admin/polls', { site: 'xa-a', question, options: ['A', 'B'] }), 400, 'validation_failed');
     const invalidUtf8 = Buffer.concat([Buffer.from('{"site":"xa-a","question":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","options":["A","B"]}')]);
@@ -65,7 +65,7 @@ describe('hostile inputs', () => {
       'invalid_utf8',
     );
     expectProblem(await t.admin.post('/v1/admin/polls', { site: 'xa-a', question: 'x'.repeat(200_000), options: ['A', 'B'] }), 413, 'body_too_large');
-    expect(dbFingerprint(t.db)).toBe(before);
+    expect(await sqlFingerprint(t.sql)).toBe(before);
   });
 
   it('survives deeply nested JSON', async () => {
@@ -99,7 +99,7 @@ describe('hostile inputs', () => {
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await t.admin.get('/v1/admin/sites/xa-a')).body.premoderation).toBe(true);
-    expect(t.db.prepare('SELECT COUNT(*) FROM ballots').pluck().get()).toBe(0);
+    expect(await t.sql.value('SELECT COUNT(*) FROM ballots')).toBe(0);
   });
 
   it('refuses path traversal in ids and keys', async () => {

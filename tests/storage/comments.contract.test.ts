@@ -337,4 +337,49 @@ forEachBackend('comments store', (open) => {
     const [first] = await s.comments.queue({ sites: null, limit: 1 });
     expect(first).toEqual({ ...newest[0], updatedAt: newest[0]!.createdAt, moderatedAt: null, moderatedBy: null });
   });
+  it('filters the queue and its counts by time range and text (name or content), on the sites asked', async () => {
+    const s = await withSites(open);
+    await add(s.comments, { id: 'f1x', status: 'pending', createdAt: T0, content: 'Đề nghị sửa ĐƯỜNG thôn 3' });
+    await add(s.comments, { id: 'f2x', status: 'pending', createdAt: T0 + 10, name: 'Trần Thị Bích', content: 'Cảm ơn xã' });
+    await add(s.comments, { id: 'f3x', status: 'approved', createdAt: T0 + 20, content: 'Xin hỏi về Duong lang' });
+    await add(s.comments, { id: 'f4x', status: 'spam', createdAt: T0 + 30, siteId: 'xa-b', content: 'đường dây nóng' });
+    const ids = async (q: Parameters<CommentsStore['queue']>[0]) => (await s.comments.queue(q)).map((c) => c.id);
+    expect(await ids({ sites: ['xa-a'], from: T0 + 10, limit: 10 })).toEqual(['f3x', 'f2x']);
+    expect(await ids({ sites: ['xa-a'], from: T0 + 10, to: T0 + 20, limit: 10 })).toEqual(['f2x']);
+    // Letter case of a–z is ignored; Vietnamese letters are matched as written (lower case, as the API folds them).
+    expect(await ids({ sites: ['xa-a'], text: 'duong', limit: 10 })).toEqual(['f3x']);
+    expect(await ids({ sites: null, text: 'đường', limit: 10 })).toEqual(['f4x']);
+    expect(await ids({ sites: ['xa-a'], text: 'bích', limit: 10 })).toEqual(['f2x']);
+    expect(await ids({ sites: ['xa-a'], text: 'không có', limit: 10 })).toEqual([]);
+    expect(await ids({ sites: ['xa-a'], status: 'pending', text: 'xã', limit: 10 })).toEqual(['f2x']);
+
+    expect(await s.comments.counts({ sites: ['xa-a'] })).toEqual({ pending: 2, approved: 1, rejected: 0, spam: 0 });
+    expect(await s.comments.counts({ sites: null })).toEqual({ pending: 2, approved: 1, rejected: 0, spam: 1 });
+    expect(await s.comments.counts({ sites: ['xa-b'], text: 'đường' })).toEqual({ pending: 0, approved: 0, rejected: 0, spam: 1 });
+    expect(await s.comments.counts({ sites: ['xa-a'], from: T0 + 5, to: T0 + 25 })).toEqual({ pending: 1, approved: 1, rejected: 0, spam: 0 });
+    expect(await s.comments.counts({ sites: [] })).toEqual({ pending: 0, approved: 0, rejected: 0, spam: 0 });
+  });
+
+  it('edits a comment\'s text with its audit entry in one transaction; a refusal writes neither', async () => {
+    const s = await withSites(open);
+    const { c } = await add(s.comments, { id: 'e1x', status: 'pending' });
+    const seen: CommentRecord[] = [];
+    const after = await s.comments.edit('e1x', T0 + 500, (now) => {
+      seen.push(now);
+      return { content: 'Đề nghị xã công khai.', audit: auditOf('comment.edit', T0 + 500) };
+    });
+    expect(seen[0]?.content).toBe(c.content);
+    expect(after).toMatchObject({ id: 'e1x', content: 'Đề nghị xã công khai.', updatedAt: T0 + 500, status: 'pending' });
+    expect((await s.comments.get('e1x'))?.content).toBe('Đề nghị xã công khai.');
+    expect((await s.audit.list({ sites: null, limit: 10 })).map((a) => a.action)).toEqual(['comment.edit']);
+
+    await expect(
+      s.comments.edit('e1x', T0 + 600, () => {
+        throw new AppError(403, 'forbidden', 'no');
+      }),
+    ).rejects.toThrow('no');
+    expect((await s.comments.get('e1x'))?.content).toBe('Đề nghị xã công khai.');
+    expect(await s.audit.list({ sites: null, limit: 10 })).toHaveLength(1);
+    expect(await s.comments.edit('nope1', T0, () => ({ content: 'x', audit: auditOf('comment.edit') }))).toBeUndefined();
+  });
 });

@@ -260,7 +260,7 @@ forEachBackend('retention store', (open) => {
     const s = await withHistory();
     const ballotsBefore = await ballotsOf(s);
     const commentsBefore = await commentsOf(s);
-    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 2, comments: 1 });
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 2, comments: 1, surveyResponses: 0 });
 
     const ballots = await ballotsOf(s);
     for (const voter of ['old', 'old-other']) expect(ballots.get(voter)).toEqual({ ...ballotsBefore.get(voter), ipHash: null, userAgent: null });
@@ -284,9 +284,9 @@ forEachBackend('retention store', (open) => {
   it('a second pass with the same cutoff erases nothing; a later cutoff erases what has aged since', async () => {
     const s = await withHistory();
     await s.retention.eraseBefore(cutoff);
-    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 0, comments: 0 });
-    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 1, comments: 1 });
-    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 0, comments: 0 });
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
+    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 1, comments: 1, surveyResponses: 0 });
+    expect(await s.retention.eraseBefore(cutoff + 1)).toEqual({ ballots: 0, comments: 0, surveyResponses: 0 });
   });
 
   it('an aborted pass throws the reason and erases no further batch', async () => {
@@ -295,7 +295,7 @@ forEachBackend('retention store', (open) => {
     stop.abort(new Error('shutting down'));
     await expect(s.retention.eraseBefore(cutoff, { signal: stop.signal })).rejects.toThrow('shutting down');
     expect([...(await ballotsOf(s)).values()].every((b) => b.ipHash !== null)).toBe(true);
-    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 2, comments: 1 });
+    expect(await s.retention.eraseBefore(cutoff)).toEqual({ ballots: 2, comments: 1, surveyResponses: 0 });
   });
 });
 

@@ -33,4 +33,14 @@ forEachBackend('shared hit counter (rate limits)', (open) => {
     await a.hits!.reset(key);
     expect((await b.hits!.hit(key, 60_000, 20)).hits).toBe(1);
   });
+
+  it('a small limit is exact across instances: a reader alternating between them gets the limit, not one more per instance', async () => {
+    const a = await open();
+    if (a.backend === 'sqlite') return expect(a.hits).toBeUndefined();
+    const b = await openAnother(a);
+    const key = 'write:203.0.113.8';
+    const counts: number[] = [];
+    for (let i = 0; i < 6; i++) counts.push((await (i % 2 ? b : a).hits!.hit(key, 60_000, 3)).hits);
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
+  });
 });

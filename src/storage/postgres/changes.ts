@@ -2,7 +2,8 @@ import { isUnavailable, type Pool } from './pool.js';
 
 /**
  * The change version every instance agrees on: a sequence that each write transaction advances after
- * it commits (so a reader that sees the new value also sees the data). A cached answer is served only
+ * it commits (so a reader that sees the new value also sees the data); the view counters' writes do not
+ * (db.ts `unversioned`: no cached answer is built from them). A cached answer is served only
  * while the version it was built under is still the current one.
  *
  * Reading it costs a round trip, so reads share them: a caller waits for a read of the sequence that

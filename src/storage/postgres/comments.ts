@@ -1,47 +1,8 @@
-import type { AnswerClaim, CommentRecord, CommentsStore, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
+import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
 import { writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
+import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import type { Client } from './pool.js';
-
-interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  status: CommentRecord['status'];
-  spam_reason: string | null;
-  ip_hash: string | null;
-  user_agent: string | null;
-  repeat_key: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
-
-const toCommentRecord = (r: CommentRow): CommentRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  threadKey: r.thread_key,
-  parentId: r.parent_id,
-  name: r.name,
-  address: r.address,
-  email: r.email,
-  content: r.content,
-  status: r.status,
-  spamReason: r.spam_reason,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  repeatKey: r.repeat_key,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  moderatedAt: r.moderated_at,
-  moderatedBy: r.moderated_by,
-});
 
 /** The public fields as one JSON object per comment (json_agg keeps the page one statement, hence one snapshot). */
 const PUBLIC_JSON = `json_build_object('id', c.id, 'parentId', c.parent_id, 'name', c.name, 'address', c.address, 'content', c.content, 'createdAt', c.created_at)`;
@@ -59,6 +20,22 @@ const pageSql = (withCursor: boolean) => `
 class KeyTaken extends Error {}
 
 /** The thread's visible count: growth by upsert, shrinking by UPDATE (an upsert's inserted row would fail the CHECK first). */
+/** The queue's and the counts' shared filters, as numbered parameters. */
+function filtersOf(q: CountQuery) {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const arg = (v: unknown) => `$${params.push(v)}`;
+  if (q.sites !== null) where.push(q.sites.length === 1 ? `site_id = ${arg(q.sites[0])}` : `site_id = ANY(${arg(q.sites)}::text[])`);
+  if (q.thread) where.push(`thread_key = ${arg(q.thread)}`);
+  if (q.from !== undefined) where.push(`created_at >= ${arg(q.from)}::bigint`);
+  if (q.to !== undefined) where.push(`created_at < ${arg(q.to)}::bigint`);
+  if (q.text) {
+    const text = arg(q.text);
+    where.push(`(strpos(lower(content), ${text}::text) > 0 OR strpos(lower(name), ${text}::text) > 0)`);
+  }
+  return { where, params, arg };
+}
+
 async function bump(c: Client, siteId: string, thread: string, delta: number): Promise<void> {
   if (delta > 0) {
     await c.query(
@@ -208,16 +185,28 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
       return { visible: r.visible ?? 0, comments: r.comments ?? [], replies: r.replies ?? [] };
     },
     async queue(q: QueueQuery) {
-      const params: unknown[] = [];
-      const where: string[] = [];
-      const arg = (v: unknown) => `$${params.push(v)}`;
-      if (q.sites !== null) where.push(q.sites.length === 1 ? `site_id = ${arg(q.sites[0])}` : `site_id = ANY(${arg(q.sites)}::text[])`);
-      if (q.thread) where.push(`thread_key = ${arg(q.thread)}`);
+      const { where, params, arg } = filtersOf(q);
       if (q.status) where.push(`status = ${arg(q.status)}`);
       if (q.before) where.push(`(created_at, id) < (${arg(q.before.at)}::bigint, ${arg(q.before.id)}::text)`);
       const sql = `SELECT * FROM comments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${arg(q.limit)}`;
       return (await db.rows<CommentRow>(sql, params)).map(toCommentRecord);
     },
+    async counts(q: CountQuery) {
+      const { where, params } = filtersOf(q);
+      const sql = `SELECT status, COUNT(*)::int AS n FROM comments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`;
+      const counts = { pending: 0, approved: 0, rejected: 0, spam: 0 };
+      for (const r of await db.rows<{ status: CommentStatus; n: number }>(sql, params)) counts[r.status] = r.n;
+      return counts;
+    },
+    edit: (id, at, change) =>
+      db.write(async (c) => {
+        const found = (await c.query<CommentRow>('SELECT * FROM comments WHERE id = $1 FOR UPDATE', [id])).rows[0];
+        if (!found) return undefined;
+        const decided = change(toCommentRecord(found));
+        const updated = (await c.query<CommentRow>('UPDATE comments SET content = $1, updated_at = $2 WHERE id = $3 RETURNING *', [decided.content, at, id])).rows[0]!;
+        await writeAudit(c, decided.audit);
+        return toCommentRecord(updated);
+      }),
     moderate: (target, at, plan) =>
       db.write(async (c) => {
         const decided = plan(await snapshot(c, target));

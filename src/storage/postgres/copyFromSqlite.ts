@@ -8,7 +8,8 @@ import { createPool, type Client, type PoolOptions } from './pool.js';
 
 /**
  * Every table the service keeps, parents before children. What is not here is the backend's own:
- * schema_migrations on both, rate_limits and jobs on PostgreSQL (shared state of running instances).
+ * schema_migrations on both, rate_limits and jobs on PostgreSQL (shared state of running instances), and
+ * login_attempts (throttling counts that expire within minutes).
  */
 const TABLES = [
   'settings', // the hash salt lives here: without it no voter or reader could be recognised again
@@ -32,10 +33,20 @@ const TABLES = [
   'counter_visitors',
   'counter_new_pages',
   'counter_presence',
+  'surveys',
+  'survey_questions',
+  'survey_choices',
+  'survey_value_counts',
+  'survey_responses',
+  'survey_answers',
+  'users', // password hashes and two-factor secrets are copied as they are: people keep signing in
+  'user_sites',
+  'sessions',
+  'user_recovery_codes',
 ] as const;
 
 /** Tables whose id PostgreSQL draws from a sequence: moved past the copied ids so new rows do not collide. */
-const SERIAL_IDS = ['ballots', 'audit_log'];
+const SERIAL_IDS = ['ballots', 'audit_log', 'survey_responses'];
 
 /** Figures that must come out the same on both sides, besides the row counts. */
 const COUNTERS: Record<string, string> = {
@@ -46,6 +57,10 @@ const COUNTERS: Record<string, string> = {
   'page views': 'SELECT COALESCE(SUM(views), 0) AS n FROM counter_pages',
   'site visits': 'SELECT COALESCE(SUM(visits), 0) AS n FROM counter_sites',
   'daily views': 'SELECT COALESCE(SUM(views), 0) AS n FROM counter_days',
+  'survey responses': 'SELECT COALESCE(SUM(total_responses), 0) AS n FROM surveys',
+  'answers to survey questions': 'SELECT COALESCE(SUM(answered), 0) AS n FROM survey_questions',
+  'survey choices chosen': 'SELECT COALESCE(SUM(count), 0) AS n FROM survey_choices',
+  'survey values given': 'SELECT COALESCE(SUM(count), 0) AS n FROM survey_value_counts',
 };
 
 /** Replies after the comments they answer, however deep the thread. */

@@ -137,6 +137,13 @@ const PRUNE = {
 };
 
 /**
+ * Counted views (presence with them) and pruning leave the change version alone: no cached answer is built
+ * from the counter tables (their own reads are no-store), so a busy portal's views must not empty every
+ * instance's cached polls and threads. setStarting (an admin's rare change, with its audit row) moves it.
+ */
+const UNVERSIONED = { unversioned: true } as const;
+
+/**
  * The view counters on PostgreSQL, shared by every instance: a view is one statement in one transaction
  * (COUNT_VIEW), exactly once by the upserts whatever instance counts it; the figures are read in one
  * snapshot; the running counts of visitors by second (counter_presence) make "online" exact at a cost that
@@ -149,13 +156,16 @@ export function pgCountersStore(db: PgDb): CountersStore {
   return {
     async countView(v, rules): Promise<CountOutcome> {
       const since = v.at - rules.onlineMs;
-      // One round trip, then the change version's: a prepared statement that is its own transaction.
+      // One round trip: a prepared statement that is its own transaction. Unversioned (UNVERSIONED above).
       const r = (
-        await db.writeStatement<CountRow>({
-          name: 'counters.countView',
-          text: COUNT_VIEW,
-          values: [v.site, v.page, v.visitor, v.day, v.at, second(v.at), rules.dedupMs, rules.visitIdleMs, rules.newPagesPerDay, since, second(since)],
-        })
+        await db.writeStatement<CountRow>(
+          {
+            name: 'counters.countView',
+            text: COUNT_VIEW,
+            values: [v.site, v.page, v.visitor, v.day, v.at, second(v.at), rules.dedupMs, rules.visitIdleMs, rules.newPagesPerDay, since, second(since)],
+          },
+          UNVERSIONED,
+        )
       ).rows[0]!;
       if (!r.stored) return { outcome: 'capped' };
       return {
@@ -191,12 +201,12 @@ export function pgCountersStore(db: PgDb): CountersStore {
       }),
 
     async prune(before: PruneBefore) {
-      await db.write((c) => c.query('DELETE FROM counter_new_pages WHERE day < $1', [before.newPagesDay]));
+      await db.write((c) => c.query('DELETE FROM counter_new_pages WHERE day < $1', [before.newPagesDay]), UNVERSIONED);
       const batch = async (sql: string, param: number) => {
         let total = 0;
         for (;;) {
           // Each batch its own short transaction: views wait at most one batch for a row it holds.
-          const n = (await db.write((c) => c.query(sql, [param]))).rowCount ?? 0;
+          const n = (await db.write((c) => c.query(sql, [param]), UNVERSIONED)).rowCount ?? 0;
           total += n;
           if (n < PRUNE_BATCH) return total;
         }

@@ -1,37 +1,11 @@
 import Cursor from 'pg-cursor';
-import type { BallotExportRecord, BallotSlot, CommentExportRecord, ExportsStore } from '../../exports/exports.store.js';
+import type { BallotExportRecord, BallotSlot, ExportsStore } from '../../exports/exports.store.js';
 import { SLOT_MS } from '../../exports/exports.store.js';
 import { unavailable } from '../../errors.js';
 import type { PgDb } from './db.js';
+import { toBallotExport, type BallotExportRow } from '../rows/ballots.js';
+import { toCommentExport, type CommentExportRow } from '../rows/comments.js';
 import { isUnavailable } from './pool.js';
-
-interface BallotRow {
-  id: number;
-  created_at: number;
-  voter_hash: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  option_ids: string[];
-}
-
-interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  status: CommentExportRecord['status'];
-  spam_reason: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
 
 /** Rows fetched from the cursor per round trip: enough to keep the trips few, few enough to keep memory flat. */
 const BATCH = 1_000;
@@ -61,33 +35,8 @@ const SLOTS = `
   SELECT created_at / ${SLOT_MS} AS slot, COUNT(*)::int AS n FROM ballots
   WHERE poll_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY slot ORDER BY slot`;
 
-const toBallot = (r: BallotRow): BallotExportRecord => ({
-  id: r.id,
-  at: r.created_at,
-  optionIds: r.option_ids,
-  voterHash: r.voter_hash,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-});
-
-const toComment = (r: CommentRow): CommentExportRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  thread: r.thread_key,
-  parentId: r.parent_id,
-  status: r.status,
-  spamReason: r.spam_reason,
-  name: r.name,
-  address: r.address,
-  email: r.email,
-  content: r.content,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  moderatedAt: r.moderated_at,
-  moderatedBy: r.moderated_by,
-});
+type BallotRow = BallotExportRow<string[]>;
+const toBallot = (r: BallotRow): BallotExportRecord => toBallotExport(r, r.option_ids);
 
 /**
  * A cursor whose client-side read timeout covers the whole export, and is cleared when it ends: node-postgres
@@ -108,7 +57,7 @@ class ExportCursor<R> extends Cursor<R> {
  * taken when iteration starts. The transaction ends and the connection goes back when the rows run out,
  * the consumer stops early (`return()`), or anything fails; a connection that failed is discarded.
  */
-async function* inSnapshot<R, T>(db: PgDb, sql: string, params: unknown[], map: (row: R) => T): AsyncGenerator<T> {
+export async function* inSnapshot<R, T>(db: PgDb, sql: string, params: unknown[], map: (row: R) => T): AsyncGenerator<T> {
   const c = await db.pool.connect().catch((err: unknown) => {
     throw isUnavailable(err) ? unavailable() : err;
   });
@@ -159,7 +108,7 @@ async function* inSnapshot<R, T>(db: PgDb, sql: string, params: unknown[], map: 
 export function pgExportsStore(db: PgDb): ExportsStore {
   return {
     ballots: (pollId) => inSnapshot(db, BALLOTS, [pollId], toBallot),
-    comments: (f) => inSnapshot(db, COMMENTS, [f.sites, f.status ?? null, f.from ?? 0, f.to ?? Number.MAX_SAFE_INTEGER], toComment),
+    comments: (f) => inSnapshot(db, COMMENTS, [f.sites, f.status ?? null, f.from ?? 0, f.to ?? Number.MAX_SAFE_INTEGER], toCommentExport),
     async ballotSlots(pollId, from, to): Promise<BallotSlot[]> {
       const rows = await db.rows<{ slot: number; n: number }>(SLOTS, [pollId, from, to]);
       return rows.map((r) => ({ start: r.slot * SLOT_MS, ballots: r.n }));

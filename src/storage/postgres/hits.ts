@@ -74,7 +74,9 @@ export function pgHitCounter(pool: Pool, opts: { syncMs?: number; near?: number;
       windows.set(key, windowMs);
       const e = entries.get(key);
       const held = e ? e.pending + 1 : 1;
-      if (!e || e.windowEnd <= t || e.global + held >= limit * near || held > Math.max(1, (limit - e.global) / 10)) {
+      // No floor of 1 on the tenth: with fewer than ten hits left (every small limit: 3 votes a minute) each hit
+      // is added at once, or a reader alternating instances would get one more per instance than the limit.
+      if (!e || e.windowEnd <= t || e.global + held >= limit * near || held > (limit - e.global) / 10) {
         const add = (e && e.windowEnd > t ? e.pending : 0) + 1;
         if (e) e.pending = 0;
         await sync([key], [add], [windowMs]);

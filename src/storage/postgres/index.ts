@@ -18,7 +18,9 @@ import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
 import { pgSitesStore } from './sites.js';
 import { pgStatsStore } from './stats.js';
+import { pgSurveysStore } from './surveys.js';
 import { pgWebhooksStore } from './webhooks.js';
+import { pgUsersStore } from './users.js';
 
 export interface PostgresStorage extends Storage {
   readonly backend: 'postgres';
@@ -60,8 +62,10 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     retention: pgRetentionStore(db),
     settings: pgSettingsStore(db),
     sites: pgSitesStore(db),
+    surveys: pgSurveysStore(db),
     stats: pgStatsStore(db),
     webhooks: pgWebhooksStore(db),
+    users: pgUsersStore(db),
     hits,
     version: changes.version,
     async ready() {

@@ -1,29 +1,6 @@
-import type { ApiKey, KeysStore } from '../../keys/keys.store.js';
+import type { KeysStore } from '../../keys/keys.store.js';
 import type { PgDb } from './db.js';
-
-interface Row {
-  id: string;
-  name: string;
-  role: ApiKey['role'];
-  site_id: string | null;
-  key_prefix: string;
-  created_at: number;
-  revoked_at: number | null;
-  last_used_at: number | null;
-}
-
-const toKey = (r: Row): ApiKey => ({
-  id: r.id,
-  name: r.name,
-  role: r.role,
-  siteId: r.site_id,
-  keyPrefix: r.key_prefix,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-});
-
-const COLUMNS = 'id, name, role, site_id, key_prefix, created_at, revoked_at, last_used_at';
+import { KEY_COLUMNS, toKey, type KeyRow } from '../rows/keys.js';
 
 export function pgKeysStore(db: PgDb): KeysStore {
   return {
@@ -38,10 +15,10 @@ export function pgKeysStore(db: PgDb): KeysStore {
       return r.rowCount === 1;
     },
     async findByHash(hash) {
-      const r = (await db.rows<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1`, [hash]))[0];
+      const r = (await db.rows<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`, [hash]))[0];
       return r && toKey(r);
     },
-    list: async () => (await db.rows<Row>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`)).map(toKey),
+    list: async () => (await db.rows<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`)).map(toKey),
     revoke: async (id, at) => (await db.write((c) => c.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]))).rowCount === 1,
     // last_used_at is for people reading the list; it need not tell the other instances' caches.
     touch: async (id, at) => void (await db.rows('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [at, id])),

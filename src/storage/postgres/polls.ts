@@ -1,8 +1,9 @@
 import { AppError } from '../../errors.js';
 import type { BallotState, CastResult, Counters, NewBallot, OptionRecord, PollChange, PollDefinition, PollRecord, PollsStore } from '../../polls/polls.store.js';
 import { writeAudit } from './audit.js';
-import type { PgDb } from './db.js';
-import { guard, isUnavailable, type Client } from './pool.js';
+import { holdsNul, type PgDb } from './db.js';
+import { pgGroupCommit } from './groupCommit.js';
+import { guard, type Client } from './pool.js';
 
 interface PollRow {
   id: string;
@@ -34,24 +35,12 @@ const toPoll = (r: PollRow): PollRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** Most ballots one group commit takes; more wait for the next. */
-const MAX_BATCH = 256;
-
 interface Unit {
   ballot: NewBallot;
   ipSince: number | null;
   admit: (state: BallotState) => void;
   resolve(r: CastResult): void;
   reject(err: unknown): void;
-}
-
-type Outcome = { ok: true; poll: PollRecord } | { ok: false; duplicate: true } | { ok: false; error: unknown };
-
-/** A failure of the statement itself (not of the database): the ballot that caused it is refused alone. */
-class UnitFailed extends Error {
-  constructor(readonly unit: Unit, override readonly cause: unknown) {
-    super('ballot failed');
-  }
 }
 
 type Rows = <R>(sql: string, params: unknown[]) => Promise<R[]>;
@@ -80,18 +69,20 @@ interface CounterRow {
 }
 const noCounters: Counters = { total: 0, voters: 0, votes: new Map() };
 
+interface Deltas {
+  polls: Map<string, [number, number]>;
+  options: Map<string, number>;
+}
+
 /**
- * Group commit per instance: ballots that arrive while a batch is being written join the next one, which
- * runs as one transaction. Each ballot's rules see the state read in that transaction; counters are
- * added at the end of the batch, so a poll row is locked once per batch, not once per ballot. Across
- * instances a voter's uniqueness is the UNIQUE constraint (ON CONFLICT DO NOTHING), and the per-network
- * cap is taken under an advisory lock on (poll, network), so two instances cannot both let the 51st in.
+ * Ballots are group-committed per instance (groupCommit.ts). Each ballot's rules see the state read in
+ * the batch's transaction; counters are added at the end of the batch, so a poll row is locked once per
+ * batch, not once per ballot. Across instances a voter's uniqueness is the UNIQUE constraint (ON CONFLICT
+ * DO NOTHING), and the per-network cap is taken under an advisory lock on (poll, network), so two
+ * instances cannot both let the 51st in.
  */
 function ballotWriter(db: PgDb) {
-  let queue: Unit[] = [];
-  let running = false;
-
-  async function castOne(c: Client, u: Unit, deltas: { polls: Map<string, [number, number]>; options: Map<string, number> }): Promise<Outcome> {
+  async function castOne(c: Client, u: Unit, deltas: Deltas): Promise<(done: Map<string, Counters>) => void> {
     const b = u.ballot;
     const capped = u.ipSince !== null && b.ipHash !== null;
     if (capped) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${b.pollId}/${b.ipHash}`]);
@@ -106,15 +97,16 @@ function ballotWriter(db: PgDb) {
       )
     ).rows[0];
     const poll = st && toPoll(st);
+    const refuse = (err: unknown) => () => u.reject(err);
     try {
       u.admit({ poll, alreadyVoted: st?.voted ?? false, votesFromIp: st ? st.from_ip : null });
     } catch (err) {
-      return { ok: false, error: err };
+      return refuse(err);
     }
     // The options may have changed since the service checked them against its cached definition.
     const known = new Set(st!.option_ids ?? []);
     const unknown = b.optionIds.find((o) => !known.has(o));
-    if (unknown) return { ok: false, error: new AppError(422, 'unknown_option', `Option "${unknown}" is not in this poll.`) };
+    if (unknown) return refuse(new AppError(422, 'unknown_option', `Option "${unknown}" is not in this poll.`));
     const inserted = await c.query(
       `WITH b AS (
          INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -122,92 +114,43 @@ function ballotWriter(db: PgDb) {
        INSERT INTO ballot_choices (ballot_id, option_id) SELECT b.id, o FROM b, unnest($6::text[]) AS o RETURNING ballot_id`,
       [b.pollId, b.voterHash, b.ipHash, b.userAgent, b.at, b.optionIds],
     );
-    if (inserted.rowCount === 0) return { ok: false, duplicate: true };
+    if (inserted.rowCount === 0) return () => u.resolve({ outcome: 'duplicate' });
     const d = deltas.polls.get(b.pollId) ?? [0, 0];
     deltas.polls.set(b.pollId, [d[0] + 1, d[1] + b.optionIds.length]);
     for (const o of b.optionIds) deltas.options.set(o, (deltas.options.get(o) ?? 0) + 1);
-    return { ok: true, poll: poll! };
+    return (done) => u.resolve({ outcome: 'ok', poll: poll!, counters: done.get(b.pollId) ?? noCounters });
   }
 
-  /** Writes the units in one transaction; a unit whose statement fails is refused and the rest written again. */
-  async function writeBatch(units: Unit[]): Promise<void> {
-    let pending = units;
-    for (;;) {
-      try {
-        const settled = await db.write(async (c) => {
-          const deltas = { polls: new Map<string, [number, number]>(), options: new Map<string, number>() };
-          const outcomes: Outcome[] = [];
-          for (const u of pending) {
-            try {
-              outcomes.push(await castOne(c, u, deltas));
-            } catch (err) {
-              if (isUnavailable(err)) throw err;
-              throw new UnitFailed(u, err);
-            }
-          }
-          const pollIds = [...deltas.polls.keys()].sort();
-          if (pollIds.length) {
-            await c.query(
-              `UPDATE polls AS p SET total_voters = p.total_voters + d.v, total_choices = p.total_choices + d.c
-               FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(id, v, c) WHERE p.id = d.id`,
-              [pollIds, pollIds.map((id) => deltas.polls.get(id)![0]), pollIds.map((id) => deltas.polls.get(id)![1])],
-            );
-            const optionIds = [...deltas.options.keys()].sort();
-            await c.query(
-              'UPDATE poll_options AS o SET votes = o.votes + d.n FROM unnest($1::text[], $2::bigint[]) AS d(id, n) WHERE o.id = d.id',
-              [optionIds, optionIds.map((id) => deltas.options.get(id)!)],
-            );
-          }
-          // Read in the same transaction: the counters as this batch leaves them.
-          return { outcomes, counters: await counters(on(c), pollIds) };
-        });
-        pending.forEach((u, i) => {
-          const o = settled.outcomes[i]!;
-          if (o.ok) u.resolve({ outcome: 'ok', poll: o.poll, counters: settled.counters.get(u.ballot.pollId) ?? noCounters });
-          else if ('duplicate' in o) u.resolve({ outcome: 'duplicate' });
-          else u.reject(o.error);
-        });
-        return;
-      } catch (err) {
-        if (err instanceof UnitFailed) {
-          err.unit.reject(err.cause);
-          pending = pending.filter((u) => u !== err.unit);
-          if (pending.length) continue;
-          return;
-        }
-        // The database failed (or the COMMIT did): nothing of this batch is stored, nobody is told otherwise.
-        for (const u of pending) u.reject(err);
-        return;
+  const queue = pgGroupCommit<Unit, Deltas, Map<string, Counters>>(db, {
+    begin: () => ({ polls: new Map(), options: new Map() }),
+    run: castOne,
+    async end(c, deltas) {
+      const pollIds = [...deltas.polls.keys()].sort();
+      if (pollIds.length) {
+        await c.query(
+          `UPDATE polls AS p SET total_voters = p.total_voters + d.v, total_choices = p.total_choices + d.c
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(id, v, c) WHERE p.id = d.id`,
+          [pollIds, pollIds.map((id) => deltas.polls.get(id)![0]), pollIds.map((id) => deltas.polls.get(id)![1])],
+        );
+        const optionIds = [...deltas.options.keys()].sort();
+        await c.query(
+          'UPDATE poll_options AS o SET votes = o.votes + d.n FROM unnest($1::text[], $2::bigint[]) AS d(id, n) WHERE o.id = d.id',
+          [optionIds, optionIds.map((id) => deltas.options.get(id)!)],
+        );
       }
-    }
-  }
-
-  async function drain(): Promise<void> {
-    running = true;
-    try {
-      while (queue.length) {
-        const units = queue.slice(0, MAX_BATCH);
-        queue = queue.slice(MAX_BATCH);
-        // Ballots of one poll and network together: advisory locks are taken in the same order by every batch.
-        units.sort((a, b) => (a.ballot.pollId + (a.ballot.ipHash ?? '')).localeCompare(b.ballot.pollId + (b.ballot.ipHash ?? '')));
-        await writeBatch(units);
-      }
-    } finally {
-      running = false;
-    }
-  }
+      // Read in the same transaction: the counters as this batch leaves them.
+      return counters(on(c), pollIds);
+    },
+    // Ballots of one poll and network together: advisory locks are taken in the same order by every batch.
+    order: (a, b) => (a.ballot.pollId + (a.ballot.ipHash ?? '')).localeCompare(b.ballot.pollId + (b.ballot.ipHash ?? '')),
+  });
 
   return (ballot: NewBallot, ipSince: number | null, admit: (state: BallotState) => void) =>
-    new Promise<CastResult>((resolve, reject) => {
-      queue.push({ ballot, ipSince, admit, resolve, reject });
-      if (!running) {
-        running = true;
-        setImmediate(() => void drain());
-      }
-    });
+    new Promise<CastResult>((resolve, reject) => queue({ ballot, ipSince, admit, resolve, reject }, reject));
 }
 
 async function definitionOn(c: Client, id: string, lock: boolean): Promise<PollDefinition | undefined> {
+  if (holdsNul([id])) return undefined; // no poll has such an id (db.ts)
   const p = (await c.query<PollRow>(`SELECT * FROM polls WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
   if (!p) return undefined;
   const options = (await c.query<OptionRecord>('SELECT id, label FROM poll_options WHERE poll_id = $1 ORDER BY position', [id])).rows;

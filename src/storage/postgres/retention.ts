@@ -6,10 +6,14 @@ const BATCH = 5_000;
 
 const STILL_SET = '(ip_hash IS NOT NULL OR user_agent IS NOT NULL)';
 
-/** Ballots have a BIGSERIAL id: ranges of it, up to the largest when the pass starts. */
-const MAX_BALLOT = 'SELECT COALESCE(MAX(id), 0) AS max FROM ballots';
-const ERASE_BALLOTS = `
-  UPDATE ballots SET ip_hash = NULL, user_agent = NULL
+/** Ballots and survey responses have a BIGSERIAL id: ranges of it, up to the largest when the pass starts. */
+const BY_ID = [
+  ['ballots', 'ballots'],
+  ['surveyResponses', 'survey_responses'],
+] as const;
+const maxId = (table: string) => `SELECT COALESCE(MAX(id), 0) AS max FROM ${table}`;
+const eraseById = (table: string) => `
+  UPDATE ${table} SET ip_hash = NULL, user_agent = NULL
   WHERE id > $1 AND id <= $2 AND created_at < $3 AND ${STILL_SET}`;
 
 /** Comments have a TEXT id and no rowid: batches of those still set, until a batch changes nothing. */
@@ -20,11 +24,13 @@ const ERASE_COMMENTS = `
 export function pgRetentionStore(db: PgDb): RetentionStore {
   return {
     async eraseBefore(cutoff, opts = {}) {
-      const erased: RetentionErased = { ballots: 0, comments: 0 };
-      const [{ max } = { max: 0 }] = await db.rows<{ max: number }>(MAX_BALLOT);
-      for (let lo = 0; lo < max; lo += BATCH) {
-        opts.signal?.throwIfAborted();
-        erased.ballots += await db.write(async (c) => (await c.query(ERASE_BALLOTS, [lo, lo + BATCH, cutoff])).rowCount ?? 0);
+      const erased: RetentionErased = { ballots: 0, comments: 0, surveyResponses: 0 };
+      for (const [kind, table] of BY_ID) {
+        const [{ max } = { max: 0 }] = await db.rows<{ max: number }>(maxId(table));
+        for (let lo = 0; lo < max; lo += BATCH) {
+          opts.signal?.throwIfAborted();
+          erased[kind] += await db.write(async (c) => (await c.query(eraseById(table), [lo, lo + BATCH, cutoff])).rowCount ?? 0);
+        }
       }
       for (;;) {
         opts.signal?.throwIfAborted();

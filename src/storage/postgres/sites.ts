@@ -1,31 +1,12 @@
-import { SiteIdTaken, type NewSite, type Site, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
+import { SiteIdTaken, type NewSite, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
 import { writeAudit } from './audit.js';
-import type { PgDb } from './db.js';
+import { holdsNul, type PgDb } from './db.js';
+import { postgresFormat } from '../rows/format.js';
+import { siteMapper, type SiteRowOf } from '../rows/sites.js';
 import { isUniqueViolation, type Client } from './pool.js';
 
-interface SiteRow {
-  id: string;
-  name: string;
-  origins: string[];
-  timezone: string;
-  premoderation: boolean;
-  blocked_words: string[];
-  blocked_words_action: Site['blockedWordsAction'];
-  created_at: number;
-  updated_at: number;
-}
-
-const toSite = (r: SiteRow): Site => ({
-  id: r.id,
-  name: r.name,
-  origins: r.origins,
-  timezone: r.timezone,
-  premoderation: r.premoderation,
-  blockedWords: r.blocked_words,
-  blockedWordsAction: r.blocked_words_action,
-  createdAt: new Date(r.created_at).toISOString(),
-  updatedAt: new Date(r.updated_at).toISOString(),
-});
+type SiteRow = SiteRowOf<unknown, boolean>;
+const toSite = siteMapper(postgresFormat);
 
 const HOLDINGS = `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = $1)::int AS polls,
   (SELECT COUNT(*) FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE p.site_id = $1)::int AS ballots,
@@ -76,7 +57,8 @@ export function pgSitesStore(db: PgDb): SitesStore {
     change: (ids, at, plan) =>
       db.write(async (c) => {
         // The rows the plan decides on are locked until the commit: two changes of one site run one after the other.
-        const rows = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids])).rows;
+        const real = ids.filter((id) => !holdsNul([id])); // no site has such an id (db.ts)
+        const rows = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE', [real])).rows;
         const { writes, audit, result } = plan(new Map(rows.map((r) => [r.id, toSite(r)])));
         for (const w of writes) 'insert' in w ? await insert(c, w.insert, at) : await update(c, w.update, w.fields, at);
         for (const a of audit) await writeAudit(c, a);

@@ -1,14 +1,7 @@
 import type { WebhookRecord, WebhooksStore } from '../../comments/webhooks.store.js';
 import { writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
-
-interface WebhookRow {
-  site_id: string;
-  url: string;
-  secret: string;
-  created_at: number;
-  updated_at: number;
-}
+import type { WebhookRow } from '../rows/webhooks.js';
 
 /** One webhook per site by its primary key: a set is an upsert, so two instances replacing it at once leave one row. */
 export function pgWebhooksStore(db: PgDb): WebhooksStore {

@@ -1,5 +1,9 @@
 import type { AuditQuery, AuditRecord, AuditRow, AuditStore } from '../../audit/audit.store.js';
 import type { Db } from './open.js';
+import { AUDIT_COLUMNS, auditMapper, type AuditLogRow } from '../rows/audit.js';
+import { sqliteFormat } from '../rows/format.js';
+
+const toAuditRow = auditMapper(sqliteFormat);
 
 /** Writes audit entries; stores call it inside the transaction of the change an entry records. */
 export function auditWriter(db: Db): (e: AuditRecord | null | undefined) => void {
@@ -12,22 +16,10 @@ export function auditWriter(db: Db): (e: AuditRecord | null | undefined) => void
   };
 }
 
-interface Row {
-  id: number;
-  at: number;
-  actor: string;
-  actor_id: string | null;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  site_id: string | null;
-  detail: string | null;
-}
-
 export function sqliteAuditStore(db: Db): AuditStore {
   const write = auditWriter(db);
   const page = db.prepare(
-    `SELECT id, at, actor, actor_id, action, target_type, target_id, site_id, detail FROM audit_log
+    `SELECT ${AUDIT_COLUMNS} FROM audit_log
      WHERE (@all = 1 OR site_id IN (SELECT value FROM json_each(@sites))) AND (@action IS NULL OR action = @action)
        AND (@before IS NULL OR id < @before)
      ORDER BY id DESC LIMIT @limit`,
@@ -35,18 +27,8 @@ export function sqliteAuditStore(db: Db): AuditStore {
   return {
     record: async (e) => write(e),
     async list(q: AuditQuery): Promise<AuditRow[]> {
-      const rows = page.all({ all: q.sites === null ? 1 : 0, sites: JSON.stringify(q.sites ?? []), action: q.action ?? null, before: q.before ?? null, limit: q.limit }) as Row[];
-      return rows.map((r) => ({
-        id: r.id,
-        at: r.at,
-        actorName: r.actor,
-        actorId: r.actor_id,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        siteId: r.site_id,
-        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-      }));
+      const rows = page.all({ all: q.sites === null ? 1 : 0, sites: JSON.stringify(q.sites ?? []), action: q.action ?? null, before: q.before ?? null, limit: q.limit }) as AuditLogRow<string>[];
+      return rows.map(toAuditRow);
     },
   };
 }

@@ -1,17 +1,6 @@
-import type { CaptchaRecord, CaptchaStore } from '../../comments/captcha.store.js';
+import type { CaptchaStore } from '../../comments/captcha.store.js';
 import type { Db } from './open.js';
-
-interface CaptchaRow {
-  id: string;
-  site_id: string;
-  answer: string;
-  mode: CaptchaRecord['mode'];
-  created_at: number;
-  expires_at: number;
-}
-
-const toCaptcha = (r: CaptchaRow | undefined): CaptchaRecord | undefined =>
-  r && { id: r.id, siteId: r.site_id, answer: r.answer, mode: r.mode, createdAt: r.created_at, expiresAt: r.expires_at };
+import { toCaptcha, type CaptchaRow } from '../rows/captchas.js';
 
 export function sqliteCaptchaStore(db: Db): CaptchaStore {
   const s = {

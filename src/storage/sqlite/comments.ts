@@ -1,48 +1,9 @@
-import type { AnswerClaim, CommentRecord, CommentsStore, ModerationPlan, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
+import type { AuditRecord } from '../../audit/audit.store.js';
+import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationPlan, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
 import { auditWriter } from './audit.js';
 import type { Db } from './open.js';
+import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import { sitesFilter } from './util.js';
-
-/** A row of `comments` as SQLite returns it (exports read the same rows). */
-export interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  status: CommentRecord['status'];
-  spam_reason: string | null;
-  ip_hash: string | null;
-  user_agent: string | null;
-  repeat_key: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
-
-export const toCommentRecord = (r: CommentRow): CommentRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  threadKey: r.thread_key,
-  parentId: r.parent_id,
-  name: r.name,
-  address: r.address,
-  email: r.email,
-  content: r.content,
-  status: r.status,
-  spamReason: r.spam_reason,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  repeatKey: r.repeat_key,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  moderatedAt: r.moderated_at,
-  moderatedBy: r.moderated_by,
-});
 
 type PublicRow = Pick<CommentRow, 'id' | 'parent_id' | 'name' | 'address' | 'content' | 'created_at'>;
 const PUBLIC_COLS = 'c.id, c.parent_id, c.name, c.address, c.content, c.created_at';
@@ -164,23 +125,59 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
   });
 
   // The queue's statements differ by which filters are set (each can use its own index): prepared once each, lazily.
+  type Filters = { sites: 'all' | 'one' | 'many'; status: boolean; thread: boolean; before: boolean; from: boolean; to: boolean; text: boolean };
   const queues = new Map<string, ReturnType<Db['prepare']>>();
-  function queueStatement(f: { sites: 'all' | 'one' | 'many'; status: boolean; thread: boolean; before: boolean }) {
-    const key = `${f.sites}${+f.status}${+f.thread}${+f.before}`;
+  const whereOf = (f: Filters) => {
+    const where = [
+      f.sites === 'one' && 'site_id = @site',
+      f.sites === 'many' && 'site_id IN (SELECT value FROM json_each(@sites))',
+      f.thread && 'thread_key = @thread',
+      f.status && 'status = @status',
+      f.from && 'created_at >= @from',
+      f.to && 'created_at < @to',
+      f.text && '(instr(lower(content), @text) > 0 OR instr(lower(name), @text) > 0)',
+      f.before && '(created_at, id) < (@at, @id)',
+    ].filter(Boolean);
+    return where.length ? `WHERE ${where.join(' AND ')}` : '';
+  };
+  function prepared(kind: 'queue' | 'counts', f: Filters) {
+    const key = `${kind}:${JSON.stringify(f)}`;
     let stmt = queues.get(key);
     if (!stmt) {
-      const where = [
-        f.sites === 'one' && 'site_id = @site',
-        f.sites === 'many' && 'site_id IN (SELECT value FROM json_each(@sites))',
-        f.thread && 'thread_key = @thread',
-        f.status && 'status = @status',
-        f.before && '(created_at, id) < (@at, @id)',
-      ].filter(Boolean);
-      stmt = db.prepare(`SELECT * FROM comments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`);
+      stmt = db.prepare(
+        kind === 'queue'
+          ? `SELECT * FROM comments ${whereOf(f)} ORDER BY created_at DESC, id DESC LIMIT @limit`
+          : `SELECT status, COUNT(*) AS n FROM comments ${whereOf(f)} GROUP BY status`,
+      );
       queues.set(key, stmt);
     }
     return stmt;
   }
+  function filtersOf(q: QueueQuery | CountQuery) {
+    const full = q as Partial<QueueQuery>;
+    const sites = q.sites === null ? 'all' : q.sites.length === 1 ? 'one' : 'many';
+    const f: Filters = { sites, status: !!full.status, thread: !!q.thread, before: !!full.before, from: q.from !== undefined, to: q.to !== undefined, text: !!q.text };
+    const params: Record<string, unknown> = {};
+    if (sites === 'one') params.site = q.sites![0];
+    if (sites === 'many') params.sites = JSON.stringify(q.sites);
+    if (full.status) params.status = full.status;
+    if (q.thread) params.thread = q.thread;
+    if (q.from !== undefined) params.from = q.from;
+    if (q.to !== undefined) params.to = q.to;
+    if (q.text) params.text = q.text;
+    if (full.before) Object.assign(params, { at: full.before.at, id: full.before.id });
+    return { f, params };
+  }
+
+  const setContent = db.prepare('UPDATE comments SET content = ?, updated_at = ? WHERE id = ?');
+  const edit = db.transaction((id: string, at: number, change: (c: CommentRecord) => { content: string; audit: AuditRecord }) => {
+    const c = get(id);
+    if (!c) return undefined;
+    const decided = change(c);
+    setContent.run(decided.content, at, id);
+    writeAudit(decided.audit);
+    return get(id);
+  });
 
   return {
     get: async (id) => get(id),
@@ -197,16 +194,16 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
     repeatSince: async (siteId, thread, repeatKey, since) => s.repeatSince.get(siteId, thread, repeatKey, since) !== undefined,
     page: async (siteId, thread, after, limit) => page(siteId, thread, after, limit),
     async queue(q: QueueQuery) {
-      const sites = q.sites === null ? 'all' : q.sites.length === 1 ? 'one' : 'many';
-      const stmt = queueStatement({ sites, status: !!q.status, thread: !!q.thread, before: !!q.before });
-      const params: Record<string, unknown> = { limit: q.limit };
-      if (sites === 'one') params.site = q.sites![0];
-      if (sites === 'many') params.sites = JSON.stringify(q.sites);
-      if (q.status) params.status = q.status;
-      if (q.thread) params.thread = q.thread;
-      if (q.before) Object.assign(params, { at: q.before.at, id: q.before.id });
-      return (stmt.all(params) as CommentRow[]).map(toCommentRecord);
+      const { f, params } = filtersOf(q);
+      return (prepared('queue', f).all({ ...params, limit: q.limit }) as CommentRow[]).map(toCommentRecord);
     },
+    async counts(q: CountQuery) {
+      const { f, params } = filtersOf(q);
+      const counts = { pending: 0, approved: 0, rejected: 0, spam: 0 };
+      for (const r of prepared('counts', f).all(params) as { status: CommentStatus; n: number }[]) counts[r.status] = r.n;
+      return counts;
+    },
+    edit: async (id, at, change) => edit.immediate(id, at, change),
     moderate: async (target, at, plan) => moderate.immediate(target, at, plan) as never,
   };
 }

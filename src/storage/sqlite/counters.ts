@@ -16,6 +16,16 @@ const ONLINE = `(COALESCE((SELECT SUM(visitors) FROM counter_presence WHERE site
   + (SELECT COUNT(*) FROM counter_visitors WHERE site_id = @site AND last_seen > @since AND last_seen < (@edge + 1) * 1000))`;
 
 /**
+ * Where the counters report the rows their views and pruning changed, so that storage's version() can leave
+ * them out (src/storage/sqlite/index.ts): no cached answer is built from the counter tables (their reads are
+ * no-store), so a counted view must not empty the cached polls and threads. setStarting (an admin's rare
+ * change, with its audit row) is not reported: it moves the version.
+ */
+export interface UnversionedChanges {
+  add(rows: number): void;
+}
+
+/**
  * The view counters on SQLite. A view is one IMMEDIATE transaction: the dedup upsert decides whether
  * it counts, the page, day and site rows are bumped, the visitor's last_seen moves, and with it the
  * running count of the site's visitors by second of last view (counter_presence, migration 009).
@@ -23,7 +33,7 @@ const ONLINE = `(COALESCE((SELECT SUM(visitors) FROM counter_presence WHERE site
  * + the visitors seen in the rest of c's own second (an index range of one second's visitors): the
  * exact COUNT of visitors seen after c, without reading the thousands of them.
  */
-export function sqliteCountersStore(db: Db): CountersStore {
+export function sqliteCountersStore(db: Db, unversioned: UnversionedChanges = { add() {} }): CountersStore {
   const writeAudit = auditWriter(db);
   const s = {
     figures: db.prepare(
@@ -98,30 +108,42 @@ export function sqliteCountersStore(db: Db): CountersStore {
   const pageViews = (site: string, page: string) => (s.pageViews.get(site, page) as number | undefined) ?? 0;
   const siteVisits = (site: string) => (s.siteVisits.get(site) as number | undefined) ?? 0;
 
+  /**
+   * Rows changed by the view being counted: the sum of each statement's `changes`, which is what it adds to
+   * total_changes() (no trigger writes to these tables). Free, unlike reading total_changes() around it.
+   */
+  let changed = 0;
+  const run = (stmt: { run(...args: unknown[]): { changes: number } }, ...args: unknown[]) => {
+    const n = stmt.run(...args).changes;
+    changed += n;
+    return n;
+  };
+
   /** Marks the visitor seen at `at`; true when this starts a visit. Moves them between presence seconds. */
   function touch(site: string, visitor: string, at: number, visitIdleMs: number): boolean {
     const last = s.lastSeen.get(site, visitor) as number | undefined;
-    s.touchVisitor.run(site, visitor, at);
-    if (last === undefined) s.enterSecond.run(site, second(at));
+    run(s.touchVisitor, site, visitor, at);
+    if (last === undefined) run(s.enterSecond, site, second(at));
     else if (at > last && second(at) !== second(last)) {
-      s.leaveSecond.run(site, second(last));
-      s.enterSecond.run(site, second(at));
+      run(s.leaveSecond, site, second(last));
+      run(s.enterSecond, site, second(at));
     }
     return last === undefined || at - last >= visitIdleMs;
   }
 
   const countView = db.transaction((v: ViewToCount, rules: CountRules): CountOutcome => {
+    changed = 0;
     if (s.pageExists.get(v.site, v.page) !== 1) {
       if (rules.newPagesPerDay > 0 && ((s.newPages.get(v.site, v.day) as number | undefined) ?? 0) >= rules.newPagesPerDay) return { outcome: 'capped' };
-      s.addNewPage.run(v.site, v.day);
+      run(s.addNewPage, v.site, v.day);
     }
-    const viewCounted = s.markPageSeen.run({ site: v.site, page: v.page, visitor: v.visitor, at: v.at, window: rules.dedupMs }).changes === 1;
+    const viewCounted = run(s.markPageSeen, { site: v.site, page: v.page, visitor: v.visitor, at: v.at, window: rules.dedupMs }) === 1;
     if (viewCounted) {
-      s.addPageView.run(v.site, v.page);
-      s.addDayView.run(v.site, v.day);
+      run(s.addPageView, v.site, v.page);
+      run(s.addDayView, v.site, v.day);
     }
     const visitCounted = touch(v.site, v.visitor, v.at, rules.visitIdleMs);
-    if (visitCounted) s.addVisit.run(v.site);
+    if (visitCounted) run(s.addVisit, v.site);
     // Read in the same transaction: exactly the figures this view produced.
     return { outcome: 'stored', viewCounted, visitCounted, figures: figures(v.site, v.page, v.at - rules.onlineMs) };
   });
@@ -147,16 +169,27 @@ export function sqliteCountersStore(db: Db): CountersStore {
   });
 
   return {
-    countView: async (v, rules) => countView.immediate(v, rules),
+    async countView(v, rules) {
+      const outcome = countView.immediate(v, rules);
+      // Committed (a rollback throws before this: its rows then move the version, which costs a miss, never a stale answer).
+      unversioned.add(changed);
+      return outcome;
+    },
     figures: async (site, page, since) => figures(site, page, since),
     stats: async (site, fromDay, toDay, since) => stats(site, fromDay, toDay, since),
     setStarting: async (site, f, audit) => setStarting.immediate(site, f, audit),
     async prune(before: PruneBefore) {
-      s.pruneNewPages.run(before.newPagesDay);
+      // Each statement commits on its own: its rows are reported at once.
+      const pruning = (stmt: { run(...args: unknown[]): { changes: number } }, arg: number | string) => {
+        const n = stmt.run(arg).changes;
+        unversioned.add(n);
+        return n;
+      };
+      pruning(s.pruneNewPages, before.newPagesDay);
       const batches = [
-        () => s.prunePageSeen.run(before.countedViews).changes,
-        () => s.pruneVisitors.run(before.visitors).changes,
-        () => s.prunePresence.run(second(before.online)).changes,
+        () => pruning(s.prunePageSeen, before.countedViews),
+        () => pruning(s.pruneVisitors, before.visitors),
+        () => pruning(s.prunePresence, second(before.online)),
       ];
       const pruned = batches.map((batch) => batch());
       // A backlog takes more batches: views waiting in this process go between them.

@@ -1,37 +1,10 @@
-import type { BallotExportRecord, BallotSlot, CommentExportRecord, ExportsStore } from '../../exports/exports.store.js';
+import type { BallotExportRecord, BallotSlot, ExportsStore } from '../../exports/exports.store.js';
 import { SLOT_MS } from '../../exports/exports.store.js';
 import type { Db } from './open.js';
+import { toBallotExport, type BallotExportRow } from '../rows/ballots.js';
+import { toCommentExport, type CommentExportRow } from '../rows/comments.js';
 import { openReader } from './reader.js';
 import { sitesFilter } from './util.js';
-
-interface BallotRow {
-  id: number;
-  created_at: number;
-  voter_hash: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  /** A JSON array. */
-  option_ids: string;
-}
-
-interface CommentRow {
-  id: string;
-  site_id: string;
-  thread_key: string;
-  parent_id: string | null;
-  status: CommentExportRecord['status'];
-  spam_reason: string | null;
-  name: string;
-  address: string | null;
-  email: string | null;
-  content: string;
-  ip_hash: string | null;
-  user_agent: string | null;
-  created_at: number;
-  updated_at: number;
-  moderated_at: number | null;
-  moderated_by: string | null;
-}
 
 // Choices come in the primary key's order and are put in option order in JS: an ORDER BY inside the
 // aggregate runs a sorter per ballot, which a 200,000-ballot export felt.
@@ -49,37 +22,19 @@ const COMMENTS = `
     AND created_at >= @from AND created_at < @to
   ORDER BY created_at, id`;
 
+type BallotRow = BallotExportRow<string>;
 const toBallot = (r: BallotRow, positions: ReadonlyMap<string, number>): BallotExportRecord => {
   const optionIds = JSON.parse(r.option_ids) as string[];
   if (optionIds.length > 1) optionIds.sort((a, b) => positions.get(a)! - positions.get(b)!);
-  return { id: r.id, at: r.created_at, optionIds, voterHash: r.voter_hash, ipHash: r.ip_hash, userAgent: r.user_agent };
+  return toBallotExport(r, optionIds);
 };
-const toComment = (r: CommentRow): CommentExportRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  thread: r.thread_key,
-  parentId: r.parent_id,
-  status: r.status,
-  spamReason: r.spam_reason,
-  name: r.name,
-  address: r.address,
-  email: r.email,
-  content: r.content,
-  ipHash: r.ip_hash,
-  userAgent: r.user_agent,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  moderatedAt: r.moderated_at,
-  moderatedBy: r.moderated_by,
-});
-
 /**
  * Rows read on a read-only connection of its own (see reader.ts), opened when iteration starts, in one
  * read transaction: the snapshot, across every statement `read` runs, while WAL lets writers carry on.
  * The connection closes (ending the transaction) when the rows run out or the consumer stops early.
  * An in-memory database has no second connection, so it is read as it is.
  */
-async function* inSnapshot<T>(db: Db, read: (conn: Db) => Iterable<T>): AsyncGenerator<T> {
+export async function* inSnapshot<T>(db: Db, read: (conn: Db) => Iterable<T>): AsyncGenerator<T> {
   const reader = openReader(db);
   try {
     if (reader.conn !== db) reader.conn.exec('BEGIN');
@@ -103,7 +58,7 @@ export function sqliteExportsStore(db: Db): ExportsStore {
     comments: (f) =>
       inSnapshot(db, function* (conn) {
         const params = { ...sitesFilter(f.sites), status: f.status ?? null, from: f.from ?? 0, to: f.to ?? Number.MAX_SAFE_INTEGER };
-        for (const r of conn.prepare(COMMENTS).iterate(params) as IterableIterator<CommentRow>) yield toComment(r);
+        for (const r of conn.prepare(COMMENTS).iterate(params) as IterableIterator<CommentExportRow>) yield toCommentExport(r);
       }),
     async ballotSlots(pollId, from, to): Promise<BallotSlot[]> {
       const rows = slots.all(pollId, from, to) as { slot: number; n: number }[];

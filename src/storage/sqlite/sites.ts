@@ -2,31 +2,13 @@ import type { NewSite, Site, SiteFields, SiteHoldings, SitesStore } from '../../
 import { SiteIdTaken } from '../../sites/sites.store.js';
 import { auditWriter } from './audit.js';
 import type { Db } from './open.js';
+import { sqliteFormat } from '../rows/format.js';
+import { siteMapper, type SiteRowOf } from '../rows/sites.js';
+
 import { isUniqueViolation } from './util.js';
 
-interface SiteRow {
-  id: string;
-  name: string;
-  origins: string;
-  timezone: string;
-  premoderation: number;
-  blocked_words: string;
-  blocked_words_action: Site['blockedWordsAction'];
-  created_at: number;
-  updated_at: number;
-}
-
-const toSite = (r: SiteRow): Site => ({
-  id: r.id,
-  name: r.name,
-  origins: JSON.parse(r.origins) as string[],
-  timezone: r.timezone,
-  premoderation: r.premoderation === 1,
-  blockedWords: JSON.parse(r.blocked_words) as string[],
-  blockedWordsAction: r.blocked_words_action,
-  createdAt: new Date(r.created_at).toISOString(),
-  updatedAt: new Date(r.updated_at).toISOString(),
-});
+type SiteRow = SiteRowOf<string, number>;
+const toSite = siteMapper(sqliteFormat);
 
 export function sqliteSitesStore(db: Db): SitesStore {
   const writeAudit = auditWriter(db);

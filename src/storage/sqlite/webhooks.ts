@@ -1,14 +1,7 @@
 import type { WebhookRecord, WebhooksStore } from '../../comments/webhooks.store.js';
 import { auditWriter } from './audit.js';
 import type { Db } from './open.js';
-
-interface WebhookRow {
-  site_id: string;
-  url: string;
-  secret: string;
-  created_at: number;
-  updated_at: number;
-}
+import type { WebhookRow } from '../rows/webhooks.js';
 
 export function sqliteWebhooksStore(db: Db): WebhooksStore {
   const writeAudit = auditWriter(db);

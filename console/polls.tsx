@@ -1,0 +1,261 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, qs } from './api.js';
+import { errorText, formatDay, formatTime, t } from './i18n.js';
+import type { Poll, Timeline } from './types.js';
+
+type Visibility = Poll['resultsVisibility'];
+interface Draft {
+  question: string;
+  options: { id?: string | undefined; label: string }[];
+  maxChoices: number;
+  opensAt: string;
+  closesAt: string;
+  resultsVisibility: Visibility;
+}
+const EMPTY: Draft = { question: '', options: [{ label: '' }, { label: '' }], maxChoices: 1, opensAt: '', closesAt: '', resultsVisibility: 'always' };
+
+/** <input type="datetime-local"> holds Vietnam's wall clock; the API wants an offset. */
+const toIso = (local: string) => (local ? `${local}:00+07:00` : null);
+const toLocal = (iso: string | null) => {
+  if (!iso) return '';
+  const d = new Date(Date.parse(iso) + 7 * 3600_000);
+  return d.toISOString().slice(0, 16);
+};
+const draftOf = (p: Poll): Draft => ({
+  question: p.question,
+  options: p.options.map((o) => ({ id: o.id, label: o.label })),
+  maxChoices: p.maxChoices,
+  opensAt: toLocal(p.opensAt),
+  closesAt: toLocal(p.closesAt),
+  resultsVisibility: p.resultsVisibility,
+});
+
+/** Polls of one site (admins): the list, a form to create or edit, and one poll's results. */
+export function Polls(props: { site: string | undefined; announce: (text: string) => void }) {
+  const [polls, setPolls] = useState<Poll[]>([]);
+  const [error, setError] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+  const [form, setForm] = useState<{ editing?: Poll } | null>(null);
+
+  const load = async () => {
+    setError('');
+    try {
+      setPolls((await api<{ polls: Poll[] }>('GET', `/v1/admin/polls${qs({ site: props.site })}`)).polls);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  useEffect(() => {
+    setOpen(null);
+    setForm(null);
+    if (props.site) void load();
+  }, [props.site]);
+
+  if (!props.site)
+    return (
+      <section aria-labelledby="polls-title">
+        <h1 id="polls-title">{t('polls.title')}</h1>
+        <p>{t('polls.chooseSite')}</p>
+      </section>
+    );
+
+  const saved = (p: Poll, created: boolean) => {
+    props.announce(t(created ? 'polls.created' : 'polls.saved'));
+    setForm(null);
+    setOpen(p.id);
+    void load();
+  };
+
+  const current = polls.find((p) => p.id === open);
+  return (
+    <section aria-labelledby="polls-title">
+      <h1 id="polls-title">{t('polls.title')}</h1>
+      {error && <p class="error" role="alert">{error}</p>}
+      {form ? (
+        <PollForm site={props.site} editing={form.editing} onSaved={saved} onCancel={() => setForm(null)} />
+      ) : current ? (
+        <PollDetail poll={current} onBack={() => setOpen(null)} onEdit={() => setForm({ editing: current })} onChanged={() => void load()} announce={props.announce} />
+      ) : (
+        <>
+          <button type="button" class="primary" onClick={() => setForm({})}>{t('polls.new')}</button>
+          {polls.length === 0 ? (
+            <p>{t('polls.empty')}</p>
+          ) : (
+            <ul class="poll-list" aria-label={t('polls.list')}>
+              {polls.map((p) => (
+                <li key={p.id}>
+                  <button type="button" class="poll-item" onClick={() => setOpen(p.id)}>
+                    <span class="poll-q" dir="auto">{p.question}</span>
+                    <span class={`badge ${p.status}`}>{t(`polls.status.${p.status}`)}</span>
+                    <span class="muted">{t('polls.votes', { n: p.results.voters })} · {formatTime(p.createdAt)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function PollForm(props: { site: string; editing?: Poll | undefined; onSaved: (p: Poll, created: boolean) => void; onCancel: () => void }) {
+  const [d, setD] = useState<Draft>(props.editing ? draftOf(props.editing) : EMPTY);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const setOption = (i: number, label: string) => setD({ ...d, options: d.options.map((o, j) => (j === i ? { ...o, label } : o)) });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    const options = d.options.filter((o) => o.label.trim() !== '');
+    const body = { question: d.question, maxChoices: d.maxChoices, opensAt: toIso(d.opensAt), closesAt: toIso(d.closesAt), resultsVisibility: d.resultsVisibility };
+    try {
+      const p = props.editing
+        ? await api<Poll>('PATCH', `/v1/admin/polls/${encodeURIComponent(props.editing.id)}`, { ...body, options: options.map((o) => (o.id ? { id: o.id, label: o.label } : { label: o.label })) })
+        : await api<Poll>('POST', '/v1/admin/polls', { site: props.site, ...body, options: options.map((o) => o.label) });
+      props.onSaved(p, !props.editing);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="poll-form" onSubmit={submit} aria-labelledby="poll-form-title">
+      <h2 id="poll-form-title">{props.editing ? t('polls.edit') : t('polls.new')}</h2>
+      <label for="poll-question">{t('polls.question')}</label>
+      <textarea id="poll-question" rows={2} required value={d.question} onInput={(e) => setD({ ...d, question: e.currentTarget.value })} />
+      <fieldset>
+        <legend>{t('polls.options')}</legend>
+        {d.options.map((o, i) => (
+          <div class="option-row" key={o.id ?? `new-${i}`}>
+            <label for={`poll-option-${i}`}>{t('polls.option', { n: i + 1 })}</label>
+            <input id={`poll-option-${i}`} value={o.label} onInput={(e) => setOption(i, e.currentTarget.value)} />
+            {d.options.length > 2 && (
+              <button type="button" aria-label={t('polls.removeOption', { n: i + 1 })} onClick={() => setD({ ...d, options: d.options.filter((_, j) => j !== i) })}>×</button>
+            )}
+          </div>
+        ))}
+        <button type="button" onClick={() => setD({ ...d, options: [...d.options, { label: '' }] })}>{t('polls.addOption')}</button>
+      </fieldset>
+      <label for="poll-max">{t('polls.maxChoices')}</label>
+      <input id="poll-max" type="number" min={1} max={Math.max(1, d.options.length)} value={d.maxChoices} onInput={(e) => setD({ ...d, maxChoices: Number(e.currentTarget.value) || 1 })} />
+      <label for="poll-opens">{t('polls.opensAt')}</label>
+      <input id="poll-opens" type="datetime-local" value={d.opensAt} onInput={(e) => setD({ ...d, opensAt: e.currentTarget.value })} />
+      <label for="poll-closes">{t('polls.closesAt')}</label>
+      <input id="poll-closes" type="datetime-local" value={d.closesAt} onInput={(e) => setD({ ...d, closesAt: e.currentTarget.value })} />
+      <label for="poll-vis">{t('polls.visibility')}</label>
+      <select id="poll-vis" value={d.resultsVisibility} onChange={(e) => setD({ ...d, resultsVisibility: e.currentTarget.value as Visibility })}>
+        <option value="always">{t('polls.vis.always')}</option>
+        <option value="after_vote">{t('polls.vis.after_vote')}</option>
+        <option value="after_close">{t('polls.vis.after_close')}</option>
+      </select>
+      {error && <p class="error" role="alert">{error}</p>}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled={busy}>{props.editing ? t('polls.save') : t('polls.create')}</button>
+        <button type="button" onClick={props.onCancel}>{t('act.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
+function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void; onChanged: () => void; announce: (s: string) => void }) {
+  const p = props.poll;
+  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api<Timeline>('GET', `/v1/admin/polls/${encodeURIComponent(p.id)}/timeline?bucket=day`).then(setTimeline, (err) => setError(errorText(err)));
+  }, [p.id, p.results.total]);
+
+  const closeOrReopen = async () => {
+    setError('');
+    try {
+      await api('POST', `/v1/admin/polls/${encodeURIComponent(p.id)}/${p.status === 'closed' ? 'reopen' : 'close'}`);
+      props.announce(t('polls.saved'));
+      props.onChanged();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const exportUrl = (q: string) => `/v1/admin/polls/${encodeURIComponent(p.id)}/export?${q}`;
+  const snippet = `<div data-ykien-poll="${p.id}"></div>\n<script src="${location.origin}/widget.js" async></script>`;
+
+  return (
+    <article class="poll-detail" aria-labelledby="poll-title">
+      <button type="button" class="link" onClick={props.onBack}>← {t('polls.back')}</button>
+      <h2 id="poll-title" dir="auto">{p.question}</h2>
+      <p>
+        <span class={`badge ${p.status}`}>{t(`polls.status.${p.status}`)}</span>{' '}
+        <span class="muted">{t('polls.resultsSummary', { votes: p.results.total, voters: p.results.voters })}</span>
+      </p>
+      <div class="buttons">
+        <button type="button" onClick={props.onEdit}>{t('polls.edit')}</button>
+        <button type="button" onClick={() => void closeOrReopen()}>{p.status === 'closed' ? t('polls.reopen') : t('polls.close')}</button>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      <h3>{t('polls.results')}</h3>
+      <ul class="bars">
+        {p.results.options.map((o) => (
+          <li key={o.id}>
+            <div class="bar-label"><span dir="auto">{o.label}</span><span>{o.votes} · {o.percent}%</span></div>
+            <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+              <rect x="0" y="0" width="100" height="6" class="bar-bg" />
+              <rect x="0" y="0" width={String(o.percent)} height="6" class="bar-fg" />
+            </svg>
+          </li>
+        ))}
+      </ul>
+      {timeline && <TimelineChart timeline={timeline} />}
+      <h3>{t('polls.export')}</h3>
+      <div class="buttons">
+        <a class="button" href={exportUrl('format=csv')} download>{t('polls.exportCsv')}</a>
+        <a class="button" href={exportUrl('format=json')} download>{t('polls.exportJson')}</a>
+        <a class="button" href={exportUrl('format=csv&detail=votes')} download>{t('polls.exportVotes')}</a>
+      </div>
+      <h3><label for="poll-embed">{t('polls.embed')}</label></h3>
+      <textarea id="poll-embed" class="code" rows={3} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} />
+    </article>
+  );
+}
+
+/** Votes per day as bars, with the same figures as a table for screen readers and for copying. */
+function TimelineChart(props: { timeline: Timeline }) {
+  const b = props.timeline.buckets.slice(-60);
+  if (!b.length) return <p class="muted">{t('polls.noVotes')}</p>;
+  const max = Math.max(1, ...b.map((x) => x.votes));
+  const W = 600;
+  const H = 160;
+  const step = W / b.length;
+  const barWidth = Math.min(step * 0.7, 36);
+  return (
+    <figure class="timeline">
+      <figcaption id="timeline-title">{t('polls.timeline')}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-labelledby="timeline-title" class="chart">
+        <line x1="0" y1={H} x2={W} y2={H} class="axis" />
+        {b.map((x, i) => {
+          const h = (x.votes / max) * (H - 10);
+          return (
+            <g key={x.start}>
+              <rect x={i * step + (step - barWidth) / 2} y={H - h} width={barWidth} height={h} class="col">
+                <title>{`${formatDay(x.start)}: ${x.votes}`}</title>
+              </rect>
+              {(b.length <= 14 || i % Math.ceil(b.length / 10) === 0) && (
+                <text x={i * step + step / 2} y={H + 14} text-anchor="middle" class="tick">{formatDay(x.start)}</text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>{t('polls.timelineTable')}</summary>
+        <table>
+          <thead><tr><th scope="col">{t('polls.day')}</th><th scope="col">{t('polls.count')}</th></tr></thead>
+          <tbody>{b.map((x) => <tr key={x.start}><td>{formatDay(x.start)}</td><td>{x.votes}</td></tr>)}</tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}

@@ -1,0 +1,1 @@
+export function buildConsole(outdir?: string): Promise<{ outdir: string; files: { js: string; css: string }; js: Buffer; css: Buffer }>;

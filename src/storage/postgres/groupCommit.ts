@@ -1,0 +1,92 @@
+import type { PgDb } from './db.js';
+import { isUnavailable, type Client } from './pool.js';
+
+/** Most units one group commit takes; more wait for the next. */
+const MAX_BATCH = 256;
+
+/** A failure of one unit's statements (not of the database): that unit is refused alone. */
+class UnitFailed extends Error {
+  constructor(readonly index: number, override readonly cause: unknown) {
+    super('unit failed');
+  }
+}
+
+/**
+ * How one kind of write is batched: `run` writes one unit in the batch's transaction and returns how to
+ * settle it once the batch has committed (given what `end` read); `end` runs once per batch, after every
+ * unit (counters added up per batch, so a row is locked once per batch, not once per unit).
+ */
+export interface BatchKind<U, B, D> {
+  begin(): B;
+  run(c: Client, unit: U, batch: B): Promise<(done: D) => void>;
+  end(c: Client, batch: B): Promise<D>;
+  /** The order units are written in within a batch (every batch takes its locks in the same order). */
+  order?: (a: U, b: U) => number;
+}
+
+/**
+ * Group commit per instance, for the ballots of polls and the responses of surveys: units that arrive while
+ * a batch is being written join the next one, which runs as ONE transaction (db.write, so other instances'
+ * caches see it). A unit whose statements fail is refused and the batch written again without it; when the
+ * database (or the COMMIT) fails, nothing of the batch is stored and every unit is told so.
+ */
+export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
+  type Queued = { unit: U; reject(err: unknown): void };
+  let queue: Queued[] = [];
+  let running = false;
+
+  async function writeBatch(units: Queued[]): Promise<void> {
+    let pending = units;
+    for (;;) {
+      try {
+        const { settles, done } = await db.write(async (c) => {
+          const batch = kind.begin();
+          const settles: ((done: D) => void)[] = [];
+          for (const [i, q] of pending.entries()) {
+            try {
+              settles.push(await kind.run(c, q.unit, batch));
+            } catch (err) {
+              if (isUnavailable(err)) throw err;
+              throw new UnitFailed(i, err);
+            }
+          }
+          return { settles, done: await kind.end(c, batch) };
+        });
+        for (const settle of settles) settle(done);
+        return;
+      } catch (err) {
+        if (err instanceof UnitFailed) {
+          pending[err.index]!.reject(err.cause);
+          pending = pending.filter((_, i) => i !== err.index);
+          if (pending.length) continue;
+          return;
+        }
+        for (const q of pending) q.reject(err);
+        return;
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length) {
+        const units = queue.slice(0, MAX_BATCH);
+        queue = queue.slice(MAX_BATCH);
+        if (kind.order) units.sort((a, b) => kind.order!(a.unit, b.unit));
+        await writeBatch(units);
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  /** Queues a unit; `reject` is called when it fails (its own settle, from `run`, tells success). */
+  return (unit: U, reject: (err: unknown) => void): void => {
+    queue.push({ unit, reject });
+    if (!running) {
+      running = true;
+      setImmediate(() => void drain());
+    }
+  };
+}

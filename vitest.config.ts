@@ -7,6 +7,7 @@ import SummaryReporter from './tests/helpers/summaryReporter.js';
  * tests/storage/ run every store on both backends in the first project already.
  */
 const ON_BOTH_BACKENDS = [
+  'tests/comments.counts.test.ts',
   'tests/audit.actor.test.ts',
   'tests/captcha.test.ts',
   'tests/clientKey.test.ts',

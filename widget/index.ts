@@ -4,9 +4,11 @@
  *   <div data-ykien-comments="THREAD_KEY" data-ykien-site="SITE_ID"></div>
  *   <span data-ykien-views="PAGE_KEY" data-ykien-site="SITE_ID"></span>
  *   <div data-ykien-survey="SURVEY_ID"></div>   (loads the survey chunk, survey.js, on first use)
+ *   <span data-ykien-comment-count="THREAD_KEY" data-ykien-site="SITE_ID"></span>   (an article list's "Ý kiến (3)")
  * The service's address comes from this script's own src. Nothing here ever throws into the page.
  */
 import { client } from './api.js';
+import { mountCommentCount } from './commentCount.js';
 import { mountComments } from './comments.js';
 import { mountCounter } from './counters.js';
 import { report } from './dom.js';
@@ -22,7 +24,7 @@ interface Ykien {
   version: string;
 }
 
-const SELECTOR = '[data-ykien-poll],[data-ykien-survey],[data-ykien-comments],[data-ykien-views],[data-ykien-site-visits],[data-ykien-online]';
+const SELECTOR = '[data-ykien-poll],[data-ykien-survey],[data-ykien-comments],[data-ykien-comment-count],[data-ykien-views],[data-ykien-site-visits],[data-ykien-online]';
 
 function boot(): void {
   const w = window as unknown as { ykien?: Ykien };
@@ -50,6 +52,7 @@ function boot(): void {
       if (el.hasAttribute('data-ykien-poll')) mountPoll(el, ctx);
       else if (el.hasAttribute('data-ykien-survey')) surveyChunk(el, ctx, script);
       else if (el.hasAttribute('data-ykien-comments')) mountComments(el, ctx);
+      else if (el.hasAttribute('data-ykien-comment-count')) mountCommentCount(el, ctx);
       else mountCounter(el, ctx);
     } catch (e) {
       report(e);

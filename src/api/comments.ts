@@ -23,6 +23,11 @@ export interface ThreadPage {
   nextCursor: string | null;
 }
 
+/** GET /v1/sites/:site/comment-counts?thread=K1&thread=K2: each asked key (NFC, trimmed) → its visible comments (0 if none). */
+export interface CommentCounts {
+  counts: Record<string, number>;
+}
+
 /** POST /v1/sites/:site/threads/:thread/comments → 201 approved, 202 pending (a spammer is told "pending" too). */
 export type PostResult = { id: string; status: 'pending' } | { id: string; status: 'approved'; comment: PublicComment | PublicThreadComment };
 

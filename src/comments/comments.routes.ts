@@ -5,7 +5,7 @@ import { parse, slug } from '../validation/validate.js';
 import { z } from 'zod';
 import { idempotencyKey } from './idempotency.js';
 import type { Comments } from './index.js';
-import { captchaQuery, listQuery, postCommentSchema, threadParams } from './comments.schema.js';
+import { captchaQuery, listQuery, threadCountsQuery, postCommentSchema, threadParams } from './comments.schema.js';
 
 const siteParams = z.object({ site: slug(64) });
 
@@ -35,6 +35,14 @@ export function commentsPublicRoutes(
     const key = `thread\0${site}\0${thread}\0${q.cursor ? `${q.cursor.at}-${q.cursor.id}` : ''}\0${q.limit}`;
     res.set('Cache-Control', 'no-cache');
     await cache.json(res, key, () => comments.thread(site, thread, q));
+  });
+
+  r.get('/comment-counts', limits.read, async (req, res) => {
+    const { site } = parse(siteParams, req.params, 'path');
+    const { thread } = parse(threadCountsQuery, req.query, 'query');
+    const key = `counts\0${site}\0${[...thread].sort().join('\0')}`;
+    res.set('Cache-Control', 'no-cache');
+    await cache.json(res, key, () => comments.counts(site, thread));
   });
 
   r.post('/threads/:thread/comments', limits.write, commentLimit, async (req, res) => {

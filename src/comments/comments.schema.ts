@@ -45,6 +45,15 @@ export type PostCommentInput = z.output<typeof postCommentSchema>;
 
 export const threadParams = z.object({ site: slug(64), thread: pageKey });
 
+/** Most keys one count request carries: an article list's page, and a URL nginx still accepts (8 KB lines). */
+export const MAX_COUNT_KEYS = 50;
+/** `?thread=K1&thread=K2…`: repeated keys are asked once. */
+export const threadCountsQuery = z.object({
+  thread: z
+    .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(pageKey).min(1, 'name at least one thread').max(MAX_COUNT_KEYS, `at most ${MAX_COUNT_KEYS} threads at once`))
+    .transform((keys) => [...new Set(keys)]),
+});
+
 /** Keyset cursor "createdAt-id", opaque to clients. */
 export const cursor = z
   .string()

@@ -13,7 +13,7 @@ import { keyReused, type Claim } from './idempotency.js';
 import { countLinks, matchBlockedWords } from './spam.js';
 import type { WebhookService } from './webhook.service.js';
 
-import type { PostResult, ThreadPage } from '../api/comments.js';
+import type { CommentCounts, PostResult, ThreadPage } from '../api/comments.js';
 
 export type { PostResult, ThreadPage };
 
@@ -100,6 +100,15 @@ export function commentsService(
 
       if (status !== 'approved') deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));
       return result;
+    },
+
+    /** The visible count of each thread: what an article list shows beside each title. */
+    async counts(siteId: string, threads: readonly string[]): Promise<CommentCounts> {
+      await deps.sites.require(siteId);
+      const found = await store.visibleCounts(siteId, threads);
+      const counts: Record<string, number> = {};
+      for (const t of threads) counts[t] = found.get(t) ?? 0;
+      return { counts };
     },
 
     /** Approved comments, oldest first, each with its approved replies. */

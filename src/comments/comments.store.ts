@@ -125,6 +125,8 @@ export interface CommentsStore {
   repeatSince(siteId: string, thread: string, repeatKey: string, since: number): Promise<boolean>;
   /** One page of a thread as readers see it, read from one snapshot. */
   page(siteId: string, thread: string, after: CommentCursor | undefined, limit: number): Promise<ThreadPageRecords>;
+  /** Visible comments of each thread (the kept counters, one read); threads with none are absent. */
+  visibleCounts(siteId: string, threads: readonly string[]): Promise<Map<string, number>>;
   /** The moderation queue, newest first. */
   queue(q: QueueQuery): Promise<CommentRecord[]>;
   /** How many comments of each status match the filters (one grouped count). */

@@ -48,7 +48,7 @@ export function createComments(
   /** A post, at most once per Idempotency-Key: a repeat gets the first answer before any check runs. */
   const post = (siteId: string, thread: string, input: PostCommentInput, client: Parameters<typeof publicSide.post>[3], key?: string) =>
     once.run(siteId, key, fingerprint(thread, input), (claim) => publicSide.post(siteId, thread, input, client, claim));
-  return { captcha, webhooks, moderation, post, thread: publicSide.thread };
+  return { captcha, webhooks, moderation, post, thread: publicSide.thread, counts: publicSide.counts };
 }
 
 export type Comments = ReturnType<typeof createComments>;

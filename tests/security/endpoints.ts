@@ -20,6 +20,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/v1/sites/{site}/pages/{page}/views' },
   { method: 'post', path: '/v1/sites/{site}/pages/{page}/views' },
   { method: 'get', path: '/v1/sites/{site}/stats' },
+  { method: 'get', path: '/v1/sites/{site}/comment-counts' },
   { method: 'get', path: '/v1/admin/sites', admin: true },
   { method: 'post', path: '/v1/admin/sites', admin: true },
   { method: 'get', path: '/v1/admin/sites/{site}', admin: true },

@@ -184,6 +184,13 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
       )[0]!;
       return { visible: r.visible ?? 0, comments: r.comments ?? [], replies: r.replies ?? [] };
     },
+    async visibleCounts(siteId, threads) {
+      const rows = await db.rows<{ thread_key: string; approved: number }>(
+        'SELECT thread_key, approved FROM comment_threads WHERE site_id = $1 AND thread_key = ANY($2::text[])',
+        [siteId, threads],
+      );
+      return new Map(rows.map((r) => [r.thread_key, r.approved]));
+    },
     async queue(q: QueueQuery) {
       const { where, params, arg } = filtersOf(q);
       if (q.status) where.push(`status = ${arg(q.status)}`);

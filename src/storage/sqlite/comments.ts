@@ -43,6 +43,9 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
     // A negative delta cannot go through the upsert: the CHECK (approved >= 0) sees the inserted row first.
     drop: db.prepare('UPDATE comment_threads SET approved = approved + ? WHERE site_id = ? AND thread_key = ?'),
     visible: db.prepare('SELECT approved FROM comment_threads WHERE site_id = ? AND thread_key = ?').pluck(),
+    visibleMany: db.prepare(
+      `SELECT t.thread_key, t.approved FROM json_each(?) AS j CROSS JOIN comment_threads AS t ON t.site_id = ? AND t.thread_key = j.value`,
+    ),
     firstPage: db.prepare(
       `SELECT ${PUBLIC_COLS} FROM comments c
        WHERE c.site_id = ? AND c.thread_key = ? AND c.status = 'approved' AND c.parent_id IS NULL
@@ -193,6 +196,8 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
     answer: async (siteId, key, since) => s.answer.get(siteId, key, since) as StoredAnswer | undefined,
     repeatSince: async (siteId, thread, repeatKey, since) => s.repeatSince.get(siteId, thread, repeatKey, since) !== undefined,
     page: async (siteId, thread, after, limit) => page(siteId, thread, after, limit),
+    visibleCounts: async (siteId, threads) =>
+      new Map((s.visibleMany.all(JSON.stringify(threads), siteId) as { thread_key: string; approved: number }[]).map((r) => [r.thread_key, r.approved])),
     async queue(q: QueueQuery) {
       const { f, params } = filtersOf(q);
       return (prepared('queue', f).all({ ...params, limit: q.limit }) as CommentRow[]).map(toCommentRecord);

@@ -8,6 +8,7 @@ import SummaryReporter from './tests/helpers/summaryReporter.js';
  */
 const ON_BOTH_BACKENDS = [
   'tests/comments.counts.test.ts',
+  'tests/live.test.ts',
   'tests/audit.actor.test.ts',
   'tests/captcha.test.ts',
   'tests/clientKey.test.ts',

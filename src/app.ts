@@ -27,6 +27,7 @@ import { exportsAdminRoutes } from './exports/exports.routes.js';
 import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
+import { liveRoutes } from './live/live.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
@@ -128,6 +129,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
   app.use('/v1/surveys', surveysPublicRoutes(services.surveys, limits, responses));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
+  app.use(
+    '/v1/sites/:site',
+    liveRoutes({ hub: services.live, polls, surveys: services.surveys, limits, maxPerClient: config.LIVE_MAX_PER_CLIENT, maxStreams: config.LIVE_MAX_STREAMS, ipv6PrefixLength: config.IPV6_PREFIX_LENGTH }),
+  );
   app.use('/v1/sites', countersPublicRoutes(services.counters, limits, limits.make(config.RATE_LIMIT_VIEWS_PER_MIN, 'views')));
 
   // The console's sign-in: a session cookie for people, never given a CORS allowance.

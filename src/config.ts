@@ -128,6 +128,14 @@ const schema = z.object({
   COUNTER_NEW_PAGES_PER_DAY: int(2000),
   /** Page-view counts per IP per minute (generous: a whole office behind one NAT reads the portal); 0 = off. */
   RATE_LIMIT_VIEWS_PER_MIN: int(120),
+  /** Live results streams (server-sent events) one network (an IPv4 address, an IPv6 /64) may hold open at once. */
+  LIVE_MAX_PER_CLIENT: int(6, 0, 1_000),
+  /** Live results streams one instance holds open at once; beyond it a page falls back to polling. */
+  LIVE_MAX_STREAMS: int(2_000, 0, 100_000),
+  /** How often live streams look for a change (one storage version read per tick for all streams). */
+  LIVE_TICK_MS: int(1_000, 100, 60_000),
+  /** A comment line on every quiet stream this often, so proxies and NATs keep it open. */
+  LIVE_HEARTBEAT_MS: int(25_000, 1_000, 300_000),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: int(16 * 1024, 256, 1024 * 1024),
   /** Captcha for comments: svg (default) or off (intranets, black-box tests). */

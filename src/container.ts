@@ -9,6 +9,7 @@ import { keysService } from './keys/keys.service.js';
 import { createMetrics } from './ops/metrics.js';
 import { retentionJob } from './ops/retention.js';
 import { pollsService } from './polls/polls.service.js';
+import { liveHub } from './live/live.hub.js';
 import { sitesService } from './sites/sites.service.js';
 import { surveyExports } from './surveys/surveys.export.js';
 import { surveysService } from './surveys/surveys.service.js';
@@ -54,6 +55,17 @@ export async function createContainer(deps: ContainerDeps) {
   const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
   // Surveys share polls' per-network cap (VOTE_LIMIT_PER_IP responses per survey and network per day).
   const surveys = surveysService(storage.surveys, { audit, sites, hasher, events, responseLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
+  const live = liveHub({
+    version: storage.version,
+    read: (topic, reader) => (topic.kind === 'poll' ? polls.publicResults(topic.id, reader) : surveys.publicResults(topic.id, reader)),
+    // Heartbeats and refreshes are about the network's time, not the app's clock (which tests hold still).
+    now: Date.now,
+    tickMs: config.LIVE_TICK_MS,
+    // Time alone changes some answers (a poll's closing time passing); a write moves the version.
+    refreshMs: 30_000,
+    heartbeatMs: config.LIVE_HEARTBEAT_MS,
+  });
+  metrics.countLiveStreams(() => live.size);
   const surveyFiles = surveyExports({ surveys, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
@@ -75,7 +87,7 @@ export async function createContainer(deps: ContainerDeps) {
       passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
     },
   });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -148,6 +148,8 @@ export async function start(config: Config, logger: Logger = createLogger(config
     services.retention.stop();
     stopPruningSessions();
     server.close();
+    // Live results streams never finish on their own; ended, each browser reconnects to an instance that runs.
+    services.live.close();
     server.closeIdleConnections();
     await closed;
     clearTimeout(force);

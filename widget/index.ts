@@ -13,7 +13,9 @@ import { mountComments } from './comments.js';
 import { mountCounter } from './counters.js';
 import { report } from './dom.js';
 import { locale } from './i18n.js';
+import { liveResults, type Watch } from './live.js';
 import { mountPoll } from './poll.js';
+import { browserId } from './storage.js';
 import { surveyChunk } from './survey.loader.js';
 import type { Ctx } from './types.js';
 
@@ -37,6 +39,8 @@ function boot(): void {
   const api = client(base);
   const fromScript = (name: string) => script?.getAttribute(name) ?? null;
   const mounted = new WeakSet<Element>();
+  const streams: Record<string, Watch> = {};
+  const live = (site: string) => (streams[site] ??= liveResults(base, site, browserId('voter')));
 
   const mountOne = (el: HTMLElement) => {
     if (mounted.has(el)) return;
@@ -47,6 +51,7 @@ function boot(): void {
       base,
       loc: locale(attr('data-ykien-lang'), attr('data-ykien-tz')),
       site: attr('data-ykien-site'),
+      live,
     };
     try {
       if (el.hasAttribute('data-ykien-poll')) mountPoll(el, ctx);

@@ -42,8 +42,19 @@ export function mountPoll(host: HTMLElement, ctx: Ctx): void {
 
   const hiddenText = (p: Poll) => (p.resultsVisibility === 'after_vote' && p.status !== 'closed' ? t.hiddenVote : t.hiddenClose(date(p.closesAt)));
 
+  /** The results on screen, kept current by the page's live stream while the poll is open. */
+  let shown: HTMLElement | undefined;
+  const update = (r: Results) => {
+    if (!shown?.isConnected) return;
+    const fresh = resultsView('', r, ctx.loc);
+    // Figures that change by themselves are not read out each time (the box stays in the polite region).
+    shown.setAttribute('aria-live', 'off');
+    for (const sel of ['.rl', '.tot']) shown.querySelector(sel)?.replaceWith(fresh.querySelector(sel)!);
+  };
   const showResults = (p: Poll, r: Results, note?: string, canGoBack = false) => {
     const box = resultsView(p.question, r, ctx.loc);
+    shown = box;
+    if (p.status === 'open') ctx.live(p.site)('poll', id, update, () => ctx.api<Results>(`${path}/results?voterId=${enc(voter)}`).then(update));
     if (note) box.prepend(h('p', { class: 'msg ok' }, note));
     if (p.status !== 'open') box.append(h('p', { class: 'note' }, p.status === 'closed' ? t.closed : t.scheduled(date(p.opensAt))));
     if (canGoBack) {

@@ -1,4 +1,4 @@
-import type { Answer, PublicSurvey, Question, ResponseAnswer } from '../src/api/surveys.js';
+import type { Answer, PublicSurvey, Question, ResponseAnswer, SurveyResults } from '../src/api/surveys.js';
 import { asApiError, enc, type FieldError } from './api.js';
 import { fill, h, on, shadow, typed } from './dom.js';
 import { surveyStrings } from './i18n.js';
@@ -75,6 +75,15 @@ export function mountSurvey(host: HTMLElement, ctx: Ctx): void {
   const show = (p: PublicSurvey, thanked = false): HTMLElement | undefined => {
     if (p.status === 'open' && !p.responded) return void form(p);
     ro?.disconnect();
+    let res = p.results && surveyResults(p, p.results, ctx.loc);
+    // While open, the page's live stream keeps the results current (read out only when asked: no live region).
+    const update = (r: SurveyResults) => {
+      if (!res?.isConnected) return;
+      const fresh = surveyResults(p, r, ctx.loc);
+      res.replaceWith(fresh);
+      res = fresh;
+    };
+    if (res && p.status === 'open') ctx.live(p.site)('survey', id, update, () => ctx.api<SurveyResults>(`${path}/results?respondentId=${enc(respondent)}`).then(update));
     const head = h('p', { class: thanked || p.responded ? 'msg ok' : 'note', tabindex: -1 }, thanked || p.responded ? s.thanks : p.status === 'closed' ? s.closed : s.scheduled(date(p.opensAt)));
     fill(
       view,
@@ -82,7 +91,7 @@ export function mountSurvey(host: HTMLElement, ctx: Ctx): void {
       head,
       p.responded && !thanked && h('p', { class: 'note' }, s.responded),
       p.responded && p.status === 'closed' && h('p', { class: 'note' }, s.closed),
-      p.results ? surveyResults(p, p.results, ctx.loc) : p.status !== 'scheduled' && h('p', { class: 'note' }, hiddenText(p)),
+      res || p.status !== 'scheduled' && h('p', { class: 'note' }, hiddenText(p)),
     );
     return head;
   };

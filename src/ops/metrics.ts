@@ -127,9 +127,23 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
     });
   }
 
+  let liveCount: () => number = () => 0;
+  new Gauge({
+    name: 'ykien_live_streams',
+    help: 'Live results streams (server-sent events) open on this instance.',
+    registers: [registry],
+    collect() {
+      this.set(liveCount());
+    },
+  });
+
   return {
     registry,
     contentType: registry.contentType,
+    /** Where the live streams gauge reads its figure (src/live/). */
+    countLiveStreams(count: () => number): void {
+      liveCount = count;
+    },
     /** One answered HTTP request, by route pattern (src/http/metrics.ts), never by raw path or id. */
     requestAnswered(labels: { method: string; route: string; status: string }, seconds: number): void {
       requests.inc(labels);

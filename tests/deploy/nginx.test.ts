@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -138,6 +139,44 @@ describe('behind nginx with TLS, as docs/deploy.md sets it up', () => {
     expect(thanks.status).toBe(200);
     expect(thanks.text).toContain('Cảm ơn bạn đã bình chọn.');
     expect((await request(s, '127.0.0.4', 'GET', `/v1/polls/${poll.id}/results`)).json().total).toBe(1);
+  });
+
+  it('passes live results through at once: nginx neither buffers nor compresses the event stream', async () => {
+    const s = await stack();
+    const poll = await sitePoll(s, 'tamky', 'Cổng thông tin điện tử phường Tam Kỳ');
+    const patched = await request(s, '127.0.0.1', 'PATCH', `/v1/admin/polls/${poll.id}`, {
+      headers: { Authorization: `Bearer ${s.key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ resultsVisibility: 'always' }),
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const totals: number[] = [];
+    let headers: http.IncomingHttpHeaders = {};
+    const req = https.request({
+      host: '127.0.0.1', port: s.httpsPort, servername: s.host, ca: s.ca, localAddress: '127.0.0.8', agent: false, method: 'GET',
+      path: `/v1/sites/tamky/live?poll=${poll.id}`, headers: { Host: s.host, Origin: PORTAL, Accept: 'text/event-stream', 'Accept-Encoding': 'gzip' },
+    });
+    req.on('response', (res) => {
+      headers = res.headers;
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        buf += c;
+        for (const m of buf.matchAll(/^data: (.*)$/gm)) totals.push(JSON.parse(m[1]!).results.total);
+        buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
+      });
+    });
+    req.on('error', () => undefined); // destroyed at the end
+    req.end();
+    try {
+      await expect.poll(() => totals.at(-1), { timeout: 5_000 }).toBe(0);
+      expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      expect(headers['content-encoding']).toBeUndefined();
+      expect(headers['access-control-allow-origin']).toBe(PORTAL);
+      expect((await vote(s, '127.0.0.9', poll)).status).toBe(201);
+      await expect.poll(() => totals.at(-1), { timeout: 5_000 }).toBe(1);
+    } finally {
+      req.destroy();
+    }
   });
 
   it('serves the widget (compressed, revalidated) and the API over HTTPS, and sends plain HTTP to HTTPS', async () => {

@@ -27,7 +27,7 @@ import { exportsAdminRoutes } from './exports/exports.routes.js';
 import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
-import { liveRoutes } from './live/live.routes.js';
+import { adminLiveRoutes, liveRoutes } from './live/live.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
@@ -149,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/polls', pollsAdminRoutes(polls));
   admin.use('/surveys', surveysAdminRoutes(services.surveys, services.surveyFiles));
   admin.use('/audit', auditRoutes(audit));
+  admin.use('/live', adminLiveRoutes({ hub: services.adminLive, polls, surveys: services.surveys, maxStreams: config.LIVE_MAX_STREAMS }));
   admin.use('/comments', moderationRoutes(services.comments));
   admin.use('/commenters', commentersRoutes(services.comments));
   admin.use('/sites/:site/webhook', webhookRoutes(services.comments.webhooks));

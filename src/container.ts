@@ -65,7 +65,16 @@ export async function createContainer(deps: ContainerDeps) {
     refreshMs: 30_000,
     heartbeatMs: config.LIVE_HEARTBEAT_MS,
   });
-  metrics.countLiveStreams(() => live.size);
+  // The console's streams: admin results (hidden ones too, a survey's latest free texts), never sent to a public stream.
+  const adminLive = liveHub({
+    version: storage.version,
+    read: async (topic) => (topic.kind === 'poll' ? (await polls.adminView(topic.id)).results : (await surveys.adminView(topic.id)).results),
+    now: Date.now,
+    tickMs: config.LIVE_TICK_MS,
+    refreshMs: 30_000,
+    heartbeatMs: config.LIVE_HEARTBEAT_MS,
+  });
+  metrics.countLiveStreams(() => live.size + adminLive.size);
   const surveyFiles = surveyExports({ surveys, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
@@ -87,7 +96,7 @@ export async function createContainer(deps: ContainerDeps) {
       passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
     },
   });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

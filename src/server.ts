@@ -150,6 +150,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     server.close();
     // Live results streams never finish on their own; ended, each browser reconnects to an instance that runs.
     services.live.close();
+    services.adminLive.close();
     server.closeIdleConnections();
     await closed;
     clearTimeout(force);

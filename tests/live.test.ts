@@ -182,3 +182,26 @@ describe('GET /v1/sites/:site/live', () => {
     await r.until((e) => e.data.results.total === 1);
   });
 });
+
+describe('GET /v1/admin/live', () => {
+  it('streams the admin results, hidden ones too, to an admin only', async () => {
+    const t = await makeTestApp(LIVE);
+    await createSite(t);
+    const poll = await createPoll(t, { resultsVisibility: 'after_close' });
+    const base = await listen(t);
+    const url = `${base}/v1/admin/live?poll=${poll.id}`;
+    const r = await stream(url, { Authorization: `Bearer ${t.adminKey}` });
+    expect(r.res.status).toBe(200);
+    await r.until((e) => e.event === 'poll' && e.data.results.total === 0);
+    expect((await vote(t.http, poll)).status).toBe(201);
+    await r.until((e) => e.data.results.total === 1);
+
+    const moderator = (await t.services.keys.create({ name: 'Biên tập xã A', role: 'moderator', siteId: 'xa-a' })).key;
+    expectProblem(await t.http.get(`/v1/admin/live?poll=${poll.id}`).set('Authorization', `Bearer ${moderator}`), 403, 'forbidden');
+    expectProblem(await t.http.get(`/v1/admin/live?poll=${poll.id}`), 401, 'unauthorized');
+    expectProblem(await t.http.get('/v1/admin/live?poll=khongco').set('Authorization', `Bearer ${t.adminKey}`), 404, 'not_found');
+    expectProblem(await t.http.get('/v1/admin/live').set('Authorization', `Bearer ${t.adminKey}`), 400, 'validation_failed');
+    // The public stream still refuses what the public may not see.
+    expectProblem(await t.http.get(`/v1/sites/xa-a/live?poll=${poll.id}`), 403, 'results_hidden');
+  });
+});

@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
+import { requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import type { PollsService } from '../polls/polls.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
@@ -61,35 +62,73 @@ export function liveRoutes(deps: { hub: LiveHub; polls: PollsService; surveys: S
     }
 
     perClient.set(client, (perClient.get(client) ?? 0) + 1);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      // nginx would otherwise hold the events in its proxy buffer.
-      'X-Accel-Buffering': 'no',
-    });
-    // After a drop, the browser reconnects on its own: not all at once, and not too eagerly.
-    res.write(`retry: ${5_000 + Math.floor(Math.random() * 5_000)}\n\n`);
-    let open = true;
-    const end = () => {
-      if (!open) return;
-      open = false;
-      unsubscribe?.();
+    await openStream(req, res, deps.hub, topics, () => {
       const n = (perClient.get(client) ?? 1) - 1;
       if (n > 0) perClient.set(client, n);
       else perClient.delete(client);
-      res.end();
-    };
-    let unsubscribe: (() => void) | undefined;
-    req.on('close', end);
-    unsubscribe = await deps.hub.subscribe(topics, {
-      send(event, data) {
-        if (!open) return;
-        if (res.writableLength > MAX_BUFFERED) return end();
-        res.write(event ? `event: ${event}\ndata: ${data}\n\n` : ':\n\n');
-      },
-      end,
     });
-    if (!open) unsubscribe();
+  });
+  return r;
+}
+
+/**
+ * Turns the response into an event stream of `topics` until either side ends it. The topics are checked
+ * already; `released` runs once when the stream is over.
+ */
+export async function openStream(req: Request, res: Response, hub: LiveHub, topics: { topic: Topic; reader: string | undefined }[], released: () => void = () => undefined): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    // nginx would otherwise hold the events in its proxy buffer.
+    'X-Accel-Buffering': 'no',
+  });
+  // After a drop, the browser reconnects on its own: not all at once, and not too eagerly.
+  res.write(`retry: ${5_000 + Math.floor(Math.random() * 5_000)}\n\n`);
+  let open = true;
+  let unsubscribe: (() => void) | undefined;
+  const end = () => {
+    if (!open) return;
+    open = false;
+    unsubscribe?.();
+    released();
+    res.end();
+  };
+  req.on('close', end);
+  unsubscribe = await hub.subscribe(topics, {
+    send(event, data) {
+      if (!open) return;
+      if (res.writableLength > MAX_BUFFERED) return end();
+      res.write(event ? `event: ${event}\ndata: ${data}\n\n` : ':\n\n');
+    },
+    end,
+  });
+  if (!open) unsubscribe();
+}
+
+const adminLiveQuery = z
+  .object({ poll: ids, survey: ids })
+  .refine((q) => q.poll.length + q.survey.length > 0, 'name at least one poll or survey')
+  .refine((q) => q.poll.length + q.survey.length <= MAX_TOPICS, `at most ${MAX_TOPICS} polls and surveys at once`);
+
+/**
+ * GET /v1/admin/live?poll=…&survey=…: the console's stream of the admin results (hidden ones too, with a
+ * survey's latest free texts), behind the admin router's key or session; an admin sees every poll.
+ */
+export function adminLiveRoutes(deps: { hub: LiveHub; polls: PollsService; surveys: SurveysService; maxStreams: number }): Router {
+  const r = Router();
+  r.get('/', requireAdmin, async (req, res) => {
+    const q = parse(adminLiveQuery, req.query, 'query');
+    if (deps.hub.size >= deps.maxStreams) {
+      res.set('Retry-After', '60');
+      throw new AppError(503, 'live_unavailable', 'This server holds as many live results streams as it can; the console refreshes results by polling instead.');
+    }
+    for (const pollId of new Set(q.poll)) await deps.polls.adminView(pollId); // 404 as the admin read
+    for (const surveyId of new Set(q.survey)) await deps.surveys.adminView(surveyId);
+    const topics: { topic: Topic; reader: undefined }[] = [
+      ...[...new Set(q.poll)].map((id) => ({ topic: { kind: 'poll' as const, id }, reader: undefined })),
+      ...[...new Set(q.survey)].map((id) => ({ topic: { kind: 'survey' as const, id }, reader: undefined })),
+    ];
+    await openStream(req, res, deps.hub, topics);
   });
   return r;
 }

@@ -28,6 +28,7 @@ import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { adminLiveRoutes, liveRoutes } from './live/live.routes.js';
+import { openApiRoutes } from './openapi/openapi.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
@@ -155,6 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/sites/:site/webhook', webhookRoutes(services.comments.webhooks));
   app.use('/v1/admin', admin);
 
+  app.use(openApiRoutes());
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
   app.use(widgetRoutes(WIDGET_DIST_DIR));
   // The admin console: a page for people, calling the admin API above with its session cookie.

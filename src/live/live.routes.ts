@@ -16,7 +16,7 @@ const MAX_BUFFERED = 64 * 1024;
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id');
 const ids = z.preprocess((v) => (v === undefined ? [] : typeof v === 'string' ? [v] : v), z.array(id).max(MAX_TOPICS));
-const liveQuery = z
+export const liveQuery = z
   .object({ poll: ids, survey: ids, voterId: voterId.optional(), respondentId: voterId.optional() })
   .refine((q) => q.poll.length + q.survey.length > 0, 'name at least one poll or survey')
   .refine((q) => q.poll.length + q.survey.length <= MAX_TOPICS, `at most ${MAX_TOPICS} polls and surveys at once`);

@@ -1,3 +1,4 @@
+import { checkedAgainstDocument } from './openapi.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -148,7 +149,8 @@ export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock
   const app = await createApp({ storage, config, now: clock.now });
   const services = app.locals.services;
   const adminKey = (await services.keys.create({ name: 'Test admin', role: 'admin' })).key;
-  const http = request(app);
+  // Every answer through `http` and `admin` is checked against the OpenAPI document (tests/helpers/openapi.ts).
+  const http = request(checkedAgainstDocument(app));
   const admin = {
     get: (url: string) => http.get(url).set('Authorization', `Bearer ${adminKey}`),
     post: (url: string, body?: object) => http.post(url).set('Authorization', `Bearer ${adminKey}`).send(body),

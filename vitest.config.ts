@@ -48,6 +48,7 @@ const ON_BOTH_BACKENDS = [
   'tests/responseCache.views.test.ts',
   'tests/surveys.public.test.ts',
   'tests/surveys.admin.test.ts',
+  'tests/surveys.templates.test.ts',
   'tests/security/surveys.hostile.test.ts',
   'tests/accounts.session.test.ts',
   'tests/accounts.throttle.test.ts',

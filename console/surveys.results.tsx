@@ -2,6 +2,8 @@ import type { AdminSurvey, Question, QuestionResults, ScaleSummary } from '../sr
 import { formatTime, t } from './i18n.js';
 import { Bars } from './results.js';
 
+// The matrix table keeps its roles explicitly: on a phone its cells are laid out as blocks (console.css).
+
 const meanText = (s: ScaleSummary) => (s.mean === null ? t('r.noMean') : t('r.mean', { mean: s.mean.toLocaleString('vi-VN') }));
 const pointName = (d: ScaleSummary['distribution'][number]) => (d.label ? `${d.value} – ${d.label}` : String(d.value));
 
@@ -41,16 +43,16 @@ function QuestionResult(props: { q: Question; r: QuestionResults }) {
       );
     case 'matrix':
       return (
-        <table class="matrix">
-          <thead>
-            <tr><th scope="col">{t('r.item')}</th><th scope="col">{t('r.itemMean')}</th><th scope="col">{t('r.distribution')}</th></tr>
+        <table class="matrix" role="table">
+          <thead role="rowgroup">
+            <tr role="row"><th role="columnheader" scope="col">{t('r.item')}</th><th role="columnheader" scope="col">{t('r.itemMean')}</th><th role="columnheader" scope="col">{t('r.distribution')}</th></tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {r.items.map((item) => (
-              <tr key={item.id}>
-                <th scope="row" dir="auto">{item.label}</th>
-                <td>{item.mean === null ? '—' : item.mean.toLocaleString('vi-VN')}<span class="muted small"> ({item.answered})</span></td>
-                <td>
+              <tr key={item.id} role="row">
+                <th role="rowheader" scope="row" dir="auto">{item.label}</th>
+                <td role="cell" data-label={t('r.itemMean')}>{item.mean === null ? '—' : item.mean.toLocaleString('vi-VN')}<span class="muted small"> ({item.answered})</span></td>
+                <td role="cell" data-label={t('r.distribution')}>
                   <ul class="dist">
                     {item.distribution.map((d) => (
                       <li key={d.value} title={d.label ?? undefined}>

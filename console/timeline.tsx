@@ -1,5 +1,11 @@
 import { formatDay, t } from './i18n.js';
 
+/**
+ * A bucket starts at local midnight of the SITE's zone, written with that zone's offset
+ * ("2026-06-09T00:00:00+09:00"): its day is the date it names, not Vietnam's day of that instant.
+ */
+const dayOf = (start: string) => (/^\d{4}-\d{2}-\d{2}T.*[+-]\d{2}:\d{2}$/.test(start) ? `${start.slice(8, 10)}/${start.slice(5, 7)}` : formatDay(start));
+
 export interface TimelineBucket {
   start: string;
   count: number;
@@ -24,10 +30,10 @@ export function TimelineChart(props: { buckets: TimelineBucket[]; id: string; ti
           return (
             <g key={x.start}>
               <rect x={i * step + (step - barWidth) / 2} y={H - h} width={barWidth} height={h} class="col">
-                <title>{`${formatDay(x.start)}: ${x.count}`}</title>
+                <title>{`${dayOf(x.start)}: ${x.count}`}</title>
               </rect>
               {(b.length <= 14 || i % Math.ceil(b.length / 10) === 0) && (
-                <text x={i * step + step / 2} y={H + 14} text-anchor="middle" class="tick">{formatDay(x.start)}</text>
+                <text x={i * step + step / 2} y={H + 14} text-anchor="middle" class="tick">{dayOf(x.start)}</text>
               )}
             </g>
           );
@@ -37,7 +43,7 @@ export function TimelineChart(props: { buckets: TimelineBucket[]; id: string; ti
         <summary>{t('polls.timelineTable')}</summary>
         <table>
           <thead><tr><th scope="col">{t('polls.day')}</th><th scope="col">{props.countLabel}</th></tr></thead>
-          <tbody>{b.map((x) => <tr key={x.start}><td>{formatDay(x.start)}</td><td>{x.count}</td></tr>)}</tbody>
+          <tbody>{b.map((x) => <tr key={x.start}><td>{dayOf(x.start)}</td><td>{x.count}</td></tr>)}</tbody>
         </table>
       </details>
     </figure>

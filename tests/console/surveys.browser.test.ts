@@ -213,7 +213,10 @@ describe('surveys in the console', () => {
     expect(await results.nth(2).textContent()).toContain('(1/1)');
     await page.getByRole('img', { name: 'Số phiếu trả lời theo ngày' }).waitFor();
     await page.getByText('Xem dạng bảng').click();
-    await page.getByRole('cell', { name: '1', exact: true }).waitFor();
+    // The site's day (Tokyo's), not Vietnam's day of the bucket's first instant (22:00 the evening before).
+    const tokyoDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', day: '2-digit', month: '2-digit' }).format(new Date());
+    const row = page.locator('.timeline tbody tr');
+    await expect.poll(() => row.last().textContent()).toBe(`${tokyoDay}1`);
     const exports = page.getByRole('list', { name: 'Tải về' });
     expect(await exports.getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
       `/v1/admin/surveys/${made!.id}/export?format=csv`,

@@ -55,6 +55,7 @@ const ON_BOTH_BACKENDS = [
   'tests/accounts.totp.test.ts',
   'tests/accounts.users.test.ts',
   'tests/console/moderation.api.test.ts',
+  'tests/console/surveys.words.test.ts',
 ];
 
 export default defineConfig({

@@ -115,7 +115,9 @@ export function SurveyBuilder(props: { site: string; editing?: AdminSurvey | und
     }
   };
 
-  const zoneText = zone ? `${zone}, UTC${offsetText(offsetMinutes(Date.now(), zone))}` : '';
+  // Times are typed in the site's zone and an edit starts from the survey: nothing to type before they are known.
+  if (!zone) return alert ? <p class="error" role="alert">{alert.text}</p> : <p class="muted">{t('queue.loading')}</p>;
+  const zoneText = `${zone}, UTC${offsetText(offsetMinutes(Date.now(), zone))}`;
   return (
     <form class="poll-form survey-form" onSubmit={submit} aria-labelledby="sv-form-title" noValidate>
       <h2 id="sv-form-title">{editing ? t('b.editTitle') : t('b.newTitle')}</h2>
@@ -170,7 +172,7 @@ export function SurveyBuilder(props: { site: string; editing?: AdminSurvey | und
         </div>
       )}
       <div class="buttons">
-        <button type="submit" class="primary" disabled={busy || !zone}>{editing ? t('b.save') : t('b.create')}</button>
+        <button type="submit" class="primary" disabled={busy}>{editing ? t('b.save') : t('b.create')}</button>
         <button type="button" onClick={props.onCancel}>{t('act.cancel')}</button>
       </div>
     </form>

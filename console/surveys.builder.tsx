@@ -141,9 +141,9 @@ export function SurveyBuilder(props: { site: string; editing?: AdminSurvey | und
       </div>
       <label for={idOf('resultsVisibility')}>{t('b.visibility')}</label>
       <select id={idOf('resultsVisibility')} value={d.resultsVisibility} onChange={(e) => setD({ ...d, resultsVisibility: e.currentTarget.value as SurveyDraft['resultsVisibility'] })}>
-        <option value="always">{t('polls.vis.always')}</option>
-        <option value="after_vote">{t('polls.vis.after_vote')}</option>
-        <option value="after_close">{t('polls.vis.after_close')}</option>
+        <option value="always">{t('b.vis.always')}</option>
+        <option value="after_vote">{t('b.vis.after_vote')}</option>
+        <option value="after_close">{t('b.vis.after_close')}</option>
       </select>
 
       <h3 id="b-questions">{t('b.questions')}</h3>

@@ -277,6 +277,33 @@ describe('surveys in the console', () => {
     await context.close();
   }, BROWSER_TIMEOUT);
 
+  it('creates a survey from a server template; the list shows status, responses and times, and closes and reopens', async () => {
+    const { context, page, errors } = await open({ width: 1280, height: 900 });
+    const seeded = new Set((await surveysOf()).map((x) => x.id));
+    await signIn(page, `#/surveys?site=${DEMO_SITE_ID}`);
+    await page.getByLabel('Mẫu khảo sát').selectOption('hai-long-dich-vu-cong');
+    await page.getByRole('button', { name: 'Tạo từ mẫu' }).click();
+    await page.getByText('Từ mẫu: hai-long-dich-vu-cong').waitFor();
+    expect((await surveysOf()).filter((x) => x.template === 'hai-long-dich-vu-cong')).toHaveLength(2);
+    await page.getByRole('button', { name: 'Về danh sách' }).click();
+
+    const made = (await surveysOf()).find((x) => !seeded.has(x.id))!;
+    await app.t.admin.patch(`/v1/admin/surveys/${made.id}`).send({ closesAt: '2026-12-31T17:00:00+07:00' });
+    await page.reload();
+    const row = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: made.title }) }).first();
+    await row.getByText('Đóng: 17:00, 31/12/2026').waitFor();
+    expect(await row.textContent()).toContain('Đang mở0 phiếu trả lờiMở ngay khi tạo');
+    await row.getByRole('button', { name: 'Đóng khảo sát' }).click();
+    await row.getByRole('button', { name: 'Mở lại' }).waitFor();
+    expect(await row.locator('.badge').textContent()).toBe('Đã đóng');
+    expect((await app.t.admin.get(`/v1/admin/surveys/${made.id}`)).body.status).toBe('closed');
+    await row.getByRole('button', { name: 'Mở lại' }).click();
+    await row.getByRole('button', { name: 'Đóng khảo sát' }).waitFor();
+    expect((await app.t.admin.get(`/v1/admin/surveys/${made.id}`)).body.status).toBe('open');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, BROWSER_TIMEOUT);
+
   it('an admin creates a poll in the console and a portal page with the poll widget shows it', async () => {
     const { context, page, errors } = await open({ width: 1280, height: 900 });
     await signIn(page, `#/polls?site=${DEMO_SITE_ID}`);

@@ -197,7 +197,7 @@ function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void;
         <TimelineChart id="timeline-title" title={t('polls.timeline')} countLabel={t('polls.count')} empty={t('polls.noVotes')}
           buckets={timeline.buckets.map((b) => ({ start: b.start, count: b.votes }))} />
       )}
-      <h3 id="poll-export">{t('polls.export')}</h3>
+      <h3>{t('polls.export')}</h3>
       <ExportMenu base={`${base}/export`} label={t('polls.export')} formats={[
         { query: 'format=csv', label: t('polls.exportCsv') },
         { query: 'format=json', label: t('polls.exportJson') },

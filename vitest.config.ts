@@ -50,12 +50,14 @@ const ON_BOTH_BACKENDS = [
   'tests/responseCache.views.test.ts',
   'tests/surveys.public.test.ts',
   'tests/surveys.admin.test.ts',
+  'tests/surveys.templates.test.ts',
   'tests/security/surveys.hostile.test.ts',
   'tests/accounts.session.test.ts',
   'tests/accounts.throttle.test.ts',
   'tests/accounts.totp.test.ts',
   'tests/accounts.users.test.ts',
   'tests/console/moderation.api.test.ts',
+  'tests/console/surveys.words.test.ts',
 ];
 
 export default defineConfig({

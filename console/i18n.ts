@@ -1,5 +1,6 @@
 // Vietnamese first, English second. Every word a person sees comes from here.
 import { ApiError } from './api.js';
+import * as surveys from './strings/surveys.js';
 
 const vi = {
   'app.title': 'Quản trị ý kiến',
@@ -139,6 +140,7 @@ const vi = {
   'err.replyToReply': 'Chỉ trả lời được bình luận gốc, không trả lời một câu trả lời.',
   'err.throttled': 'Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.',
   'err.generic': 'Đã có lỗi. Vui lòng thử lại.',
+  ...surveys.vi,
 };
 
 type Key = keyof typeof vi;
@@ -281,6 +283,7 @@ const en: Record<Key, string> = {
   'err.replyToReply': 'Only a top-level comment can be replied to.',
   'err.throttled': 'Too many failed sign-ins. Try again in {n} minute(s).',
   'err.generic': 'Something went wrong. Please try again.',
+  ...surveys.en,
 };
 
 export type Lang = 'vi' | 'en';

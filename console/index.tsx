@@ -6,14 +6,14 @@ import { Login } from './login.js';
 import { Polls } from './polls.js';
 import { Queue } from './queue.js';
 import { recentSites, SitePicker } from './sites.js';
+import { Surveys } from './surveys.js';
 import type { SessionView, Site } from './types.js';
 
-// Surveys (issue 14) get their own route here ('#/surveys') when their pages are built.
-type Route = 'comments' | 'polls';
+type Route = 'comments' | 'polls' | 'surveys';
 /** "#/polls?site=tienngoc": the page and, when named, the site (a link a colleague sends). */
 function fromHash(): { route: Route; site: string | undefined } {
   const [path, query] = location.hash.slice(1).split('?');
-  return { route: path === '/polls' ? 'polls' : 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
+  return { route: path === '/polls' ? 'polls' : path === '/surveys' ? 'surveys' : 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
 }
 const routeOf = () => fromHash().route;
 
@@ -131,6 +131,7 @@ function App() {
           <nav aria-label={t('nav.label')}>
             <a href={`#/comments${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'comments' ? 'page' : undefined}>{t('nav.comments')}</a>
             {isAdmin && <a href={`#/polls${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'polls' ? 'page' : undefined}>{t('nav.polls')}</a>}
+            {isAdmin && <a href={`#/surveys${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'surveys' ? 'page' : undefined}>{t('nav.surveys')}</a>}
           </nav>
           <SitePicker sites={sites} value={site} allowAll={allowAll && route === 'comments'} onChange={setSite} />
           <span class="user muted">{t('user.signedInAs', { name: session.user.displayName })}</span>
@@ -139,7 +140,9 @@ function App() {
         </header>
         <main id="main">
           {error && <p class="error" role="alert">{error}</p>}
-          {route === 'polls' ? (
+          {route === 'surveys' ? (
+            isAdmin ? <Surveys site={site} announce={announce} /> : <p class="error" role="alert">{t('err.forbidden')}</p>
+          ) : route === 'polls' ? (
             isAdmin ? <Polls site={site} announce={announce} /> : <p class="error" role="alert">{t('err.forbidden')}</p>
           ) : (
             <Queue site={site} sites={sites} announce={announce} />

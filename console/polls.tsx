@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from './api.js';
-import { errorText, formatDay, formatTime, t } from './i18n.js';
+import { ExportMenu } from './exports.js';
+import { errorText, formatTime, t } from './i18n.js';
+import { Bars } from './results.js';
+import { CloseReopenButton, StatusBadge } from './status.js';
+import { TimelineChart } from './timeline.js';
 import type { Poll, Timeline } from './types.js';
 
 type Visibility = Poll['resultsVisibility'];
@@ -86,7 +90,7 @@ export function Polls(props: { site: string | undefined; announce: (text: string
                 <li key={p.id}>
                   <button type="button" class="poll-item" onClick={() => setOpen(p.id)}>
                     <span class="poll-q" dir="auto">{p.question}</span>
-                    <span class={`badge ${p.status}`}>{t(`polls.status.${p.status}`)}</span>
+                    <StatusBadge status={p.status} label={t(`polls.status.${p.status}`)} />
                     <span class="muted">{t('polls.votes', { n: p.results.voters })} · {formatTime(p.createdAt)}</span>
                   </button>
                 </li>
@@ -170,17 +174,7 @@ function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void;
     api<Timeline>('GET', `/v1/admin/polls/${encodeURIComponent(p.id)}/timeline?bucket=day`).then(setTimeline, (err) => setError(errorText(err)));
   }, [p.id, p.results.total]);
 
-  const closeOrReopen = async () => {
-    setError('');
-    try {
-      await api('POST', `/v1/admin/polls/${encodeURIComponent(p.id)}/${p.status === 'closed' ? 'reopen' : 'close'}`);
-      props.announce(t('polls.saved'));
-      props.onChanged();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  const exportUrl = (q: string) => `/v1/admin/polls/${encodeURIComponent(p.id)}/export?${q}`;
+  const base = `/v1/admin/polls/${encodeURIComponent(p.id)}`;
   const snippet = `<div data-ykien-poll="${p.id}"></div>\n<script src="${location.origin}/widget.js" async></script>`;
 
   return (
@@ -188,74 +182,29 @@ function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void;
       <button type="button" class="link" onClick={props.onBack}>← {t('polls.back')}</button>
       <h2 id="poll-title" dir="auto">{p.question}</h2>
       <p>
-        <span class={`badge ${p.status}`}>{t(`polls.status.${p.status}`)}</span>{' '}
+        <StatusBadge status={p.status} label={t(`polls.status.${p.status}`)} />{' '}
         <span class="muted">{t('polls.resultsSummary', { votes: p.results.total, voters: p.results.voters })}</span>
       </p>
       <div class="buttons">
         <button type="button" onClick={props.onEdit}>{t('polls.edit')}</button>
-        <button type="button" onClick={() => void closeOrReopen()}>{p.status === 'closed' ? t('polls.reopen') : t('polls.close')}</button>
+        <CloseReopenButton base={base} status={p.status} closeLabel={t('polls.close')} reopenLabel={t('polls.reopen')} onError={setError}
+          onDone={() => { props.announce(t('polls.saved')); props.onChanged(); }} />
       </div>
       {error && <p class="error" role="alert">{error}</p>}
       <h3>{t('polls.results')}</h3>
-      <ul class="bars">
-        {p.results.options.map((o) => (
-          <li key={o.id}>
-            <div class="bar-label"><span dir="auto">{o.label}</span><span>{o.votes} · {o.percent}%</span></div>
-            <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-              <rect x="0" y="0" width="100" height="6" class="bar-bg" />
-              <rect x="0" y="0" width={String(o.percent)} height="6" class="bar-fg" />
-            </svg>
-          </li>
-        ))}
-      </ul>
-      {timeline && <TimelineChart timeline={timeline} />}
+      <Bars items={p.results.options.map((o) => ({ id: o.id, label: o.label, count: o.votes, percent: o.percent }))} />
+      {timeline && (
+        <TimelineChart id="timeline-title" title={t('polls.timeline')} countLabel={t('polls.count')} empty={t('polls.noVotes')}
+          buckets={timeline.buckets.map((b) => ({ start: b.start, count: b.votes }))} />
+      )}
       <h3>{t('polls.export')}</h3>
-      <div class="buttons">
-        <a class="button" href={exportUrl('format=csv')} download>{t('polls.exportCsv')}</a>
-        <a class="button" href={exportUrl('format=json')} download>{t('polls.exportJson')}</a>
-        <a class="button" href={exportUrl('format=csv&detail=votes')} download>{t('polls.exportVotes')}</a>
-      </div>
+      <ExportMenu base={`${base}/export`} label={t('polls.export')} formats={[
+        { query: 'format=csv', label: t('polls.exportCsv') },
+        { query: 'format=json', label: t('polls.exportJson') },
+        { query: 'format=csv&detail=votes', label: t('polls.exportVotes') },
+      ]} />
       <h3><label for="poll-embed">{t('polls.embed')}</label></h3>
       <textarea id="poll-embed" class="code" rows={3} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} />
     </article>
-  );
-}
-
-/** Votes per day as bars, with the same figures as a table for screen readers and for copying. */
-function TimelineChart(props: { timeline: Timeline }) {
-  const b = props.timeline.buckets.slice(-60);
-  if (!b.length) return <p class="muted">{t('polls.noVotes')}</p>;
-  const max = Math.max(1, ...b.map((x) => x.votes));
-  const W = 600;
-  const H = 160;
-  const step = W / b.length;
-  const barWidth = Math.min(step * 0.7, 36);
-  return (
-    <figure class="timeline">
-      <figcaption id="timeline-title">{t('polls.timeline')}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-labelledby="timeline-title" class="chart">
-        <line x1="0" y1={H} x2={W} y2={H} class="axis" />
-        {b.map((x, i) => {
-          const h = (x.votes / max) * (H - 10);
-          return (
-            <g key={x.start}>
-              <rect x={i * step + (step - barWidth) / 2} y={H - h} width={barWidth} height={h} class="col">
-                <title>{`${formatDay(x.start)}: ${x.votes}`}</title>
-              </rect>
-              {(b.length <= 14 || i % Math.ceil(b.length / 10) === 0) && (
-                <text x={i * step + step / 2} y={H + 14} text-anchor="middle" class="tick">{formatDay(x.start)}</text>
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <details>
-        <summary>{t('polls.timelineTable')}</summary>
-        <table>
-          <thead><tr><th scope="col">{t('polls.day')}</th><th scope="col">{t('polls.count')}</th></tr></thead>
-          <tbody>{b.map((x) => <tr key={x.start}><td>{formatDay(x.start)}</td><td>{x.votes}</td></tr>)}</tbody>
-        </table>
-      </details>
-    </figure>
   );
 }

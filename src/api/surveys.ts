@@ -124,3 +124,10 @@ export interface ResponseAnswer {
   resultsVisible: boolean;
   results: SurveyResults | null;
 }
+
+/** GET /v1/admin/surveys/templates → { templates: [...] }: a ready questionnaire, by id, and how many questions it has. */
+export interface SurveyTemplateSummary {
+  id: string;
+  title: string;
+  questions: number;
+}

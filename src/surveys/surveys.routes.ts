@@ -39,6 +39,10 @@ export function surveysAdminRoutes(surveys: SurveysService, exportsOf: SurveyExp
     const { site } = parse(listSurveysQuerySchema, req.query, 'query');
     res.json({ surveys: await surveys.list(site) });
   });
+  // Before '/:id', which would take "templates" for a survey id.
+  r.get('/templates', (_req, res) => {
+    res.json({ templates: surveys.templates() });
+  });
   r.post('/', async (req, res) => {
     const survey = await surveys.create(parse(createSurveySchema, req.body), actorOf(req));
     res.status(201).location(`/v1/admin/surveys/${survey.id}`).json(survey);

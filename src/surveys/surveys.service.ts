@@ -1,4 +1,4 @@
-import type { AdminSurvey, PublicSurvey, ResponseAnswer, SurveyResults } from '../api/surveys.js';
+import type { AdminSurvey, PublicSurvey, ResponseAnswer, SurveyResults, SurveyTemplateSummary } from '../api/surveys.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { definitionCache } from '../ballots/definitions.js';
@@ -86,6 +86,9 @@ export function surveysService(
       }
       return view.results;
     },
+
+    /** The ready questionnaires an admin may start from (POST { site, template }). */
+    templates: (): SurveyTemplateSummary[] => [...TEMPLATES.values()].map((t) => ({ id: t.id, title: t.title, questions: t.questions.length })),
 
     async list(site: string | undefined): Promise<AdminSurvey[]> {
       const t = now();

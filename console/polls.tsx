@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from './api.js';
 import { ExportMenu } from './exports.js';
 import { errorText, formatTime, t } from './i18n.js';
+import { useLiveResults } from './live.js';
 import { Bars } from './results.js';
 import { CloseReopenButton, StatusBadge } from './status.js';
 import { TimelineChart } from './timeline.js';
@@ -167,7 +168,10 @@ function PollForm(props: { site: string; editing?: Poll | undefined; onSaved: (p
 }
 
 function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void; onChanged: () => void; announce: (s: string) => void }) {
-  const p = props.poll;
+  const [results, setResults] = useState(props.poll.results);
+  useEffect(() => setResults(props.poll.results), [props.poll]);
+  const p = { ...props.poll, results };
+  useLiveResults<Poll['results']>('poll', p.id, setResults, () => api<Poll>('GET', `/v1/admin/polls/${encodeURIComponent(p.id)}`).then((x) => setResults(x.results)));
   const [timeline, setTimeline] = useState<Timeline | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {

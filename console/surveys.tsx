@@ -1,3 +1,4 @@
+import { useLiveResults } from './live.js';
 import { useEffect, useState } from 'preact/hooks';
 import type { AdminSurvey, SurveyTemplateSummary } from '../src/api/surveys.js';
 import { api, qs } from './api.js';
@@ -166,6 +167,9 @@ function SurveyDetail(props: { survey: AdminSurvey; onBack: () => void; onEdit: 
     setS(props.survey);
     api<AdminSurvey>('GET', adminUrl(props.survey.id)).then(setS, (err) => setError(errorText(err)));
   }, [props.survey]);
+  useLiveResults<AdminSurvey['results']>('survey', props.survey.id, (results) => setS((now) => ({ ...now, results })), () =>
+    api<AdminSurvey>('GET', adminUrl(props.survey.id)).then(setS),
+  );
   useEffect(() => {
     api<SurveyTimeline>('GET', `${adminUrl(s.id)}/timeline?bucket=day`).then(setTimeline, (err) => setError(errorText(err)));
   }, [s.id, s.results.responses]);

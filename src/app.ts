@@ -29,6 +29,8 @@ import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
+import { surveyTemplatesRoutes } from './surveys/templates.routes.js';
+import { overviewRoutes } from './overview/overview.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
@@ -142,6 +144,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
+  admin.use('/overview', overviewRoutes(services.overview));
+  admin.use('/surveys/templates', surveyTemplatesRoutes(services.surveyTemplates));
   admin.use('/surveys', surveysAdminRoutes(services.surveys, services.surveyFiles));
   admin.use('/audit', auditRoutes(audit));
   admin.use('/comments', moderationRoutes(services.comments));

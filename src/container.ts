@@ -12,6 +12,9 @@ import { pollsService } from './polls/polls.service.js';
 import { sitesService } from './sites/sites.service.js';
 import { surveyExports } from './surveys/surveys.export.js';
 import { surveysService } from './surveys/surveys.service.js';
+import { templateExports } from './surveys/templates.export.js';
+import { templateResults } from './surveys/templates.results.js';
+import { overviewService } from './overview/overview.service.js';
 import { sessionsService } from './users/sessions.service.js';
 import { usersService } from './users/users.service.js';
 import type { Storage } from './storage/storage.js';
@@ -55,6 +58,9 @@ export async function createContainer(deps: ContainerDeps) {
   // Surveys share polls' per-network cap (VOTE_LIMIT_PER_IP responses per survey and network per day).
   const surveys = surveysService(storage.surveys, { audit, sites, hasher, events, responseLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
   const surveyFiles = surveyExports({ surveys, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
+  const templateResultsOf = templateResults(storage.surveys, { siteNames: async () => new Map((await sites.list()).map((x) => [x.id, x.name])) });
+  const surveyTemplates = { results: templateResultsOf, file: templateExports({ results: templateResultsOf, audit, now }) };
+  const overview = overviewService(storage.overview, { now });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
@@ -75,7 +81,7 @@ export async function createContainer(deps: ContainerDeps) {
       passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
     },
   });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, surveyFiles, surveyTemplates, overview, comments, counters, exports: exportsSvc, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

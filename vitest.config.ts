@@ -54,6 +54,9 @@ const ON_BOTH_BACKENDS = [
   'tests/accounts.totp.test.ts',
   'tests/accounts.users.test.ts',
   'tests/console/moderation.api.test.ts',
+  'tests/overview.test.ts',
+  'tests/surveys.templates.test.ts',
+  'tests/audit.filters.test.ts',
 ];
 
 export default defineConfig({

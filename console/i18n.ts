@@ -1,5 +1,7 @@
 // Vietnamese first, English second. Every word a person sees comes from here.
 import { ApiError } from './api.js';
+import * as auditWords from './strings/audit.js';
+import * as overviewWords from './strings/overview.js';
 
 const vi = {
   'app.title': 'Quản trị ý kiến',
@@ -139,6 +141,8 @@ const vi = {
   'err.replyToReply': 'Chỉ trả lời được bình luận gốc, không trả lời một câu trả lời.',
   'err.throttled': 'Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.',
   'err.generic': 'Đã có lỗi. Vui lòng thử lại.',
+  ...overviewWords.vi,
+  ...auditWords.vi,
 };
 
 type Key = keyof typeof vi;
@@ -281,6 +285,8 @@ const en: Record<Key, string> = {
   'err.replyToReply': 'Only a top-level comment can be replied to.',
   'err.throttled': 'Too many failed sign-ins. Try again in {n} minute(s).',
   'err.generic': 'Something went wrong. Please try again.',
+  ...overviewWords.en,
+  ...auditWords.en,
 };
 
 export type Lang = 'vi' | 'en';
@@ -332,6 +338,8 @@ export function errorText(err: unknown): string {
       return t('err.expired');
     case 'not_found':
       return t('err.notFound');
+    case 'template_not_found':
+      return t('ov.err.template');
     case 'poll_has_votes':
       return t('err.pollHasVotes');
     case 'rate_limited':

@@ -172,3 +172,12 @@ describe('GET /v1/admin/surveys/templates/:template/results/export', () => {
     expect(body.surveys[0]).toMatchObject({ surveyId: b.id, createdAt: '2026-06-09T03:00:00+07:00', results: api.surveys[0].results });
   });
 });
+
+describe('GET /v1/admin/surveys/templates', () => {
+  it('lists the templates a province can compare across sites', async () => {
+    const t = await makeTestApp();
+    const res = await t.admin.get('/v1/admin/surveys/templates');
+    expect(res.status).toBe(200);
+    expect(res.body.templates).toEqual([{ id: TEMPLATE, title: haiLongDichVuCong.title, questions: 9 }]);
+  });
+});

@@ -6,6 +6,7 @@ import type { ExportFile, ExportFormat } from '../exports/exports.service.js';
 import type { ActorRef } from '../audit/actor.js';
 import { resolveTemplateQuery, templateExportQuery, templateResultsQuery } from './templates.export.js';
 import type { TemplateResults, TemplateResultsQuery } from './templates.results.js';
+import { TEMPLATES } from './templates/index.js';
 
 export interface SurveyTemplatesService {
   results(id: string, q: TemplateResultsQuery): Promise<TemplateResults>;
@@ -16,6 +17,9 @@ export interface SurveyTemplatesService {
 export function surveyTemplatesRoutes(templates: SurveyTemplatesService): Router {
   const r = Router();
   r.use(requireAdmin);
+  r.get('/', (_req, res) => {
+    res.json({ templates: [...TEMPLATES.values()].map((t) => ({ id: t.id, title: t.title, questions: t.questions.length })) });
+  });
   r.get('/:template/results', async (req, res) => {
     const q = resolveTemplateQuery(parse(templateResultsQuery, req.query, 'query'));
     res.set('Cache-Control', 'no-store').json(await templates.results(String(req.params.template), q));

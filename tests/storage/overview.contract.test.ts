@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { countRules } from '../../src/counters/counters.domain.js';
 import type { ViewToCount } from '../../src/counters/counters.store.js';
+import type { PostgresStorage } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { forEachBackend, seedSite } from './backends.js';
 
@@ -63,5 +64,26 @@ forEachBackend('overview store', (open) => {
       { day: '2026-06-08', views: 4 },
     ]);
     expect((await s.counters.figures('xa-la', 'trang', T0)).siteVisits).toBe(4);
+  });
+
+  it('answers 500 sites in a fixed number of statements, not one per site', async () => {
+    const s = await open();
+    const ids = Array.from({ length: 500 }, (_, i) => `xa-${i + 1}`);
+    await s.sites.change(ids, T0, () => ({
+      writes: ids.map((id, i) => ({ insert: { id, name: `Xã ${id}`, origins: [], timezone: i % 2 ? 'Asia/Ho_Chi_Minh' : 'America/Los_Angeles', premoderation: true } })),
+      audit: [],
+      result: undefined,
+    }));
+    for (const [i, id] of ids.entries()) if (i % 50 === 0) await s.counters.countView(view(id, `v${i}`, i % 2 ? '2026-06-09' : '2026-06-08', T0), RULES);
+    // On PostgreSQL every statement is a round trip through the pool: count them.
+    let statements = 0;
+    const pool = (s as Partial<PostgresStorage>).pool;
+    const query = pool?.query.bind(pool);
+    if (pool) (pool as unknown as { query: unknown }).query = (...args: unknown[]) => (statements++, (query as (...a: unknown[]) => unknown)(...args));
+    const rows = await s.overview.sites({ sites: null, at: T0, today: (tz) => (tz === 'America/Los_Angeles' ? '2026-06-08' : '2026-06-09') });
+    if (pool) expect(statements).toBe(2);
+    expect(rows).toHaveLength(500);
+    expect(rows.filter((r) => r.viewsToday === 1).map((r) => r.site).sort()).toEqual(ids.filter((_, i) => i % 50 === 0).sort());
+    expect(rows.every((r) => r.visitsToday === r.viewsToday)).toBe(true);
   });
 });

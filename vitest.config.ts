@@ -51,6 +51,7 @@ const ON_BOTH_BACKENDS = [
   'tests/surveys.public.test.ts',
   'tests/surveys.admin.test.ts',
   'tests/surveys.templates.test.ts',
+  'tests/surveys.templates.results.test.ts',
   'tests/security/surveys.hostile.test.ts',
   'tests/accounts.session.test.ts',
   'tests/accounts.throttle.test.ts',
@@ -58,6 +59,8 @@ const ON_BOTH_BACKENDS = [
   'tests/accounts.users.test.ts',
   'tests/console/moderation.api.test.ts',
   'tests/console/surveys.words.test.ts',
+  'tests/overview.test.ts',
+  'tests/audit.filters.test.ts',
 ];
 
 export default defineConfig({

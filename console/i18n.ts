@@ -1,6 +1,8 @@
 // Vietnamese first, English second. Every word a person sees comes from here.
 import { ApiError } from './api.js';
 import * as surveys from './strings/surveys.js';
+import * as auditWords from './strings/audit.js';
+import * as overviewWords from './strings/overview.js';
 
 const vi = {
   'app.title': 'Quản trị ý kiến',
@@ -141,6 +143,8 @@ const vi = {
   'err.throttled': 'Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.',
   'err.generic': 'Đã có lỗi. Vui lòng thử lại.',
   ...surveys.vi,
+  ...overviewWords.vi,
+  ...auditWords.vi,
 };
 
 type Key = keyof typeof vi;
@@ -284,6 +288,8 @@ const en: Record<Key, string> = {
   'err.throttled': 'Too many failed sign-ins. Try again in {n} minute(s).',
   'err.generic': 'Something went wrong. Please try again.',
   ...surveys.en,
+  ...overviewWords.en,
+  ...auditWords.en,
 };
 
 export type Lang = 'vi' | 'en';
@@ -335,6 +341,8 @@ export function errorText(err: unknown): string {
       return t('err.expired');
     case 'not_found':
       return t('err.notFound');
+    case 'template_not_found':
+      return t('ov.err.template');
     case 'poll_has_votes':
       return t('err.pollHasVotes');
     case 'rate_limited':

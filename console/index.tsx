@@ -2,18 +2,22 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, onSessionExpired, useCsrf } from './api.js';
 import { currentLang, errorText, setLang, t } from './i18n.js';
+import { Audit } from './audit.js';
 import { Login } from './login.js';
+import { Overview } from './overview.js';
 import { Polls } from './polls.js';
 import { Queue } from './queue.js';
 import { recentSites, SitePicker } from './sites.js';
 import { Surveys } from './surveys.js';
 import type { SessionView, Site } from './types.js';
 
-type Route = 'comments' | 'polls' | 'surveys';
+type Route = 'comments' | 'polls' | 'surveys' | 'overview' | 'audit';
+const ROUTES: readonly Route[] = ['comments', 'polls', 'surveys', 'overview', 'audit'];
 /** "#/polls?site=tienngoc": the page and, when named, the site (a link a colleague sends). */
 function fromHash(): { route: Route; site: string | undefined } {
   const [path, query] = location.hash.slice(1).split('?');
-  return { route: path === '/polls' ? 'polls' : path === '/surveys' ? 'surveys' : 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
+  const named = ROUTES.find((r) => path === `/${r}`);
+  return { route: named ?? 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
 }
 const routeOf = () => fromHash().route;
 
@@ -132,8 +136,10 @@ function App() {
             <a href={`#/comments${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'comments' ? 'page' : undefined}>{t('nav.comments')}</a>
             {isAdmin && <a href={`#/polls${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'polls' ? 'page' : undefined}>{t('nav.polls')}</a>}
             {isAdmin && <a href={`#/surveys${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'surveys' ? 'page' : undefined}>{t('nav.surveys')}</a>}
+            {isAdmin && <a href="#/overview" aria-current={route === 'overview' ? 'page' : undefined}>{t('nav.overview')}</a>}
+            <a href={`#/audit${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'audit' ? 'page' : undefined}>{t('nav.audit')}</a>
           </nav>
-          <SitePicker sites={sites} value={site} allowAll={allowAll && route === 'comments'} onChange={setSite} />
+          {route !== 'overview' && <SitePicker sites={sites} value={site} allowAll={allowAll && (route === 'comments' || route === 'audit')} onChange={setSite} />}
           <span class="user muted">{t('user.signedInAs', { name: session.user.displayName })}</span>
           {langButton}
           <button type="button" onClick={() => void logout()}>{t('logout')}</button>
@@ -142,6 +148,10 @@ function App() {
           {error && <p class="error" role="alert">{error}</p>}
           {route === 'surveys' ? (
             isAdmin ? <Surveys site={site} announce={announce} /> : <p class="error" role="alert">{t('err.forbidden')}</p>
+          ) : route === 'overview' ? (
+            isAdmin ? <Overview /> : <p class="error" role="alert">{t('err.forbidden')}</p>
+          ) : route === 'audit' ? (
+            <Audit site={site} isAdmin={isAdmin} />
           ) : route === 'polls' ? (
             isAdmin ? <Polls site={site} announce={announce} /> : <p class="error" role="alert">{t('err.forbidden')}</p>
           ) : (

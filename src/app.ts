@@ -31,6 +31,8 @@ import { adminLiveRoutes, liveRoutes } from './live/live.routes.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
+import { surveyTemplatesRoutes } from './surveys/templates.routes.js';
+import { overviewRoutes } from './overview/overview.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetRoutes } from './widget/widget.routes.js';
@@ -148,6 +150,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));
   admin.use('/polls', pollsAdminRoutes(polls));
+  admin.use('/overview', overviewRoutes(services.overview));
+  admin.use('/surveys/templates', surveyTemplatesRoutes(services.surveyTemplates));
   admin.use('/surveys', surveysAdminRoutes(services.surveys, services.surveyFiles));
   admin.use('/audit', auditRoutes(audit));
   admin.use('/live', adminLiveRoutes({ hub: services.adminLive, polls, surveys: services.surveys, maxStreams: config.LIVE_MAX_STREAMS }));

@@ -13,6 +13,9 @@ import { liveHub } from './live/live.hub.js';
 import { sitesService } from './sites/sites.service.js';
 import { surveyExports } from './surveys/surveys.export.js';
 import { surveysService } from './surveys/surveys.service.js';
+import { templateExports } from './surveys/templates.export.js';
+import { templateResults } from './surveys/templates.results.js';
+import { overviewService } from './overview/overview.service.js';
 import { sessionsService } from './users/sessions.service.js';
 import { usersService } from './users/users.service.js';
 import type { Storage } from './storage/storage.js';
@@ -76,6 +79,9 @@ export async function createContainer(deps: ContainerDeps) {
   });
   metrics.countLiveStreams(() => live.size + adminLive.size);
   const surveyFiles = surveyExports({ surveys, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
+  const templateResultsOf = templateResults(storage.surveys, { siteNames: async () => new Map((await sites.list()).map((x) => [x.id, x.name])) });
+  const surveyTemplates = { results: templateResultsOf, file: templateExports({ results: templateResultsOf, audit, now }) };
+  const overview = overviewService(storage.overview, { now });
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
@@ -96,7 +102,7 @@ export async function createContainer(deps: ContainerDeps) {
       passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
     },
   });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, comments, counters, exports: exportsSvc, retention, users, sessions };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, surveyTemplates, overview, comments, counters, exports: exportsSvc, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -18,6 +18,17 @@ export interface AuditView {
   detail: Record<string, unknown> | null;
 }
 
+/** What the log can be narrowed to besides the site (GET /v1/admin/audit's query). */
+export interface AuditFilters {
+  action?: string | undefined;
+  /** The key's id or "user:<username>". */
+  actor?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+}
+
 export function auditService(store: AuditStore, now: () => number) {
   return {
     /** The stored form of an entry, for a store to write in the transaction of the change it records. */
@@ -25,8 +36,9 @@ export function auditService(store: AuditStore, now: () => number) {
     /** Records an act that writes nothing else (an export, a backup). */
     record: (e: AuditEntry) => store.record(auditRecord(e, now())),
     /** Newest first; a moderator sees its own sites only. */
-    async list(p: Principal, q: { site?: string | undefined; action?: string | undefined; cursor?: number | undefined; limit: number }) {
-      const rows = await store.list({ sites: scopeOf(p, q.site), action: q.action, before: q.cursor, limit: q.limit });
+    async list(p: Principal, q: AuditFilters & { site?: string | undefined; cursor?: number | undefined; limit: number }) {
+      const { site, cursor, actor, ...filters } = q;
+      const rows = await store.list({ ...filters, sites: scopeOf(p, site), actorId: actor, before: cursor, limit: q.limit });
       const entries: AuditView[] = rows.map((r) => ({
         id: r.id,
         at: new Date(r.at).toISOString(),

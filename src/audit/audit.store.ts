@@ -19,6 +19,14 @@ export interface AuditQuery {
   /** null: every site. */
   sites: readonly string[] | null;
   action?: string | undefined;
+  /** The key's id, or "user:<username>", "cli", "seed". */
+  actorId?: string | undefined;
+  /** Entries at or after `from`, and before `to` (epoch ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+  /** One thing's history: its type ("comment"), and its id. */
+  targetType?: string | undefined;
+  targetId?: string | undefined;
   /** Entries older than this id (the cursor). */
   before?: number | undefined;
   limit: number;

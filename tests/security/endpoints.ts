@@ -68,6 +68,11 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/v1/admin/surveys/{survey}/results', admin: true },
   { method: 'get', path: '/v1/admin/surveys/{survey}/export', admin: true },
   { method: 'get', path: '/v1/admin/surveys/{survey}/timeline', admin: true },
+  { method: 'get', path: '/v1/admin/overview', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/templates', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/templates/hai-long-dich-vu-cong/results', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/templates/hai-long-dich-vu-cong/results/export', admin: true },
+  { method: 'get', path: '/v1/admin/surveys/templates/khong-co/results', admin: true },
   { method: 'get', path: '/p/{poll}', html: true },
   { method: 'post', path: '/p/{poll}', html: true },
 ];

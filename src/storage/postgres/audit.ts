@@ -22,8 +22,10 @@ export function pgAuditStore(db: PgDb): AuditStore {
       const rows = await db.rows<AuditLogRow<unknown>>(
         `SELECT ${AUDIT_COLUMNS} FROM audit_log
          WHERE ($1::text[] IS NULL OR site_id = ANY($1)) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR id < $3)
+           AND ($5::text IS NULL OR actor_id = $5) AND ($6::bigint IS NULL OR at >= $6) AND ($7::bigint IS NULL OR at < $7)
+           AND ($8::text IS NULL OR target_type = $8) AND ($9::text IS NULL OR target_id = $9)
          ORDER BY id DESC LIMIT $4`,
-        [q.sites, q.action ?? null, q.before ?? null, q.limit],
+        [q.sites, q.action ?? null, q.before ?? null, q.limit, q.actorId ?? null, q.from ?? null, q.to ?? null, q.targetType ?? null, q.targetId ?? null],
       );
       return rows.map(toAuditRow);
     },

@@ -49,10 +49,7 @@ page AS (
   INSERT INTO counter_pages AS p (site_id, page_key, views) SELECT $1, $2, 1 FROM counted
   ON CONFLICT (site_id, page_key) DO UPDATE SET views = p.views + 1
   RETURNING views),
-day AS (
-  INSERT INTO counter_days AS d (site_id, day, views) SELECT $1, $4, 1 FROM page
-  ON CONFLICT (site_id, day) DO UPDATE SET views = d.views + 1
-  RETURNING 1),
+
 visitor AS (
   INSERT INTO counter_visitors AS v (site_id, visitor_hash, last_seen) SELECT $1, $3, $5::bigint FROM allowed
   ON CONFLICT (site_id, visitor_hash) DO UPDATE SET last_seen = GREATEST(v.last_seen, excluded.last_seen), previous_seen = v.last_seen
@@ -71,7 +68,15 @@ entered AS (
 visit AS (
   INSERT INTO counter_sites AS t (site_id, visits) SELECT $1, 1 FROM visitor WHERE prev IS NULL OR $5::bigint - prev >= $8::bigint
   ON CONFLICT (site_id) DO UPDATE SET visits = t.visits + 1
-  RETURNING visits)
+  RETURNING visits),
+-- The day's counted views and the visits started that day (migration 009), in one upsert: two upserts of one
+-- row in one statement would not see each other.
+day AS (
+  INSERT INTO counter_days AS d (site_id, day, views, visits)
+  SELECT $1, $4, (SELECT COUNT(*) FROM page), (SELECT COUNT(*) FROM visit)
+  WHERE EXISTS (SELECT FROM page) OR EXISTS (SELECT FROM visit)
+  ON CONFLICT (site_id, day) DO UPDATE SET views = d.views + excluded.views, visits = d.visits + excluded.visits
+  RETURNING 1)
 SELECT
   EXISTS (SELECT FROM allowed) AS stored,
   (SELECT views FROM page) AS counted_views,

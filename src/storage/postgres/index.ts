@@ -18,6 +18,7 @@ import { pgHitCounter } from './hits.js';
 import { runJob } from './jobs.js';
 import { pgSitesStore } from './sites.js';
 import { pgStatsStore } from './stats.js';
+import { pgOverviewStore } from './overview.js';
 import { pgSurveysStore } from './surveys.js';
 import { pgWebhooksStore } from './webhooks.js';
 import { pgUsersStore } from './users.js';
@@ -64,6 +65,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     sites: pgSitesStore(db),
     surveys: pgSurveysStore(db),
     stats: pgStatsStore(db),
+    overview: pgOverviewStore(db),
     webhooks: pgWebhooksStore(db),
     users: pgUsersStore(db),
     hits,

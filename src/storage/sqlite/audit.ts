@@ -21,13 +21,15 @@ export function sqliteAuditStore(db: Db): AuditStore {
   const page = db.prepare(
     `SELECT ${AUDIT_COLUMNS} FROM audit_log
      WHERE (@all = 1 OR site_id IN (SELECT value FROM json_each(@sites))) AND (@action IS NULL OR action = @action)
-       AND (@before IS NULL OR id < @before)
+       AND (@before IS NULL OR id < @before) AND (@actorId IS NULL OR actor_id = @actorId)
+       AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+       AND (@targetType IS NULL OR target_type = @targetType) AND (@targetId IS NULL OR target_id = @targetId)
      ORDER BY id DESC LIMIT @limit`,
   );
   return {
     record: async (e) => write(e),
     async list(q: AuditQuery): Promise<AuditRow[]> {
-      const rows = page.all({ all: q.sites === null ? 1 : 0, sites: JSON.stringify(q.sites ?? []), action: q.action ?? null, before: q.before ?? null, limit: q.limit }) as AuditLogRow<string>[];
+      const rows = page.all({ all: q.sites === null ? 1 : 0, sites: JSON.stringify(q.sites ?? []), action: q.action ?? null, before: q.before ?? null, actorId: q.actorId ?? null, from: q.from ?? null, to: q.to ?? null, targetType: q.targetType ?? null, targetId: q.targetId ?? null, limit: q.limit }) as AuditLogRow<string>[];
       return rows.map(toAuditRow);
     },
   };

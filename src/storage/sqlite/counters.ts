@@ -61,9 +61,10 @@ export function sqliteCountersStore(db: Db, unversioned: UnversionedChanges = { 
       `INSERT INTO counter_pages (site_id, page_key, views) VALUES (?, ?, 1)
        ON CONFLICT (site_id, page_key) DO UPDATE SET views = views + 1`,
     ),
-    addDayView: db.prepare(
-      `INSERT INTO counter_days (site_id, day, views) VALUES (?, ?, 1)
-       ON CONFLICT (site_id, day) DO UPDATE SET views = views + 1`,
+    // The day's counted views and the visits started that day (migration 016), in one upsert.
+    addDay: db.prepare(
+      `INSERT INTO counter_days (site_id, day, views, visits) VALUES (?, ?, ?, ?)
+       ON CONFLICT (site_id, day) DO UPDATE SET views = views + excluded.views, visits = visits + excluded.visits`,
     ),
     addVisit: db.prepare(
       `INSERT INTO counter_sites (site_id, visits) VALUES (?, 1)
@@ -138,12 +139,10 @@ export function sqliteCountersStore(db: Db, unversioned: UnversionedChanges = { 
       run(s.addNewPage, v.site, v.day);
     }
     const viewCounted = run(s.markPageSeen, { site: v.site, page: v.page, visitor: v.visitor, at: v.at, window: rules.dedupMs }) === 1;
-    if (viewCounted) {
-      run(s.addPageView, v.site, v.page);
-      run(s.addDayView, v.site, v.day);
-    }
+    if (viewCounted) run(s.addPageView, v.site, v.page);
     const visitCounted = touch(v.site, v.visitor, v.at, rules.visitIdleMs);
     if (visitCounted) run(s.addVisit, v.site);
+    if (viewCounted || visitCounted) run(s.addDay, v.site, v.day, viewCounted ? 1 : 0, visitCounted ? 1 : 0);
     // Read in the same transaction: exactly the figures this view produced.
     return { outcome: 'stored', viewCounted, visitCounted, figures: figures(v.site, v.page, v.at - rules.onlineMs) };
   });

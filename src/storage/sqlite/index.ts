@@ -19,6 +19,7 @@ import { sqliteSurveysStore } from './surveys.js';
 import { sqliteWebhooksStore } from './webhooks.js';
 import { sqliteUsersStore } from './users.js';
 import { sqliteStatsStore } from './stats.js';
+import { sqliteOverviewStore } from './overview.js';
 
 export interface SqliteStorage extends Storage {
   readonly backend: 'sqlite';
@@ -61,6 +62,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     webhooks: sqliteWebhooksStore(db),
     users: sqliteUsersStore(db),
     stats: sqliteStatsStore(db),
+    overview: sqliteOverviewStore(db),
     version: () => (changes.get() as number) - unversioned + (dataVersion.get() as number),
     async ready() {
       try {

@@ -22,6 +22,7 @@ const ON_BOTH_BACKENDS = [
   'tests/comments.webhook.test.ts',
   'tests/comments.words.test.ts',
   'tests/sites.originCheck.test.ts',
+  'tests/accounts.lastAdmin.test.ts',
   'tests/counters.abuse.test.ts',
   'tests/counters.rules.test.ts',
   'tests/counters.test.ts',

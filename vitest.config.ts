@@ -23,6 +23,7 @@ const ON_BOTH_BACKENDS = [
   'tests/comments.words.test.ts',
   'tests/sites.originCheck.test.ts',
   'tests/accounts.lastAdmin.test.ts',
+  'tests/keys.admin.test.ts',
   'tests/counters.abuse.test.ts',
   'tests/counters.rules.test.ts',
   'tests/counters.test.ts',

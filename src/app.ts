@@ -27,6 +27,7 @@ import { exportsAdminRoutes } from './exports/exports.routes.js';
 import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
+import { keysAdminRoutes } from './keys/keys.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
@@ -138,6 +139,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const admin = express.Router();
   admin.use(limits.admin, requirePrincipal(keys, services.sessions, cookie));
   admin.use('/users', usersAdminRoutes(services.users));
+  admin.use('/keys', keysAdminRoutes(keys));
   admin.use(exportsAdminRoutes(services.exports)); // before /comments/:id can claim /comments/export
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));

@@ -1,5 +1,9 @@
 // Vietnamese first, English second. Every word a person sees comes from here.
 import { ApiError } from './api.js';
+import { en as accountEn, vi as accountVi } from './strings/account.js';
+import { en as keysEn, vi as keysVi } from './strings/keys.js';
+import { en as sitesEn, vi as sitesVi } from './strings/sites.js';
+import { en as usersEn, vi as usersVi } from './strings/users.js';
 
 const vi = {
   'app.title': 'Quản trị ý kiến',
@@ -139,6 +143,10 @@ const vi = {
   'err.replyToReply': 'Chỉ trả lời được bình luận gốc, không trả lời một câu trả lời.',
   'err.throttled': 'Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.',
   'err.generic': 'Đã có lỗi. Vui lòng thử lại.',
+  ...sitesVi,
+  ...usersVi,
+  ...keysVi,
+  ...accountVi,
 };
 
 type Key = keyof typeof vi;
@@ -281,6 +289,10 @@ const en: Record<Key, string> = {
   'err.replyToReply': 'Only a top-level comment can be replied to.',
   'err.throttled': 'Too many failed sign-ins. Try again in {n} minute(s).',
   'err.generic': 'Something went wrong. Please try again.',
+  ...sitesEn,
+  ...usersEn,
+  ...keysEn,
+  ...accountEn,
 };
 
 export type Lang = 'vi' | 'en';
@@ -340,6 +352,29 @@ export function errorText(err: unknown): string {
       return t('err.parentNotApproved');
     case 'reply_too_deep':
       return t('err.replyToReply');
+    // Sites, users, keys and one's own account (console/strings/account.ts).
+    case 'weak_password': {
+      const reason = err.body?.reason;
+      return t(reason === 'too_long' ? 'pw.tooLong' : reason === 'common' ? 'pw.common' : reason === 'same_as_username' ? 'pw.sameAsUsername' : 'pw.tooShort');
+    }
+    case 'wrong_password':
+      return t('err.wrongPassword');
+    case 'last_admin':
+      return t('err.lastAdmin');
+    case 'username_taken':
+      return t('err.usernameTaken');
+    case 'site_exists':
+      return t('err.siteExists');
+    case 'confirmation_required':
+      return t('err.confirmation');
+    case 'webhook_target_not_allowed':
+      return t('err.webhookTarget');
+    case 'totp_already_enabled':
+      return t('err.totpAlreadyOn');
+    case 'totp_not_set_up':
+      return t('err.totpNotSetUp');
+    case 'totp_setup_required':
+      return t('err.totpSetupRequired');
     case 'validation_failed': {
       const fields = ((err.body?.errors as { field: string; message: string }[] | undefined) ?? []).map((e) => `${e.field} (${e.message})`);
       return t('err.validation', { fields: fields.join('; ') || '—' });

@@ -5,15 +5,23 @@ import { currentLang, errorText, setLang, t } from './i18n.js';
 import { Login } from './login.js';
 import { Polls } from './polls.js';
 import { Queue } from './queue.js';
+import { Account, TotpSetup } from './account.js';
+import { KeysPage } from './keys.page.js';
 import { recentSites, SitePicker } from './sites.js';
+import { SitesPage } from './sites.page.js';
+import { UsersPage } from './users.js';
 import type { SessionView, Site } from './types.js';
 
 // Surveys (issue 14) get their own route here ('#/surveys') when their pages are built.
-type Route = 'comments' | 'polls';
+type Route = 'comments' | 'polls' | 'sites' | 'users' | 'keys' | 'account';
+/** Pages about the whole service (not one site): the site switcher is not shown there. */
+const SITELESS: readonly Route[] = ['sites', 'users', 'keys', 'account'];
 /** "#/polls?site=tienngoc": the page and, when named, the site (a link a colleague sends). */
 function fromHash(): { route: Route; site: string | undefined } {
   const [path, query] = location.hash.slice(1).split('?');
-  return { route: path === '/polls' ? 'polls' : 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
+  const page = (path ?? '').split('/')[1] ?? '';
+  const route: Route = (['polls', 'sites', 'users', 'keys', 'account'] as const).find((r) => r === page) ?? 'comments';
+  return { route, site: new URLSearchParams(query ?? '').get('site') ?? undefined };
 }
 const routeOf = () => fromHash().route;
 
@@ -37,7 +45,8 @@ function App() {
   const [site, setSiteState] = useState<string | undefined>(fromHash().site);
   const setSite = (id: string | undefined) => {
     setSiteState(id);
-    history.replaceState(null, '', `#/${fromHash().route}${id ? `?site=${encodeURIComponent(id)}` : ''}`);
+    // A page of its own (#/sites/tienngoc) keeps its path; the site goes in the query.
+    history.replaceState(null, '', `#${location.hash.slice(1).split('?')[0] || `/${fromHash().route}`}${id ? `?site=${encodeURIComponent(id)}` : ''}`);
   };
   const [error, setError] = useState('');
   const { text, announce } = useAnnouncer();
@@ -65,6 +74,7 @@ function App() {
     setNotice(undefined);
   };
 
+  const [sitesVersion, setSitesVersion] = useState(0);
   useEffect(() => {
     if (!session || session.totpSetupRequired) return;
     api<{ sites: Site[] }>('GET', '/v1/admin/sites').then(
@@ -81,7 +91,8 @@ function App() {
       },
       (err) => setError(errorText(err)),
     );
-  }, [session]);
+  }, [session, sitesVersion]);
+  const refreshSession = () => api<SessionView>('GET', '/v1/session').then(signedIn, (err) => setError(errorText(err)));
 
   const logout = async () => {
     try {
@@ -117,7 +128,8 @@ function App() {
     return (
       <>
         <header class="top"><span class="brand">{t('app.title')}</span>{langButton}<button type="button" onClick={() => void logout()}>{t('logout')}</button></header>
-        <main id="main"><p class="notice">{t('login.totpSetup')}</p></main>
+        <main id="main"><TotpSetup required onEnabled={() => void refreshSession()} announce={announce} /></main>
+        {live}
       </>
     );
 
@@ -131,15 +143,28 @@ function App() {
           <nav aria-label={t('nav.label')}>
             <a href={`#/comments${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'comments' ? 'page' : undefined}>{t('nav.comments')}</a>
             {isAdmin && <a href={`#/polls${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'polls' ? 'page' : undefined}>{t('nav.polls')}</a>}
+            {isAdmin && <a href="#/sites" aria-current={route === 'sites' ? 'page' : undefined}>{t('nav.sites')}</a>}
+            {isAdmin && <a href="#/users" aria-current={route === 'users' ? 'page' : undefined}>{t('nav.users')}</a>}
+            {isAdmin && <a href="#/keys" aria-current={route === 'keys' ? 'page' : undefined}>{t('nav.keys')}</a>}
           </nav>
-          <SitePicker sites={sites} value={site} allowAll={allowAll && route === 'comments'} onChange={setSite} />
-          <span class="user muted">{t('user.signedInAs', { name: session.user.displayName })}</span>
+          {!SITELESS.includes(route) && <SitePicker sites={sites} value={site} allowAll={allowAll && route === 'comments'} onChange={setSite} />}
+          <a class="user" href="#/account" aria-current={route === 'account' ? 'page' : undefined}>{t('user.signedInAs', { name: session.user.displayName })}</a>
           {langButton}
           <button type="button" onClick={() => void logout()}>{t('logout')}</button>
         </header>
         <main id="main">
           {error && <p class="error" role="alert">{error}</p>}
-          {route === 'polls' ? (
+          {route === 'account' ? (
+            <Account session={session} announce={announce} onSignedOut={() => (setSession(null), setNotice(t('login.loggedOut')))} onChanged={() => void refreshSession()} />
+          ) : SITELESS.includes(route) && !isAdmin ? (
+            <p class="error" role="alert">{t('err.forbidden')}</p>
+          ) : route === 'sites' ? (
+            <SitesPage sites={sites} onChanged={() => setSitesVersion((v) => v + 1)} announce={announce} />
+          ) : route === 'users' ? (
+            <UsersPage sites={sites} me={session.user.username} announce={announce} />
+          ) : route === 'keys' ? (
+            <KeysPage sites={sites} announce={announce} />
+          ) : route === 'polls' ? (
             isAdmin ? <Polls site={site} announce={announce} /> : <p class="error" role="alert">{t('err.forbidden')}</p>
           ) : (
             <Queue site={site} sites={sites} announce={announce} />

@@ -3,6 +3,10 @@ import { ApiError } from './api.js';
 import * as surveys from './strings/surveys.js';
 import * as auditWords from './strings/audit.js';
 import * as overviewWords from './strings/overview.js';
+import { en as accountEn, vi as accountVi } from './strings/account.js';
+import { en as keysEn, vi as keysVi } from './strings/keys.js';
+import { en as sitesEn, vi as sitesVi } from './strings/sites.js';
+import { en as usersEn, vi as usersVi } from './strings/users.js';
 
 const vi = {
   'app.title': 'Quản trị ý kiến',
@@ -145,6 +149,10 @@ const vi = {
   ...surveys.vi,
   ...overviewWords.vi,
   ...auditWords.vi,
+  ...sitesVi,
+  ...usersVi,
+  ...keysVi,
+  ...accountVi,
 };
 
 type Key = keyof typeof vi;
@@ -290,6 +298,10 @@ const en: Record<Key, string> = {
   ...surveys.en,
   ...overviewWords.en,
   ...auditWords.en,
+  ...sitesEn,
+  ...usersEn,
+  ...keysEn,
+  ...accountEn,
 };
 
 export type Lang = 'vi' | 'en';
@@ -351,6 +363,29 @@ export function errorText(err: unknown): string {
       return t('err.parentNotApproved');
     case 'reply_too_deep':
       return t('err.replyToReply');
+    // Sites, users, keys and one's own account (console/strings/account.ts).
+    case 'weak_password': {
+      const reason = err.body?.reason;
+      return t(reason === 'too_long' ? 'pw.tooLong' : reason === 'common' ? 'pw.common' : reason === 'same_as_username' ? 'pw.sameAsUsername' : 'pw.tooShort');
+    }
+    case 'wrong_password':
+      return t('err.wrongPassword');
+    case 'last_admin':
+      return t('err.lastAdmin');
+    case 'username_taken':
+      return t('err.usernameTaken');
+    case 'site_exists':
+      return t('err.siteExists');
+    case 'confirmation_required':
+      return t('err.confirmation');
+    case 'webhook_target_not_allowed':
+      return t('err.webhookTarget');
+    case 'totp_already_enabled':
+      return t('err.totpAlreadyOn');
+    case 'totp_not_set_up':
+      return t('err.totpNotSetUp');
+    case 'totp_setup_required':
+      return t('err.totpSetupRequired');
     case 'validation_failed': {
       const fields = ((err.body?.errors as { field: string; message: string }[] | undefined) ?? []).map((e) => `${e.field} (${e.message})`);
       return t('err.validation', { fields: fields.join('; ') || '—' });

@@ -7,17 +7,25 @@ import { Login } from './login.js';
 import { Overview } from './overview.js';
 import { Polls } from './polls.js';
 import { Queue } from './queue.js';
+import { Account, TotpSetup } from './account.js';
+import { KeysPage } from './keys.page.js';
 import { recentSites, SitePicker } from './sites.js';
 import { Surveys } from './surveys.js';
 import type { SessionView, Site } from './types.js';
 
-type Route = 'comments' | 'polls' | 'surveys' | 'overview' | 'audit';
-const ROUTES: readonly Route[] = ['comments', 'polls', 'surveys', 'overview', 'audit'];
-/** "#/polls?site=tienngoc": the page and, when named, the site (a link a colleague sends). */
+import { SitesPage } from './sites.page.js';
+import { UsersPage } from './users.js';
+
+type Route = 'comments' | 'polls' | 'surveys' | 'overview' | 'audit' | 'sites' | 'users' | 'keys' | 'account';
+const ROUTES: readonly Route[] = ['comments', 'polls', 'surveys', 'overview', 'audit', 'sites', 'users', 'keys', 'account'];
+/** Pages about the whole service (not one site): the site switcher is not shown there. */
+const SITELESS: readonly Route[] = ['overview', 'sites', 'users', 'keys', 'account'];
+/** "#/polls?site=tienngoc": the page and, when named, the site (a link a colleague sends); "#/sites/ID" names a sub-page. */
 function fromHash(): { route: Route; site: string | undefined } {
   const [path, query] = location.hash.slice(1).split('?');
-  const named = ROUTES.find((r) => path === `/${r}`);
-  return { route: named ?? 'comments', site: new URLSearchParams(query ?? '').get('site') ?? undefined };
+  const page = (path ?? '').split('/')[1] ?? '';
+  const route: Route = ROUTES.find((r) => r === page) ?? 'comments';
+  return { route, site: new URLSearchParams(query ?? '').get('site') ?? undefined };
 }
 const routeOf = () => fromHash().route;
 
@@ -41,7 +49,8 @@ function App() {
   const [site, setSiteState] = useState<string | undefined>(fromHash().site);
   const setSite = (id: string | undefined) => {
     setSiteState(id);
-    history.replaceState(null, '', `#/${fromHash().route}${id ? `?site=${encodeURIComponent(id)}` : ''}`);
+    // A page of its own (#/sites/tienngoc) keeps its path; the site goes in the query.
+    history.replaceState(null, '', `#${location.hash.slice(1).split('?')[0] || `/${fromHash().route}`}${id ? `?site=${encodeURIComponent(id)}` : ''}`);
   };
   const [error, setError] = useState('');
   const { text, announce } = useAnnouncer();
@@ -69,6 +78,7 @@ function App() {
     setNotice(undefined);
   };
 
+  const [sitesVersion, setSitesVersion] = useState(0);
   useEffect(() => {
     if (!session || session.totpSetupRequired) return;
     api<{ sites: Site[] }>('GET', '/v1/admin/sites').then(
@@ -85,7 +95,8 @@ function App() {
       },
       (err) => setError(errorText(err)),
     );
-  }, [session]);
+  }, [session, sitesVersion]);
+  const refreshSession = () => api<SessionView>('GET', '/v1/session').then(signedIn, (err) => setError(errorText(err)));
 
   const logout = async () => {
     try {
@@ -121,7 +132,8 @@ function App() {
     return (
       <>
         <header class="top"><span class="brand">{t('app.title')}</span>{langButton}<button type="button" onClick={() => void logout()}>{t('logout')}</button></header>
-        <main id="main"><p class="notice">{t('login.totpSetup')}</p></main>
+        <main id="main"><TotpSetup required onEnabled={() => void refreshSession()} announce={announce} /></main>
+        {live}
       </>
     );
 
@@ -138,15 +150,28 @@ function App() {
             {isAdmin && <a href={`#/surveys${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'surveys' ? 'page' : undefined}>{t('nav.surveys')}</a>}
             {isAdmin && <a href="#/overview" aria-current={route === 'overview' ? 'page' : undefined}>{t('nav.overview')}</a>}
             <a href={`#/audit${site ? `?site=${encodeURIComponent(site)}` : ''}`} aria-current={route === 'audit' ? 'page' : undefined}>{t('nav.audit')}</a>
+            {isAdmin && <a href="#/sites" aria-current={route === 'sites' ? 'page' : undefined}>{t('nav.sites')}</a>}
+            {isAdmin && <a href="#/users" aria-current={route === 'users' ? 'page' : undefined}>{t('nav.users')}</a>}
+            {isAdmin && <a href="#/keys" aria-current={route === 'keys' ? 'page' : undefined}>{t('nav.keys')}</a>}
           </nav>
-          {route !== 'overview' && <SitePicker sites={sites} value={site} allowAll={allowAll && (route === 'comments' || route === 'audit')} onChange={setSite} />}
-          <span class="user muted">{t('user.signedInAs', { name: session.user.displayName })}</span>
+          {!SITELESS.includes(route) && <SitePicker sites={sites} value={site} allowAll={allowAll && (route === 'comments' || route === 'audit')} onChange={setSite} />}
+          <a class="user" href="#/account" aria-current={route === 'account' ? 'page' : undefined}>{t('user.signedInAs', { name: session.user.displayName })}</a>
           {langButton}
           <button type="button" onClick={() => void logout()}>{t('logout')}</button>
         </header>
         <main id="main">
           {error && <p class="error" role="alert">{error}</p>}
-          {route === 'surveys' ? (
+          {route === 'account' ? (
+            <Account session={session} announce={announce} onSignedOut={() => (setSession(null), setNotice(t('login.loggedOut')))} onChanged={() => void refreshSession()} />
+          ) : SITELESS.includes(route) && !isAdmin ? (
+            <p class="error" role="alert">{t('err.forbidden')}</p>
+          ) : route === 'sites' ? (
+            <SitesPage sites={sites} onChanged={() => setSitesVersion((v) => v + 1)} announce={announce} />
+          ) : route === 'users' ? (
+            <UsersPage sites={sites} me={session.user.username} announce={announce} />
+          ) : route === 'keys' ? (
+            <KeysPage sites={sites} announce={announce} />
+          ) : route === 'surveys' ? (
             isAdmin ? <Surveys site={site} announce={announce} /> : <p class="error" role="alert">{t('err.forbidden')}</p>
           ) : route === 'overview' ? (
             isAdmin ? <Overview /> : <p class="error" role="alert">{t('err.forbidden')}</p>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n.js';
+import { fold, matchSites } from './text.js';
 import type { Site } from './types.js';
 
 const RECENT_KEY = 'ykien.console.recentSites';
@@ -21,7 +22,6 @@ function remember(id: string) {
   }
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
 
 /**
  * Which site the console looks at: a button naming it, opening a search over hundreds of sites
@@ -45,7 +45,7 @@ export function SitePicker(props: { sites: Site[]; value: string | undefined; al
     queueMicrotask(() => button.current?.focus());
   };
   const q = fold(query.trim());
-  const matches = q ? props.sites.filter((s) => fold(s.name).includes(q) || s.id.includes(q)) : props.sites;
+  const matches = matchSites(props.sites, query);
   const byId = new Map(props.sites.map((s) => [s.id, s]));
   const recent = q ? [] : recentSites().map((id) => byId.get(id)).filter((s): s is Site => !!s);
 

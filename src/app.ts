@@ -29,6 +29,7 @@ import { metricsHandler } from './ops/metrics.routes.js';
 import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
 import { adminLiveRoutes, liveRoutes } from './live/live.routes.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
+import { keysAdminRoutes } from './keys/keys.routes.js';
 import { sitesAdminRoutes } from './sites/sites.routes.js';
 import { surveysAdminRoutes, surveysPublicRoutes } from './surveys/surveys.routes.js';
 import { surveyTemplatesRoutes } from './surveys/templates.routes.js';
@@ -146,6 +147,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const admin = express.Router();
   admin.use(limits.admin, requirePrincipal(keys, services.sessions, cookie));
   admin.use('/users', usersAdminRoutes(services.users));
+  admin.use('/keys', keysAdminRoutes(keys));
   admin.use(exportsAdminRoutes(services.exports)); // before /comments/:id can claim /comments/export
   admin.use('/sites', sitesAdminRoutes(sites));
   admin.use('/sites', countersAdminRoutes(services.counters));

@@ -53,7 +53,7 @@ export async function createContainer(deps: ContainerDeps) {
   const metrics = createMetrics({ stats: storage.stats, defaultMetrics: config.NODE_ENV !== 'test' });
   events.on(metrics.record);
   const audit = auditService(storage.audit, now);
-  const keys = keysService(storage.keys, now);
+  const keys = keysService(storage.keys, { audit, now });
   const sites = sitesService(storage.sites, { audit, defaultTimezone: config.DEFAULT_TIMEZONE, now, version: storage.version });
   const polls = pollsService(storage.polls, { audit, sites, hasher, events, voteLimitPerIp: config.VOTE_LIMIT_PER_IP, now, version: storage.version });
   // Surveys share polls' per-network cap (VOTE_LIMIT_PER_IP responses per survey and network per day).

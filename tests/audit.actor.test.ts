@@ -51,21 +51,26 @@ describe('audit entries name the key by id as well as by name', () => {
     expect(c1).toBeTruthy();
     await a.delete(`/v1/admin/polls/${poll.id}`).expect(204);
     await b.delete('/v1/admin/sites/xa-a?confirm=xa-a').expect(200);
+    const made = (await a.post('/v1/admin/keys', { name: 'Kịch bản', role: 'admin' }).expect(201)).body;
+    await b.delete(`/v1/admin/keys/${made.id}`).expect(204);
 
-    const entries = (await a.get('/v1/admin/audit?limit=500')).body.entries as Entry[];
+    // The keys themselves (these two and the test app's own) were made on the server ("cli").
+    const all = (await a.get('/v1/admin/audit?limit=500')).body.entries as Entry[];
+    expect(all.filter((e) => e.actorId === 'cli').map((e) => e.action)).toEqual(['key.create', 'key.create', 'key.create']);
+    const entries = all.filter((e) => e.actorId !== 'cli');
     const actions = entries.map((e) => e.action).reverse();
     expect(actions).toEqual([
       'site.create', 'site.update', 'site.origins', 'counters.set', 'webhook.set', 'webhook.delete', 'poll.create', 'poll.update',
       'poll.close', 'poll.reopen', 'poll.export', 'comment.export', 'comment.approve', 'comment.reject', 'comment.delete',
-      'commenter.erase', 'poll.delete', 'site.delete',
+      'commenter.erase', 'poll.delete', 'site.delete', 'key.create', 'key.revoke',
     ]);
     for (const e of entries) {
       expect(e.actor, e.action).toBe('Quản trị');
       expect([one.row.id, two.row.id], e.action).toContain(e.actorId);
     }
     const byKey = (id: string) => entries.filter((e) => e.actorId === id).map((e) => e.action).reverse();
-    expect(byKey(one.row.id)).toEqual(['site.create', 'site.origins', 'webhook.set', 'poll.create', 'poll.close', 'poll.export', 'comment.approve', 'comment.delete', 'poll.delete']);
-    expect(byKey(two.row.id)).toEqual(['site.update', 'counters.set', 'webhook.delete', 'poll.update', 'poll.reopen', 'comment.export', 'comment.reject', 'commenter.erase', 'site.delete']);
+    expect(byKey(one.row.id)).toEqual(['site.create', 'site.origins', 'webhook.set', 'poll.create', 'poll.close', 'poll.export', 'comment.approve', 'comment.delete', 'poll.delete', 'key.create']);
+    expect(byKey(two.row.id)).toEqual(['site.update', 'counters.set', 'webhook.delete', 'poll.update', 'poll.reopen', 'comment.export', 'comment.reject', 'commenter.erase', 'site.delete', 'key.revoke']);
   });
 
   it('records a moderator key by id too, and the command line as "cli"', async () => {

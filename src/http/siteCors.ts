@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { originAllowed } from '../sites/origins.js';
 import { sendProblem } from './problem.js';
 import { publicOrigin } from './publicOrigin.js';
 
@@ -36,7 +37,7 @@ function decide(resolved: SiteOrigins | undefined, origin: string, req: Request,
   // An unknown site or poll has no origins; its reads will only ever be a 404, and letting the
   // embedding page read that 404 shows "not found" instead of a misleading network error.
   const unknownRead = resolved === undefined && (read || req.method === 'OPTIONS');
-  const allowed = unknownRead || origins.includes(origin) || origins.includes('*');
+  const allowed = unknownRead || originAllowed(origins, origin) !== undefined;
   const sameOrigin = origin === publicOrigin(req);
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin);

@@ -1,4 +1,5 @@
 import type { Role } from '../access/principal.js';
+import type { AuditRecord } from '../audit/audit.store.js';
 
 /** An API key as stored: never the key itself, only its SHA-256 (kept in storage, not returned here). */
 export interface ApiKey {
@@ -16,11 +17,11 @@ export interface ApiKey {
 
 /** What API keys need from storage. */
 export interface KeysStore {
-  /** False when the key names a site that does not exist. */
-  insert(key: ApiKey, keyHash: string): Promise<boolean>;
+  /** False when the key names a site that does not exist (nothing written). The audit entry goes in the same transaction. */
+  insert(key: ApiKey, keyHash: string, audit?: AuditRecord | null): Promise<boolean>;
   findByHash(keyHash: string): Promise<ApiKey | undefined>;
   list(): Promise<ApiKey[]>;
-  /** False when there is no such active key. */
-  revoke(id: string, at: number): Promise<boolean>;
+  /** False when there is no such active key (nothing written). The audit entry goes in the same transaction. */
+  revoke(id: string, at: number, audit?: AuditRecord | null): Promise<boolean>;
   touch(id: string, at: number): Promise<void>;
 }

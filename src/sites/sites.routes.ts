@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { assertAccess, canAccess } from '../access/access.js';
 import { actorOf, principalOf, requireAdmin } from '../http/auth.js';
 import { parse } from '../validation/validate.js';
-import { changeOriginsSchema, createSiteSchema, deleteSiteQuery, updateSiteSchema } from './sites.schema.js';
+import { changeOriginsSchema, createSiteSchema, deleteSiteQuery, originCheckQuery, updateSiteSchema } from './sites.schema.js';
 import type { SitesService } from './sites.service.js';
 
 /** /v1/admin/sites — mounted behind requireKey. */
@@ -15,6 +15,10 @@ export function sitesAdminRoutes(sites: SitesService): Router {
   r.get('/:site', async (req, res) => {
     assertAccess(principalOf(req), String(req.params.site));
     res.json(await sites.require(String(req.params.site)));
+  });
+  r.get('/:site/origin-check', requireAdmin, async (req, res) => {
+    const { url } = parse(originCheckQuery, req.query, 'query');
+    res.json(await sites.originCheck(String(req.params.site), url));
   });
   r.post('/', requireAdmin, async (req, res) => {
     const site = await sites.create(parse(createSiteSchema, req.body), actorOf(req));

@@ -62,6 +62,31 @@ export const changeOriginsSchema = z
   .refine((b) => b.add.length + b.remove.length > 0, 'give "add", "remove" or both, each a list of origins')
   .refine((b) => !b.add.some((o) => b.remove.includes(o)), 'an origin cannot be both added and removed');
 
+/**
+ * GET /v1/admin/sites/:site/origin-check?url=: the address of a portal page, as a person pastes it
+ * (surrounding spaces forgiven). Only http(s) addresses: a browser never sends another scheme's origin.
+ */
+export const originCheckQuery = z.strictObject({
+  url: z
+    .string()
+    .max(2048)
+    .transform((s) => s.trim())
+    .refine((s) => !/[\u0000-\u001F\u007F]/.test(s), 'must not contain control characters')
+    .transform((s, ctx) => {
+      let u: URL | undefined;
+      try {
+        u = new URL(s);
+      } catch {
+        /* refused below */
+      }
+      if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) {
+        ctx.addIssue({ code: 'custom', message: 'must be the address of a web page, starting with https:// or http://' });
+        return z.NEVER;
+      }
+      return u;
+    }),
+});
+
 /** DELETE /v1/admin/sites/:site?confirm=SITE */
 export const deleteSiteQuery = z.strictObject({ confirm: z.string().max(64).optional() });
 

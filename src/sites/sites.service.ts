@@ -1,6 +1,7 @@
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError, conflict, fieldError, notFound } from '../errors.js';
+import { originAllowed } from './origins.js';
 import { ImportError, type ImportIssue, type ImportRow } from './sites.import.js';
 import { MAX_ORIGINS, type ChangeOriginsInput, type CreateSiteInput, type UpdateSiteInput } from './sites.schema.js';
 import { SiteIdTaken, type Site, type SiteHoldings, type SitesPlan, type SitesStore, type SiteWrite } from './sites.store.js';
@@ -123,6 +124,17 @@ export function sitesService(store: SitesStore, deps: { audit: AuditService; def
       return site;
     },
     list: () => store.list(),
+
+    /**
+     * Whether a portal page at `url` may use this site's widgets: its origin (what the browser sends) judged by
+     * the very rule the public endpoints apply. `not_listed`: adding `origin` would let it in.
+     */
+    async originCheck(id: string, url: URL): Promise<{ origin: string; allowed: boolean; reason: 'listed' | 'wildcard' | 'not_listed' }> {
+      const site = await store.get(id);
+      if (!site) throw siteNotFound(id);
+      const why = originAllowed(site.origins, url.origin);
+      return { origin: url.origin, allowed: why !== undefined, reason: why ?? 'not_listed' };
+    },
 
     async create(input: CreateSiteInput, actor: ActorRef): Promise<Site> {
       const site = { ...input, timezone: input.timezone ?? deps.defaultTimezone };

@@ -99,6 +99,8 @@ export function usersService(store: UsersStore, deps: { audit: AuditService; now
       const action = change.password !== undefined ? 'user.password_reset' : change.disabled === true ? 'user.disable' : 'user.update';
       const r = await store.update(u.id, patch, now(), audit.entry({ actor, action, targetType: 'user', targetId: u.username, detail }));
       if (r === 'no_site') throw fieldError('sites', 'names a site that does not exist', `A site in ${sites.join(', ')} was not found.`);
+      if (r === 'last_admin')
+        throw conflict('last_admin', `"${u.username}" is the last active admin: make another person an admin first, so someone can still manage the console.`);
       if (!r) throw notFound(`User "${username}"`);
       return userView(publicUser((await store.byId(u.id))!));
     },

@@ -81,8 +81,12 @@ export interface UsersStore {
   byUsername(username: string): Promise<UserSecrets | undefined>;
   byId(id: string): Promise<UserSecrets | undefined>;
   list(): Promise<User[]>;
-  /** False when there is no such user; 'no_site' when a site named does not exist. Audited in the same transaction. */
-  update(id: string, patch: UserPatch, at: number, audit: AuditRecord | null): Promise<boolean | 'no_site'>;
+  /**
+   * False when there is no such user; 'no_site' when a site named does not exist; 'last_admin' (nothing changed)
+   * when the user was an active admin and the change would leave no active admin at all — decided inside the
+   * write, so two admins disabling each other at once cannot both succeed. Audited in the same transaction.
+   */
+  update(id: string, patch: UserPatch, at: number, audit: AuditRecord | null): Promise<boolean | 'no_site' | 'last_admin'>;
   recordLogin(id: string, at: number, audit: AuditRecord): Promise<void>;
   /** Takes a TOTP time step; false when that step (or a later one) was already used: a code is good once. */
   takeTotpStep(id: string, step: number): Promise<boolean>;

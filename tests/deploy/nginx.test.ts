@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../scripts/build-widget.mjs';
 import { loadConfig } from '../../src/config.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
+import { auditService } from '../../src/audit/audit.service.js';
 import { keysService } from '../../src/keys/keys.service.js';
 import { silentLogger } from '../../src/logger.js';
 import { start, type Running } from '../../src/server.js';
@@ -43,7 +44,7 @@ async function setUp(): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-nginx-db-'));
   const file = path.join(dir, 'ykien.db');
   const storage = openSqliteStorage(file);
-  const key = (await keysService(storage.keys, Date.now).create({ name: 'Trung tâm CNTT', role: 'admin', siteId: null })).key;
+  const key = (await keysService(storage.keys, { audit: auditService(storage.audit, Date.now), now: Date.now }).create({ name: 'Trung tâm CNTT', role: 'admin', siteId: null })).key;
   await storage.close();
   const config = loadConfig({ ...env, PORT: '0', DATABASE_PATH: file, LOG_LEVEL: 'silent', RATE_LIMIT_WRITE_PER_MIN: String(WRITES_PER_MIN) });
   expect(config).toMatchObject({ HOST: '127.0.0.1', NODE_ENV: 'production' });

@@ -27,6 +27,17 @@ forEachBackend('keys store', (open) => {
     expect(await s.keys.list()).toEqual([]);
   });
 
+  it('writes the audit entry of a create or revoke in its transaction, and none for a refused one', async () => {
+    const s = await open();
+    const logged = async () => (await s.audit.list({ sites: null, limit: 100 })).map((e) => e.action).sort();
+    expect(await s.keys.insert({ ...key('k1', 'nope'), role: 'moderator' }, 'h1', auditOf('key.create'))).toBe(false);
+    expect(await s.keys.insert(key('k2'), 'h2', auditOf('key.create'))).toBe(true);
+    expect(await s.keys.revoke('k2', T0 + 1, auditOf('key.revoke'))).toBe(true);
+    expect(await s.keys.revoke('k2', T0 + 2, auditOf('key.revoke'))).toBe(false);
+    expect(await s.keys.revoke('k\u0000', T0 + 2, auditOf('key.revoke'))).toBe(false);
+    expect(await logged()).toEqual(['key.create', 'key.revoke']);
+  });
+
   it('refuses a second key with the same hash', async () => {
     const s = await open();
     await s.keys.insert(key('k1'), 'same');

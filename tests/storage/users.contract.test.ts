@@ -26,6 +26,26 @@ forEachBackend('users store', (open) => {
     expect(JSON.stringify(await s.users.list())).not.toContain('scrypt');
   });
 
+  it('refuses, whole, a change that would leave no active admin; two at once leave one', async () => {
+    const s = await open();
+    await seedSite(s, 'xa-a');
+    await s.users.insert(user('an', { role: 'admin', sites: [] }), auditOf('user.create', T0, null));
+    await s.users.insert(user('binh', { role: 'admin', sites: [] }), auditOf('user.create', T0, null));
+    await s.users.createSession(session('t-an', 'an'), null);
+    const [a, b] = await Promise.all([
+      s.users.update('an', { disabled: true, endSessions: { except: null } }, T0 + 1, auditOf('user.disable', T0, null)),
+      s.users.update('binh', { role: 'moderator', sites: ['xa-a'] }, T0 + 1, auditOf('user.update', T0, null)),
+    ]);
+    expect([a, b].sort()).toEqual(['last_admin', true].sort());
+    const admins = (await s.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
+    expect(admins).toHaveLength(1);
+    // The refused change wrote nothing: no audit entry, its sessions kept, its sites unchanged.
+    expect((await auditCount(s, 'user.disable')) + (await auditCount(s, 'user.update'))).toBe(1);
+    if (a === 'last_admin') expect(await s.users.session('t-an')).toBeDefined();
+    // A moderator is never concerned, and neither is a change that keeps the admin active.
+    expect(await s.users.update(admins[0]!.id, { displayName: 'Vẫn quản trị' }, T0 + 2, null)).toBe(true);
+  });
+
   it('updates in one transaction: a missing site rolls back the whole change', async () => {
     const s = await open();
     await seedSite(s, 'xa-a');

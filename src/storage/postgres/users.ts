@@ -28,6 +28,8 @@ const COLUMNS: Record<string, (p: UserPatch) => unknown> = {
   totp_pending_secret: (p) => p.totpPendingSecret,
 };
 
+class LastAdmin extends Error {}
+
 export function pgUsersStore(db: PgDb): UsersStore {
   const one = (rows: UserRow[]) => (rows[0] ? secretsOf(rows[0]) : undefined);
   return {
@@ -51,6 +53,10 @@ export function pgUsersStore(db: PgDb): UsersStore {
     async update(id, p, at, entry) {
       try {
         return await db.write(async (c) => {
+          // Changes that could remove an admin take turns, so each counts the others' committed result.
+          if (p.role !== undefined || p.disabled !== undefined) await c.query("SELECT pg_advisory_xact_lock(hashtextextended('ykien users: active admins', 7))");
+          const before = (await c.query<{ role: string; disabled: boolean }>('SELECT role, disabled FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0];
+          if (!before) return false;
           const params: unknown[] = [id, at];
           const set = Object.entries(COLUMNS)
             .filter(([, get]) => get(p) !== undefined)
@@ -64,11 +70,17 @@ export function pgUsersStore(db: PgDb): UsersStore {
             if (p.recoveryCodeHashes.length) await c.query('INSERT INTO user_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])', [id, p.recoveryCodeHashes]);
           }
           if (p.endSessions) await c.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [id, p.endSessions.except]);
+          if (before.role === 'admin' && !before.disabled) {
+            const left = (await c.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled")).rows[0]!.n;
+            // Thrown, so the transaction rolls back whole: the last admin stays an admin.
+            if (left === 0) throw new LastAdmin();
+          }
           await writeAudit(c, entry);
           return true;
         });
       } catch (err) {
         if (isForeignKeyViolation(err)) return 'no_site';
+        if (err instanceof LastAdmin) return 'last_admin';
         throw err;
       }
     },

@@ -14,6 +14,7 @@ const secretsOf = userSecretsOf(sqliteFormat);
 const sessionOf = sessionOfRow(sqliteFormat);
 
 class NoSite extends Error {}
+class LastAdmin extends Error {}
 
 export function sqliteUsersStore(db: Db): UsersStore {
   const audit = auditWriter(db);
@@ -24,7 +25,8 @@ export function sqliteUsersStore(db: Db): UsersStore {
     byUsername: db.prepare(`${USER} WHERE u.username = ?`),
     byId: db.prepare(`${USER} WHERE u.id = ?`),
     list: db.prepare(`${USER} ORDER BY u.username`),
-    exists: db.prepare('SELECT 1 FROM users WHERE id = ?'),
+    exists: db.prepare('SELECT role, disabled FROM users WHERE id = ?'),
+    activeAdmins: db.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0").pluck(),
     touchUser: db.prepare('UPDATE users SET updated_at = ? WHERE id = ?'),
     login: db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?'),
     step: db.prepare('UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?'),
@@ -58,7 +60,8 @@ export function sqliteUsersStore(db: Db): UsersStore {
   });
 
   const update = db.transaction((id: string, p: UserPatch, at: number, entry: Parameters<UsersStore['update']>[3]): boolean => {
-    if (!s.exists.get(id)) return false;
+    const before = s.exists.get(id) as { role: string; disabled: number } | undefined;
+    if (!before) return false;
     const set: Record<string, unknown> = {};
     if (p.displayName !== undefined) set.display_name = p.displayName;
     if (p.role !== undefined) set.role = p.role;
@@ -76,6 +79,8 @@ export function sqliteUsersStore(db: Db): UsersStore {
       for (const h of p.recoveryCodeHashes) s.addCode.run(id, h);
     }
     if (p.endSessions) s.endSessions.run(id, p.endSessions.except);
+    // Thrown, so the transaction rolls back whole: the last admin stays an admin.
+    if (before.role === 'admin' && !before.disabled && s.activeAdmins.get() === 0) throw new LastAdmin();
     audit(entry);
     return true;
   });
@@ -115,6 +120,7 @@ export function sqliteUsersStore(db: Db): UsersStore {
         return update(id, patch, at, entry);
       } catch (err) {
         if (err instanceof NoSite) return 'no_site';
+        if (err instanceof LastAdmin) return 'last_admin';
         throw err;
       }
     },

@@ -6,6 +6,7 @@ import type { WebhooksStore } from '../comments/webhooks.store.js';
 import type { CountersStore } from '../counters/counters.store.js';
 import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
+import type { MailStore } from '../mail/mail.store.js';
 import type { RetentionStore } from '../ops/retention.store.js';
 import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
@@ -46,6 +47,7 @@ export interface Storage {
   readonly counters: CountersStore;
   readonly exports: ExportsStore;
   readonly keys: KeysStore;
+  readonly mail: MailStore;
   readonly polls: PollsStore;
   readonly retention: RetentionStore;
   readonly settings: SettingsStore;

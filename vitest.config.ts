@@ -54,6 +54,8 @@ const ON_BOTH_BACKENDS = [
   'tests/accounts.totp.test.ts',
   'tests/accounts.users.test.ts',
   'tests/console/moderation.api.test.ts',
+  'tests/mail.test.ts',
+  'tests/mail.sites.test.ts',
 ];
 
 export default defineConfig({

@@ -81,7 +81,8 @@ export function mailService(store: MailStore, opts: MailOptions) {
     if (allowance >= pending.length)
       return { mails: pending.map((c) => composed('comment', site, commentMail(site, c, opts.publicUrl))), consumed: waiting.map((c) => c.id) };
     // A flood: what the hour's allowance cannot take waits, and goes as one digest once the oldest waited an hour.
-    if (allowance === 0) return oldest <= now - HOUR ? digest() : { mails: [], consumed: gone };
+    if (oldest <= now - HOUR) return digest();
+    if (allowance === 0) return { mails: [], consumed: gone };
     const now_ = pending.slice(0, allowance);
     return { mails: now_.map((c) => composed('comment', site, commentMail(site, c, opts.publicUrl))), consumed: [...gone, ...now_.map((c) => c.id)] };
   }

@@ -56,6 +56,7 @@ const ON_BOTH_BACKENDS = [
   'tests/console/moderation.api.test.ts',
   'tests/mail.test.ts',
   'tests/mail.sites.test.ts',
+  'tests/mail.ops.test.ts',
 ];
 
 export default defineConfig({

@@ -86,6 +86,8 @@ describe('e-mail to moderators', () => {
     }
     expect(await metric(t, /^ykien_mail_sent_total\{kind="comment"\}/)).toBe(2);
     expect(await t.sql.value('SELECT COUNT(*) FROM mail_outbox WHERE status = ?', 'sent')).toBe(2);
+    // The record of a sent mail keeps no comment text (a reader who asks to be forgotten is not kept here).
+    expect(await t.sql.value("SELECT COUNT(*) FROM mail_outbox WHERE body_text <> '' OR body_html <> ''")).toBe(0);
     expect(await t.sql.value('SELECT COUNT(*) FROM mail_waiting')).toBe(0);
   });
 

@@ -74,10 +74,11 @@ export interface MailStore {
    * counted): no other sender takes it meanwhile, and one whose sender died is due again after the lease.
    */
   claim(at: number, leaseMs: number, limit: number): Promise<OutboxMail[]>;
+  /** Sent: the row stays a week as a record (recipient, subject, when), without the comment's text. */
   sent(id: string, at: number): Promise<void>;
   /** A failed attempt to try again at `nextAt`. */
   retry(id: string, nextAt: number, error: string): Promise<void>;
-  /** A mail given up on: kept with its last error for the operator. */
+  /** A mail given up on: kept with its last error for the operator, without the comment's text. */
   fail(id: string, at: number, error: string): Promise<void>;
   counts(): Promise<OutboxCounts>;
   /** Deletes sent and failed mails finished before `before`; the number deleted. */

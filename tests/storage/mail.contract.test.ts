@@ -88,7 +88,37 @@ forEachBackend('mail store', (open) => {
     await s.mail.retry(x!.id, T0, 'late');
     expect(await s.mail.claim(T0 + 10_000_000, 60_000, 10)).toHaveLength(1); // y again, after its lease; never x or z
     expect(await s.mail.counts()).toEqual({ waiting: 0, queued: 1, failed: 1 });
-    expect(await s.mail.prune(T0 + 60_002)).toBe(2);
+    // A retried mail comes back whole for its next attempt.
+    const drained = await s.mail.claim(T0 + 100_000_000, 60_000, 10);
+    expect(drained.map((m) => m.id)).toEqual([y!.id]);
+    await s.mail.sent(y!.id, T0 + 2);
+    await s.mail.compose('xa-a', T0, T0 + 3, () => ({ mails: [mail(['d@xa.vn'])], consumed: [] }));
+    const d = (await s.mail.claim(T0 + 3, 60_000, 10))[0]!;
+    await s.mail.retry(d.id, T0 + 3, 'temporary: 421');
+    expect((await s.mail.claim(T0 + 3, 60_000, 10))[0]).toMatchObject({ id: d.id, text: 'Nội dung', html: '<p>Nội dung</p>', attempts: 2 });
+    expect(await s.mail.prune(T0 + 60_002)).toBe(3);
+    expect(await s.mail.counts()).toEqual({ waiting: 0, queued: 1, failed: 0 });
+  });
+
+  it('a sent or failed mail is never claimed again', async () => {
+    const s = await open();
+    await seedSite(s, 'xa-a');
+    await s.mail.compose('xa-a', T0, T0, () => ({ mails: [mail(['a@xa.vn', 'b@xa.vn'])], consumed: [] }));
+    const [a, b] = await s.mail.claim(T0, 60_000, 10);
+    await s.mail.sent(a!.id, T0 + 1);
+    await s.mail.fail(b!.id, T0 + 1, 'rejected: 550');
+    expect(await s.mail.claim(T0 + 10_000_000, 60_000, 10)).toEqual([]);
+    expect(await s.mail.counts()).toEqual({ waiting: 0, queued: 0, failed: 1 });
+  });
+
+  it('prunes only what is settled and older than asked', async () => {
+    const s = await open();
+    await seedSite(s, 'xa-a');
+    await s.mail.compose('xa-a', T0, T0, () => ({ mails: [mail(['a@xa.vn', 'b@xa.vn'])], consumed: [] }));
+    const [a] = await s.mail.claim(T0, 60_000, 1);
+    await s.mail.sent(a!.id, T0 + 10);
+    expect(await s.mail.prune(T0 + 10)).toBe(0);
+    expect(await s.mail.prune(T0 + 11)).toBe(1);
     expect(await s.mail.counts()).toEqual({ waiting: 0, queued: 1, failed: 0 });
   });
 

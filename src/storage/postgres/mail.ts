@@ -63,13 +63,13 @@ export function pgMailStore(db: PgDb): MailStore {
       return rows.map(toOutboxMail);
     },
     sent: async (id, at) => {
-      await db.writeStatement({ text: "UPDATE mail_outbox SET status = 'sent', finished_at = $2, last_error = NULL WHERE id = $1 AND status = 'queued'", values: [id, at] }, quiet);
+      await db.writeStatement({ text: "UPDATE mail_outbox SET status = 'sent', body_text = '', body_html = '', finished_at = $2, last_error = NULL WHERE id = $1 AND status = 'queued'", values: [id, at] }, quiet);
     },
     retry: async (id, nextAt, error) => {
       await db.writeStatement({ text: "UPDATE mail_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'queued'", values: [id, nextAt, error] }, quiet);
     },
     fail: async (id, at, error) => {
-      await db.writeStatement({ text: "UPDATE mail_outbox SET status = 'failed', finished_at = $2, last_error = $3 WHERE id = $1 AND status = 'queued'", values: [id, at, error] }, quiet);
+      await db.writeStatement({ text: "UPDATE mail_outbox SET status = 'failed', body_text = '', body_html = '', finished_at = $2, last_error = $3 WHERE id = $1 AND status = 'queued'", values: [id, at, error] }, quiet);
     },
     counts: async () =>
       (

@@ -20,9 +20,9 @@ export function sqliteMailStore(db: Db): MailStore {
     ),
     due: db.prepare("SELECT * FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"),
     take: db.prepare('UPDATE mail_outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?'),
-    sent: db.prepare("UPDATE mail_outbox SET status = 'sent', finished_at = ?, last_error = NULL WHERE id = ? AND status = 'queued'"),
+    sent: db.prepare("UPDATE mail_outbox SET status = 'sent', body_text = '', body_html = '', finished_at = ?, last_error = NULL WHERE id = ? AND status = 'queued'"),
     retry: db.prepare("UPDATE mail_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'queued'"),
-    fail: db.prepare("UPDATE mail_outbox SET status = 'failed', finished_at = ?, last_error = ? WHERE id = ? AND status = 'queued'"),
+    fail: db.prepare("UPDATE mail_outbox SET status = 'failed', body_text = '', body_html = '', finished_at = ?, last_error = ? WHERE id = ? AND status = 'queued'"),
     counts: db.prepare(
       `SELECT (SELECT COUNT(*) FROM mail_waiting) AS waiting,
               (SELECT COUNT(*) FROM mail_outbox WHERE status = 'queued') AS queued,

@@ -177,8 +177,9 @@ describe('e-mail to moderators', () => {
     expect(await metric(t, /^ykien_mail_failures_total\{reason="rejected"\}/)).toBe(1);
     expect(await metric(t, /^ykien_mail_given_up_total\{reason="rejected"\}/)).toBe(1);
     expect(await metric(t, /^ykien_mail_queue\{state="failed"\}/)).toBe(1);
-    // The service still answers.
+    // The service still answers, and is ready: e-mail is not what readiness is about (votes and comments still work).
     expect((await t.http.get(thread())).status).toBe(200);
+    expect((await t.http.get('/readyz')).status).toBe(200);
   });
 
   it('a temporary refusal (421) is retried with doubling delays, then sent', async () => {

@@ -64,6 +64,9 @@ const ON_BOTH_BACKENDS = [
   'tests/console/surveys.words.test.ts',
   'tests/overview.test.ts',
   'tests/audit.filters.test.ts',
+  'tests/mail.test.ts',
+  'tests/mail.sites.test.ts',
+  'tests/mail.ops.test.ts',
 ];
 
 export default defineConfig({

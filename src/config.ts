@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 
 /** Whole-number environment variable with bounds; empty string counts as unset. */
@@ -84,6 +85,38 @@ const trustProxy = z.preprocess(
     }),
 );
 
+/** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465 (TLS from the start). */
+const smtpUrl = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be an smtp:// or smtps:// URL with a host (e.g. smtp://user:password@mail.example.vn:587)')
+    .optional(),
+);
+
+/** One sender, with an optional display name: `"Cổng thông tin xã" <noreply@xa.gov.vn>` or `noreply@xa.gov.vn`. */
+const mailFrom = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .refine((s) => {
+      if (/[\u0000-\u001F\u007F]/.test(s)) return false;
+      const list = addressparser(s, { flatten: true });
+      return list.length === 1 && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(list[0]!.address);
+    }, 'must be one address, optionally with a name: "Cổng thông tin xã" <noreply@xa.gov.vn>')
+    .optional(),
+);
+
+/** Variables whose value a configuration error must not repeat. */
+const SECRET_VARIABLES = new Set(['SMTP_URL']);
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(8080, 0, 65535),
@@ -159,6 +192,16 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE_MS: int(2_000, 0, 600_000),
   /** Let webhooks reach loopback, private and other special-purpose addresses (an intranet receiver). */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** E-mail to moderators: the SMTP server (its password is a secret: never logged or shown). Unset = no e-mail. */
+  SMTP_URL: smtpUrl,
+  /** The sender of those mails; required with SMTP_URL. */
+  MAIL_FROM: mailFrom,
+  /** Time allowed to connect, for the greeting and for each SMTP reply; attempts in all; first retry delay (doubles). */
+  MAIL_TIMEOUT_MS: int(15_000, 100, 300_000),
+  MAIL_MAX_ATTEMPTS: int(6, 1, 20),
+  MAIL_RETRY_BASE_MS: int(60_000, 0, 3_600_000),
+  /** One mail per comment for at most this many comments per site and hour; beyond, one digest an hour (a spam wave). */
+  MAIL_COMMENT_MAILS_PER_HOUR: int(20, 1, 1000),
   RETENTION_DAYS: int(180, 1, 36500),
   /** Bearer token accepted by GET /metrics in addition to admin keys. */
   METRICS_TOKEN: z.string().min(16).optional().or(z.literal('').transform(() => undefined)),
@@ -194,9 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const known = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
   const result = schema.safeParse(known);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(known[String(i.path[0])])})`);
+    const got = (name: string) => (SECRET_VARIABLES.has(name) ? 'a value not shown here: it may hold a password' : JSON.stringify(known[name]));
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${got(String(i.path[0]))})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (result.data.SMTP_URL && !result.data.MAIL_FROM)
+    throw new ConfigError('Invalid configuration:\n  MAIL_FROM: is required with SMTP_URL (the sender of the mails to moderators, e.g. "Cổng thông tin xã" <noreply@xa.gov.vn>)');
   return { ...result.data, SEED_DEMO: result.data.SEED_DEMO ?? result.data.NODE_ENV === 'development' };
 }
 

@@ -6,6 +6,7 @@ import { createComments } from './comments/index.js';
 import { countersService } from './counters/counters.service.js';
 import { exportsService } from './exports/exports.service.js';
 import { keysService } from './keys/keys.service.js';
+import { mailService } from './mail/mail.service.js';
 import { createMetrics } from './ops/metrics.js';
 import { retentionJob } from './ops/retention.js';
 import { pollsService } from './polls/polls.service.js';
@@ -50,7 +51,7 @@ export async function createContainer(deps: ContainerDeps) {
           hasBallots: () => storage.polls.anyBallots(),
         });
   // Per-app registry; process metrics (GC, event loop) only outside tests, which build many apps.
-  const metrics = createMetrics({ stats: storage.stats, defaultMetrics: config.NODE_ENV !== 'test' });
+  const metrics = createMetrics({ stats: storage.stats, mail: storage.mail, defaultMetrics: config.NODE_ENV !== 'test' });
   events.on(metrics.record);
   const audit = auditService(storage.audit, now);
   const keys = keysService(storage.keys, { audit, now });
@@ -82,7 +83,20 @@ export async function createContainer(deps: ContainerDeps) {
   const templateResultsOf = templateResults(storage.surveys, { siteNames: async () => new Map((await sites.list()).map((x) => [x.id, x.name])) });
   const surveyTemplates = { results: templateResultsOf, file: templateExports({ results: templateResultsOf, audit, now }) };
   const overview = overviewService(storage.overview, { now });
-  const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events });
+  const mail = mailService(storage.mail, {
+    smtpUrl: config.SMTP_URL,
+    from: config.MAIL_FROM,
+    timeoutMs: config.MAIL_TIMEOUT_MS,
+    maxAttempts: config.MAIL_MAX_ATTEMPTS,
+    retryBaseMs: config.MAIL_RETRY_BASE_MS,
+    commentMailsPerHour: config.MAIL_COMMENT_MAILS_PER_HOUR,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    now,
+    sites,
+    events,
+    logger,
+  });
+  const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events, mail });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
   const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger, runJob: storage.runJob.bind(storage) });
@@ -102,7 +116,7 @@ export async function createContainer(deps: ContainerDeps) {
       passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
     },
   });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, surveyTemplates, overview, comments, counters, exports: exportsSvc, retention, users, sessions };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, surveyTemplates, overview, comments, mail, counters, exports: exportsSvc, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

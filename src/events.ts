@@ -10,6 +10,9 @@ export type DomainEvent =
   | { type: 'comment.posted'; status: string }
   | { type: 'captcha.failed'; reason: string }
   | { type: 'rate.limited'; tier: string }
+  | { type: 'mail.sent'; kind: 'comment' | 'digest' }
+  | { type: 'mail.failed'; reason: string }
+  | { type: 'mail.given_up'; reason: string }
   | { type: 'retention.ran'; erased: Record<string, number>; at: number };
 
 export interface Events {

@@ -134,6 +134,9 @@ export async function start(config: Config, logger: Logger = createLogger(config
     logger.info('no console admin yet; create one with: printf %s "$PASSWORD" | ykien users create --username NAME --role admin --password-stdin');
   }
   services.retention.start();
+  services.mail.start();
+  if (services.mail.enabled && !config.PUBLIC_URL)
+    logger.warn('SMTP_URL is set but PUBLIC_URL is not: the moderator mails link to http://localhost, which no moderator can open. Set PUBLIC_URL.');
   const stopPruningSessions = services.sessions.start();
   logger.info(
     { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_URL ? `postgres ${redactedUrl(config.DATABASE_URL)}` : config.DATABASE_PATH },
@@ -146,6 +149,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     services.retention.stop();
+    services.mail.stop();
     stopPruningSessions();
     server.close();
     // Live results streams never finish on their own; ended, each browser reconnects to an instance that runs.
@@ -155,6 +159,12 @@ export async function start(config: Config, logger: Logger = createLogger(config
     await closed;
     clearTimeout(force);
     services.counters.stop();
+    // Mails being sent finish (each SMTP step has MAIL_TIMEOUT_MS) and are marked sent before the database
+    // closes, within the shutdown budget; one cut off stays claimed, and goes out again after a restart.
+    let mailBudget: NodeJS.Timeout | undefined;
+    await Promise.race([services.mail.idle(), new Promise<void>((r) => (mailBudget = setTimeout(r, config.SHUTDOWN_TIMEOUT_MS)))]);
+    clearTimeout(mailBudget);
+    services.mail.close();
     await storage.close();
     // Comment webhooks already queued still go out (they need no database), within the shutdown budget.
     let budget: NodeJS.Timeout | undefined;

@@ -54,7 +54,7 @@ describe('Idempotency-Key: "Thử lại" after a reply that came too late stores
     const t = await commentsApp({}, {}, clock);
     const { sites, hasher } = t.services;
     const { captcha, webhooks } = t.services.comments;
-    const service = commentsService(t.storage.comments, { sites, hasher, captcha, webhooks, maxLinks: 2, now: clock.now, events: t.services.events });
+    const service = commentsService(t.storage.comments, { sites, hasher, captcha, webhooks, mail: t.services.mail, maxLinks: 2, now: clock.now, events: t.services.events });
     const once = idempotency(t.storage.comments, { now: clock.now });
     const input = { ...form(), website: undefined };
     const print = fingerprint('bai-1', input);

@@ -45,7 +45,7 @@ async function siteOwnedTables(t: TestApp): Promise<Map<string, { parent: string
   return owned;
 }
 
-/** Puts rows for `site` in every table a site can own: polls, ballots, surveys and responses, comments, counters, captchas, webhook, a moderator key. */
+/** Puts rows for `site` in every table a site can own: polls, ballots, surveys and responses, comments, counters, captchas, webhook, moderator mail, a moderator key. */
 async function fill(t: TestApp, site: string) {
   await createSite(t, { id: site, name: `Xã ${site}`, origins: [`https://${site}.example.vn`], premoderation: false });
   const poll = await createPoll(t, { site, maxChoices: 2 });
@@ -62,6 +62,12 @@ async function fill(t: TestApp, site: string) {
   await t.http.get(`/v1/sites/${site}/captcha`).expect(200); // one left unused
   await t.http.post(`/v1/sites/${site}/pages/${encodeURIComponent('/tin-tuc/bai-1.html')}/views`).set('User-Agent', CHROME).send({ visitorId: newVoter() }).expect(200);
   await t.admin.put(`/v1/admin/sites/${site}/webhook`, { url: `https://${site}.example.vn/hook`, secret: 'mot-chuoi-bi-mat-du-dai' }).expect(200);
+  // Moderator mail waiting and in the outbox (through the store: this app has no SMTP server to send to).
+  await t.storage.mail.enqueue(site, top.body.id, Date.now());
+  await t.storage.mail.compose(site, 0, Date.now(), () => ({
+    mails: [{ batch: `b-${site}`, kind: 'comment', recipients: [`vanthu@${site}.example.vn`], subject: 'Ý kiến mới chờ duyệt', text: '…', html: '<p>…</p>' }],
+    consumed: [],
+  }));
   const survey = await createSurvey(t, { site });
   await t.http.post(`/v1/surveys/${survey.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(survey, 0, 'Góp ý') }).expect(201);
   const moderator = await t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
@@ -82,7 +88,7 @@ describe('deleting a site', () => {
       const cols = await t.sql.columns(table);
       if (cols.includes('site_id') && !KEPT.has(table)) expect(owned.has(table), `${table} has site_id but no cascading foreign key`).toBe(true);
     }
-    expect([...owned.keys()].sort()).toEqual(expect.arrayContaining(['api_keys', 'ballot_choices', 'ballots', 'captchas', 'comment_idempotency', 'comment_threads', 'comments', 'counter_new_pages', 'counter_days', 'counter_page_seen', 'counter_pages', 'counter_sites', 'counter_visitors', 'poll_options', 'polls', 'site_webhooks']));
+    expect([...owned.keys()].sort()).toEqual(expect.arrayContaining(['api_keys', 'ballot_choices', 'ballots', 'captchas', 'comment_idempotency', 'comment_threads', 'comments', 'counter_new_pages', 'counter_days', 'counter_page_seen', 'counter_pages', 'counter_sites', 'counter_visitors', 'mail_outbox', 'mail_waiting', 'poll_options', 'polls', 'site_webhooks']));
   });
 
   it('removes everything the site holds, in every table, and leaves the other site and the audit log alone', async () => {

@@ -12,6 +12,7 @@ import { duplicates, repeatKey } from './duplicates.js';
 import { keyReused, type Claim } from './idempotency.js';
 import { countLinks, matchBlockedWords } from './spam.js';
 import type { WebhookService } from './webhook.service.js';
+import type { MailService } from '../mail/mail.service.js';
 
 import type { CommentCounts, PostResult, ThreadPage } from '../api/comments.js';
 
@@ -25,7 +26,7 @@ const parentNotFound = () =>
 /** Public side of comments: posting through the spam defences, and reading a thread. */
 export function commentsService(
   store: CommentsStore,
-  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; maxLinks: number; now: () => number; events: Events },
+  deps: { sites: SitesService; hasher: Hasher; captcha: CaptchaService; webhooks: WebhookService; mail: MailService; maxLinks: number; now: () => number; events: Events },
 ) {
   const repeats = duplicates(store, deps);
 
@@ -98,6 +99,8 @@ export function commentsService(
       if (outcome === 'key_taken') throw keyReused(); // idempotency.ts answers as the post that holds the key did
       deps.events.emit({ type: 'comment.posted', status });
 
+      // Moderators are mailed about what waits for them; spam goes to its folder without a mail (a wave must not flood them).
+      if (status === 'pending') deps.mail.notify(site, row.id);
       if (status !== 'approved') deps.webhooks.notify(siteId, status === 'spam' ? 'comment.spam' : 'comment.pending', webhookComment(row));
       return result;
     },

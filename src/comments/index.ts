@@ -2,6 +2,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
 import type { Events } from '../events.js';
 import type { Logger } from '../logger.js';
+import type { MailService } from '../mail/mail.service.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { Hasher } from '../util/hash.js';
 import type { CaptchaStore } from './captcha.store.js';
@@ -17,7 +18,7 @@ import type { WebhooksStore } from './webhooks.store.js';
 /** Builds the comments feature once per app, from its stores: captcha, public comments, moderation, webhooks. */
 export function createComments(
   stores: { comments: CommentsStore; captchas: CaptchaStore; webhooks: WebhooksStore },
-  deps: { config: Config; audit: AuditService; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined; events: Events },
+  deps: { config: Config; audit: AuditService; sites: SitesService; hasher: Hasher; now: () => number; logger?: Logger | undefined; events: Events; mail: MailService },
 ) {
   const { config, now } = deps;
   const captcha = captchaService(stores.captchas, {
@@ -42,7 +43,7 @@ export function createComments(
     sites: deps.sites,
     logger: deps.logger,
   });
-  const publicSide = commentsService(stores.comments, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, maxLinks: config.COMMENT_MAX_LINKS, now, events: deps.events });
+  const publicSide = commentsService(stores.comments, { sites: deps.sites, hasher: deps.hasher, captcha, webhooks, mail: deps.mail, maxLinks: config.COMMENT_MAX_LINKS, now, events: deps.events });
   const moderation = moderationService(stores.comments, { audit: deps.audit, sites: deps.sites, now, defaultTimezone: config.DEFAULT_TIMEZONE });
   const once = idempotency(stores.comments, { now });
   /** A post, at most once per Idempotency-Key: a repeat gets the first answer before any check runs. */

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DomainEvent } from '../events.js';
+import type { OutboxCounts } from '../mail/mail.store.js';
 import type { StatsStore } from './stats.store.js';
 
 /**
@@ -21,7 +22,7 @@ const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_request
  * tests build many apps in one process). Other modules report through the small hooks
  * below (`metrics.captchaFailed()`, …) and never touch prom-client themselves.
  */
-export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boolean } = {}) {
+export function createMetrics(opts: { stats?: StatsStore; mail?: { counts(): Promise<OutboxCounts> }; defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   // Process metrics (GC, event loop, memory) start with the first scrape: a CLI command or an
   // app nobody scrapes never sets up their observers.
@@ -97,6 +98,24 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
       this.inc({ result: 'miss' }, lookups.miss);
     },
   });
+  const mailSent = new Counter({
+    name: 'ykien_mail_sent_total',
+    help: 'Mails to moderators the SMTP server accepted (one per recipient), by kind (comment, digest).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const mailFailures = new Counter({
+    name: 'ykien_mail_failures_total',
+    help: 'Failed attempts to send a mail to moderators, by reason (rejected, temporary, timeout, connection, auth, other).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const mailGivenUp = new Counter({
+    name: 'ykien_mail_given_up_total',
+    help: 'Mails to moderators given up on (refused for good, or out of attempts), by the last reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const retentionLastRun = new Gauge({
     name: 'ykien_retention_last_run_timestamp_seconds',
     help: 'When the retention job last finished (Unix time).',
@@ -136,6 +155,20 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
       this.set(liveCount());
     },
   });
+  const mail = opts.mail;
+  if (mail) {
+    new Gauge({
+      name: 'ykien_mail_queue',
+      help: 'Moderator mail not sent yet: comments waiting to be put in a mail (waiting), mails to send (queued), mails given up on and kept 7 days (failed). Read at each scrape.',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const counts = await unlessUnavailable(mail.counts());
+        for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+      },
+    });
+  }
 
   return {
     registry,
@@ -172,6 +205,12 @@ export function createMetrics(opts: { stats?: StatsStore; defaultMetrics?: boole
           return void captchaFailures.inc({ reason: e.reason });
         case 'rate.limited':
           return void rateLimited.inc({ tier: e.tier });
+        case 'mail.sent':
+          return void mailSent.inc({ kind: e.kind });
+        case 'mail.failed':
+          return void mailFailures.inc({ reason: e.reason });
+        case 'mail.given_up':
+          return void mailGivenUp.inc({ reason: e.reason });
         case 'retention.ran':
           for (const [table, n] of Object.entries(e.erased)) retentionErased.inc({ table }, n);
           return void retentionLastRun.set(Math.floor(e.at / 1000));

@@ -4,17 +4,19 @@ import { actorOf, principalOf, requireAdmin } from '../http/auth.js';
 import { parse } from '../validation/validate.js';
 import { changeOriginsSchema, createSiteSchema, deleteSiteQuery, originCheckQuery, updateSiteSchema } from './sites.schema.js';
 import type { SitesService } from './sites.service.js';
+import { siteView } from './sites.view.js';
 
 /** /v1/admin/sites — mounted behind requireKey. */
 export function sitesAdminRoutes(sites: SitesService): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const p = principalOf(req);
-    res.json({ sites: (await sites.list()).filter((s) => canAccess(p, s.id)) });
+    res.json({ sites: (await sites.list()).filter((s) => canAccess(p, s.id)).map((s) => siteView(p, s)) });
   });
   r.get('/:site', async (req, res) => {
-    assertAccess(principalOf(req), String(req.params.site));
-    res.json(await sites.require(String(req.params.site)));
+    const p = principalOf(req);
+    assertAccess(p, String(req.params.site));
+    res.json(siteView(p, await sites.require(String(req.params.site))));
   });
   r.get('/:site/origin-check', requireAdmin, async (req, res) => {
     const { url } = parse(originCheckQuery, req.query, 'query');

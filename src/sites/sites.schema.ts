@@ -39,6 +39,19 @@ const blockedWord = z
   .refine((s) => s.length > 0, 'must not be empty')
   .refine((s) => [...s].length <= 60, 'must be at most 60 characters');
 
+export const MAX_NOTIFY_EMAILS = 20;
+
+/**
+ * A moderator's address for the comment mails: one plain address (no display name, no list), lower case.
+ * Control characters (U+0000, a CR/LF that would add a header) are refused before the address check.
+ */
+const notifyEmail = z
+  .string()
+  .max(254)
+  .refine((s) => s.isWellFormed() && !/[\u0000-\u001F\u007F]/.test(s), 'must be an e-mail address without control characters')
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.email('must be a valid e-mail address such as vanthu@tienngoc.quangnam.gov.vn'));
+
 export const updateSiteSchema = z.strictObject({
   name: text({ max: 200 }).optional(),
   origins: origins.optional(),
@@ -50,6 +63,17 @@ export const updateSiteSchema = z.strictObject({
     .transform((words) => [...new Set(words)])
     .optional(),
   blockedWordsAction: z.enum(['spam', 'pending']).optional(),
+  notifyEmails: z
+    .array(notifyEmail)
+    .max(MAX_NOTIFY_EMAILS, `at most ${MAX_NOTIFY_EMAILS} addresses`)
+    .transform((list) => [...new Set(list)])
+    .optional(),
+  /** 0 = one mail per pending comment; otherwise a digest every so many minutes (5 to 1440, a day). */
+  notifyDigestMinutes: z
+    .number()
+    .int()
+    .refine((n) => n === 0 || (n >= 5 && n <= 1440), 'must be 0 (one mail per comment) or 5 to 1440 minutes')
+    .optional(),
 });
 
 /** POST /v1/admin/sites/:site/origins: add and remove without restating the whole list. */

@@ -4,6 +4,7 @@ import { AppError, conflict, fieldError, notFound } from '../errors.js';
 import { originAllowed } from './origins.js';
 import { ImportError, type ImportIssue, type ImportRow } from './sites.import.js';
 import { MAX_ORIGINS, type ChangeOriginsInput, type CreateSiteInput, type UpdateSiteInput } from './sites.schema.js';
+import { auditedFields } from './sites.view.js';
 import { SiteIdTaken, type Site, type SiteHoldings, type SitesPlan, type SitesStore, type SiteWrite } from './sites.store.js';
 
 /** How long a cached site may be served without looking again. Changes made by this process drop the entry at once. */
@@ -148,7 +149,7 @@ export function sitesService(store: SitesStore, deps: { audit: AuditService; def
     async update(id: string, input: UpdateSiteInput, actor: ActorRef): Promise<Site> {
       await change([id], (current) => {
         if (!current.has(id)) throw siteNotFound(id);
-        return { writes: [{ update: id, fields: input }], audit: [entry(actor, 'site.update', id, { ...input })], result: undefined };
+        return { writes: [{ update: id, fields: input }], audit: [entry(actor, 'site.update', id, { ...auditedFields(input) })], result: undefined };
       });
       return fresh(id);
     },

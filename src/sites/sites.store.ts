@@ -11,6 +11,10 @@ export interface Site {
   /** Comment words that send a comment to `blockedWordsAction` (normalised, see comments/spam.ts). */
   blockedWords: string[];
   blockedWordsAction: BlockedWordsAction;
+  /** Who is e-mailed about comments waiting for moderation (lower case, no duplicates); admin eyes only (sites.view.ts). */
+  notifyEmails: string[];
+  /** 0: one mail per pending comment; N: one digest every N minutes. */
+  notifyDigestMinutes: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -25,7 +29,7 @@ export interface SiteHoldings {
   webhooks: number;
 }
 
-export type SiteFields = Pick<Site, 'name' | 'origins' | 'timezone' | 'premoderation' | 'blockedWords' | 'blockedWordsAction'>;
+export type SiteFields = Pick<Site, 'name' | 'origins' | 'timezone' | 'premoderation' | 'blockedWords' | 'blockedWordsAction' | 'notifyEmails' | 'notifyDigestMinutes'>;
 export type NewSite = Pick<Site, 'id' | 'name' | 'origins' | 'timezone' | 'premoderation'>;
 
 export type SiteWrite = { insert: NewSite } | { update: string; fields: Partial<SiteFields> };

@@ -7,6 +7,7 @@ import type { CountersStore } from '../counters/counters.store.js';
 import type { ExportsStore } from '../exports/exports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
 import type { OverviewStore } from '../overview/overview.store.js';
+import type { MailStore } from '../mail/mail.store.js';
 import type { RetentionStore } from '../ops/retention.store.js';
 import type { StatsStore } from '../ops/stats.store.js';
 import type { PollsStore } from '../polls/polls.store.js';
@@ -47,6 +48,7 @@ export interface Storage {
   readonly counters: CountersStore;
   readonly exports: ExportsStore;
   readonly keys: KeysStore;
+  readonly mail: MailStore;
   readonly polls: PollsStore;
   readonly overview: OverviewStore;
   readonly retention: RetentionStore;

@@ -160,7 +160,7 @@ export async function makeTestApp(overrides: Partial<Config> = {}, opts: { clock
   };
   /** A second app on the same database, as another instance of the service would run. */
   const otherInstance = async () => request(await createApp({ storage: await another(), config, now: clock.now }));
-  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, sql: sqlOn(db, storage) };
+  return { app, db, storage, file, dir, config, clock, services, adminKey, http, admin, databaseEnv, otherInstance, anotherStorage: another, sql: sqlOn(db, storage) };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

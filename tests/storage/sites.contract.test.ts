@@ -18,6 +18,8 @@ forEachBackend('sites store', (open) => {
       ...site('xa-a'),
       blockedWords: [],
       blockedWordsAction: 'pending',
+      notifyEmails: [],
+      notifyDigestMinutes: 0,
       createdAt: new Date(T0).toISOString(),
       updatedAt: new Date(T0).toISOString(),
     });
@@ -34,6 +36,16 @@ forEachBackend('sites store', (open) => {
       return { writes: [{ update: 'xa-a', fields: { origins: ['https://a.vn'], blockedWords: ['cá độ'], blockedWordsAction: 'spam' } }], audit: [], result: undefined };
     });
     expect(await s.sites.get('xa-a')).toMatchObject({ name: 'Xã xa-a', origins: ['https://a.vn'], blockedWords: ['cá độ'], blockedWordsAction: 'spam', updatedAt: new Date(T0 + 5).toISOString() });
+  });
+
+  it("keeps a site's mail recipients and digest interval, and leaves them alone when an update does not name them", async () => {
+    const s = await open();
+    await s.sites.change(['xa-a'], T0, () => ({ writes: [{ insert: site('xa-a') }], audit: [], result: undefined }));
+    await s.sites.change(['xa-a'], T0 + 1, () => ({ writes: [{ update: 'xa-a', fields: { notifyEmails: ['a@xa.vn', 'b@xa.vn'], notifyDigestMinutes: 60 } }], audit: [], result: undefined }));
+    await s.sites.change(['xa-a'], T0 + 2, () => ({ writes: [{ update: 'xa-a', fields: { name: 'Xã A mới' } }], audit: [], result: undefined }));
+    expect(await s.sites.get('xa-a')).toMatchObject({ name: 'Xã A mới', notifyEmails: ['a@xa.vn', 'b@xa.vn'], notifyDigestMinutes: 60 });
+    await s.sites.change(['xa-a'], T0 + 3, () => ({ writes: [{ update: 'xa-a', fields: { notifyEmails: [], notifyDigestMinutes: 0 } }], audit: [], result: undefined }));
+    expect(await s.sites.get('xa-a')).toMatchObject({ notifyEmails: [], notifyDigestMinutes: 0 });
   });
 
   it('a plan that throws writes nothing; a create that loses the race for its id is refused whole', async () => {

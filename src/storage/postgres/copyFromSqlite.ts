@@ -26,6 +26,8 @@ const TABLES = [
   'comment_threads',
   'comment_idempotency',
   'site_webhooks',
+  'mail_waiting', // comments not yet mailed, and mails not yet sent: the move loses none
+  'mail_outbox',
   'counter_pages',
   'counter_sites',
   'counter_days',

@@ -9,6 +9,7 @@ import { pgCountersStore } from './counters.js';
 import { pgDb } from './db.js';
 import { pgExportsStore } from './exports.js';
 import { pgKeysStore } from './keys.js';
+import { pgMailStore } from './mail.js';
 import { migratePostgres, postgresMigrationsUpToDate } from './migrate.js';
 import { pgPollsStore } from './polls.js';
 import { pgRetentionStore } from './retention.js';
@@ -59,6 +60,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     counters: pgCountersStore(db),
     exports: pgExportsStore(db),
     keys: pgKeysStore(db),
+    mail: pgMailStore(db),
     polls: pgPollsStore(db),
     retention: pgRetentionStore(db),
     settings: pgSettingsStore(db),

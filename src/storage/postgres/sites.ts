@@ -33,7 +33,8 @@ async function update(c: Client, id: string, f: Partial<SiteFields>, at: number)
   await c.query(
     `UPDATE sites SET name = COALESCE($2, name), origins = COALESCE($3::jsonb, origins), timezone = COALESCE($4, timezone),
        premoderation = COALESCE($5, premoderation), blocked_words = COALESCE($6::jsonb, blocked_words),
-       blocked_words_action = COALESCE($7, blocked_words_action), updated_at = $8 WHERE id = $1`,
+       blocked_words_action = COALESCE($7, blocked_words_action), updated_at = $8,
+       notify_emails = COALESCE($9::jsonb, notify_emails), notify_digest_minutes = COALESCE($10, notify_digest_minutes) WHERE id = $1`,
     [
       id,
       f.name ?? null,
@@ -43,6 +44,8 @@ async function update(c: Client, id: string, f: Partial<SiteFields>, at: number)
       f.blockedWords ? JSON.stringify(f.blockedWords) : null,
       f.blockedWordsAction ?? null,
       at,
+      f.notifyEmails ? JSON.stringify(f.notifyEmails) : null,
+      f.notifyDigestMinutes ?? null,
     ],
   );
 }

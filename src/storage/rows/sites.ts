@@ -10,6 +10,8 @@ export interface SiteRowOf<Json, Flag> {
   premoderation: Flag;
   blocked_words: Json;
   blocked_words_action: Site['blockedWordsAction'];
+  notify_emails: Json;
+  notify_digest_minutes: number;
   created_at: number;
   updated_at: number;
 }
@@ -24,6 +26,8 @@ export const siteMapper =
     premoderation: format.flag(r.premoderation),
     blockedWords: format.json<string[]>(r.blocked_words),
     blockedWordsAction: r.blocked_words_action,
+    notifyEmails: format.json<string[]>(r.notify_emails),
+    notifyDigestMinutes: r.notify_digest_minutes,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   });

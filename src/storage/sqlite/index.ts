@@ -9,6 +9,7 @@ import { sqliteCountersStore } from './counters.js';
 import { sqliteExportsStore } from './exports.js';
 import { groupCommit } from './groupCommit.js';
 import { sqliteKeysStore } from './keys.js';
+import { sqliteMailStore } from './mail.js';
 import { migrationsUpToDate } from './migrate.js';
 import { isMemoryFile, openDatabase, type Db } from './open.js';
 import { sqlitePollsStore } from './polls.js';
@@ -54,6 +55,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     counters: sqliteCountersStore(db, { add: (rows) => void (unversioned += rows) }),
     exports: sqliteExportsStore(db),
     keys: sqliteKeysStore(db),
+    mail: sqliteMailStore(db),
     polls: sqlitePollsStore(db, commit),
     retention: sqliteRetentionStore(db),
     settings: sqliteSettingsStore(db),

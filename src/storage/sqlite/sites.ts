@@ -21,7 +21,8 @@ export function sqliteSitesStore(db: Db): SitesStore {
     all: db.prepare('SELECT * FROM sites ORDER BY id'),
     update: db.prepare(
       `UPDATE sites SET name = @name, origins = @origins, timezone = @timezone, premoderation = @premoderation,
-         blocked_words = @blockedWords, blocked_words_action = @blockedWordsAction, updated_at = @at WHERE id = @id`,
+         blocked_words = @blockedWords, blocked_words_action = @blockedWordsAction,
+         notify_emails = @notifyEmails, notify_digest_minutes = @notifyDigestMinutes, updated_at = @at WHERE id = @id`,
     ),
     holdings: db.prepare(
       `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = @id) AS polls,
@@ -55,6 +56,7 @@ export function sqliteSitesStore(db: Db): SitesStore {
       origins: JSON.stringify(next.origins),
       premoderation: next.premoderation ? 1 : 0,
       blockedWords: JSON.stringify(next.blockedWords),
+      notifyEmails: JSON.stringify(next.notifyEmails),
       at,
     });
   };

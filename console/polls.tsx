@@ -213,6 +213,7 @@ function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void;
       <div class="buttons">
         <a class="button" href={exportUrl('format=csv')} download>{t('polls.exportCsv')}</a>
         <a class="button" href={exportUrl('format=json')} download>{t('polls.exportJson')}</a>
+        <a class="button" href={exportUrl('format=xlsx')} download>{t('polls.exportXlsx')}</a>
         <a class="button" href={exportUrl('format=csv&detail=votes')} download>{t('polls.exportVotes')}</a>
       </div>
       <h3><label for="poll-embed">{t('polls.embed')}</label></h3>

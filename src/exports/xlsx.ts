@@ -78,14 +78,20 @@ function shownWidth(c: Column<unknown>, v: ReturnType<typeof cellOf>): number {
   return nl === -1 ? s.length : nl;
 }
 
+/** A writable's "full" flag: Node's own streams and readable-stream 2 (which archiver, under exceljs, uses) alike. */
+const full = (w: Writable) => w.writableNeedDrain ?? (w as unknown as { _writableState?: { needDrain?: boolean } })._writableState?.needDrain ?? false;
+
 /**
  * exceljs's streamed sheet hands its XML to the zip without waiting (its buffer ignores write()'s answer): left
- * alone, a slow client would make the whole file pile up in memory. The sheet's zip entry (deflate) does say when
- * it is full, as does our output: wait for both to drain.
+ * alone, a slow client would make the whole file pile up in memory. The sheet's zip entry says when it is full,
+ * as does our output: wait for both to drain. Rows may also come without ever leaving the microtask queue (SQLite
+ * reads synchronously): zlib and the sockets get their turn first.
  */
 async function drained(sheet: ExcelJS.Worksheet, out: Writable, signal: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  // The sheet's StreamBuf and what it pipes to: exceljs internals, not in its typings (tests/exports.xlsx.stream.test.ts measures the effect).
   const pipes = (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes ?? [];
-  for (const p of [...pipes, out]) if (p.writableNeedDrain && !signal.aborted) await once(p, 'drain', { signal });
+  for (const p of [...pipes, out]) if (full(p) && !signal.aborted) await once(p, 'drain', { signal });
 }
 
 /**

@@ -337,6 +337,16 @@ describe('the XLSX writer', () => {
     await expect(workbook(bytes())).rejects.toThrow();
   });
 
+  it('a failure before the first row rejects before anything is written (the route can still answer with its problem)', async () => {
+    async function* failing(): AsyncGenerator<BallotExportRecord> {
+      throw Object.assign(new Error('database went away'), { status: 503, code: 'storage_unavailable' });
+    }
+    const { dest, bytes } = collect();
+    await expect(writeXlsx(table, failing(), dest)).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(bytes().length).toBe(0);
+    expect(dest.destroyed).toBe(false);
+  });
+
   it('a consumer that goes away stops the rows being read (the store releases its snapshot)', async () => {
     let read = 0;
     let released = false;

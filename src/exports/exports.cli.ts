@@ -25,10 +25,12 @@ async function toStdout(pipe: Promise<void>): Promise<void> {
  */
 async function toFile(file: ExportFile, path: string): Promise<void> {
   const part = `${path}.part`;
+  const stream = createWriteStream(part);
   try {
-    await file.pipe(createWriteStream(part));
+    await file.pipe(stream);
     await rename(part, path);
   } catch (e) {
+    stream.destroy();
     await rm(part, { force: true });
     throw e;
   }

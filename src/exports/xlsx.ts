@@ -102,61 +102,65 @@ async function drained(sheet: ExcelJS.Worksheet, out: Writable, signal: AbortSig
  * being read (the store's snapshot is released).
  */
 export async function writeXlsx<R>(t: Table<R>, rows: AsyncIterable<R> | Iterable<R>, dest: Writable): Promise<void> {
+  const wall = wallTime(t.timezone);
+  const cols = t.columns as readonly Column<unknown>[];
+  const iterator = (Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (rows as Iterable<R>)[Symbol.iterator]()) as AsyncIterator<R> | Iterator<R>;
+  // The first rows are read before anything is written: a store that fails at once (storage_unavailable) still
+  // gets its problem response, not a broken download.
+  const sample: R[] = [];
+  let ended = false;
+  try {
+    while (!ended && sample.length < SAMPLE_ROWS) {
+      const r = await iterator.next();
+      if (r.done) ended = true;
+      else sample.push(r.value);
+    }
+  } catch (e) {
+    await iterator.return?.();
+    throw e;
+  }
+
   const out = new PassThrough();
   const ac = new AbortController();
   const delivered = pipeline(out, dest);
   delivered.catch(() => ac.abort());
-  const wall = wallTime(t.timezone);
-  const cols = t.columns as readonly Column<unknown>[];
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   // The archiver exceljs writes the zip with (not in its typings): its errors must not go unheard.
   const zip = (wb as unknown as { zip: NodeJS.EventEmitter & { abort(): void } }).zip;
   zip.on('error', (e: Error) => out.destroy(e));
   try {
-    const iterator = (Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (rows as Iterable<R>)[Symbol.iterator]()) as AsyncIterator<R> | Iterator<R>;
-    const sample: R[] = [];
-    try {
-      let ended = false;
-      while (!ended && sample.length < SAMPLE_ROWS) {
-        const r = await iterator.next();
-        if (r.done) ended = true;
-        else sample.push(r.value);
-      }
-      const headers = cols.map((c) => xlsxHeader(c, t.timezone));
-      const widths = cols.map((c, i) => {
-        const longest = Math.max(headers[i]!.length, ...sample.map((row) => shownWidth(c, cellOf(c, row, wall))));
-        return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, longest + 2));
-      });
-      const sheet = wb.addWorksheet(t.sheet, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1, activeCell: 'A2' }] });
-      sheet.columns = cols.map((c, i) => ({ key: c.key, width: widths[i]!, style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind]! } : {} }));
-      const header = sheet.addRow(headers);
-      header.font = { bold: true };
-      header.alignment = { vertical: 'top', wrapText: true };
-      header.commit();
-      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
-      let n = 0;
-      const add = async (row: R) => {
-        // Each cell takes its column's number format ("@" keeps a retyped "0905123456" text too).
-        sheet.addRow(cols.map((c) => cellOf(c, row, wall))).commit();
-        if (++n % BATCH === 0) await drained(sheet, out, ac.signal);
-      };
-      for (const row of sample) {
-        if (ac.signal.aborted) break;
-        await add(row);
-      }
-      if (!ended) {
-        for (let r = await iterator.next(); !r.done && !ac.signal.aborted; r = await iterator.next()) await add(r.value);
-      }
-      if (!ac.signal.aborted) {
-        sheet.commit();
-        await wb.commit();
-      }
-    } finally {
-      // Stops the store's stream (its snapshot and connection) when we did not read it to the end.
-      await iterator.return?.();
+    const headers = cols.map((c) => xlsxHeader(c, t.timezone));
+    const widths = cols.map((c, i) => {
+      const longest = Math.max(headers[i]!.length, ...sample.map((row) => shownWidth(c, cellOf(c, row, wall))));
+      return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, longest + 2));
+    });
+    const sheet = wb.addWorksheet(t.sheet, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1, activeCell: 'A2' }] });
+    sheet.columns = cols.map((c, i) => ({ key: c.key, width: widths[i]!, style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind]! } : {} }));
+    const header = sheet.addRow(headers);
+    header.font = { bold: true };
+    header.alignment = { vertical: 'top', wrapText: true };
+    header.commit();
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
+    let n = 0;
+    const add = async (row: R) => {
+      // Each cell takes its column's number format ("@" keeps a retyped "0905123456" text too).
+      sheet.addRow(cols.map((c) => cellOf(c, row, wall))).commit();
+      if (++n % BATCH === 0) await drained(sheet, out, ac.signal);
+    };
+    for (const row of sample) {
+      if (ac.signal.aborted) break;
+      await add(row);
+    }
+    if (!ended) for (let r = await iterator.next(); !r.done && !ac.signal.aborted; r = await iterator.next()) await add(r.value);
+    if (!ac.signal.aborted) {
+      sheet.commit();
+      await wb.commit();
     }
   } catch (e) {
     out.destroy(e as Error);
+  } finally {
+    // Stops the store's stream (its snapshot and connection) when it was not read to the end.
+    await iterator.return?.();
   }
   if (ac.signal.aborted) {
     out.destroy();

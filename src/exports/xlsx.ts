@@ -3,7 +3,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { Column, Table } from './table.js';
-import { zonedParts } from './zone.js';
+import { offsetMinutes } from './zone.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -38,9 +38,7 @@ function wallTime(tz: string): (ms: number) => Date {
     const slot = Math.floor(ms / 900_000);
     let off = offsets.get(slot);
     if (off === undefined) {
-      const p = zonedParts(ms, tz);
-      const s = Math.floor(ms / 1000) * 1000;
-      off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - s;
+      off = offsetMinutes(ms, tz) * 60_000;
       if (offsets.size > 50_000) offsets.clear();
       offsets.set(slot, off);
     }

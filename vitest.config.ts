@@ -31,6 +31,7 @@ const ON_BOTH_BACKENDS = [
   'tests/counters.test.ts',
   'tests/dates.test.ts',
   'tests/exports.test.ts',
+  'tests/exports.xlsx.test.ts',
   'tests/exports.timeline.test.ts',
   'tests/hashes.test.ts',
   'tests/ops.metrics.test.ts',

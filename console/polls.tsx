@@ -205,6 +205,7 @@ function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void;
       <ExportMenu base={`${base}/export`} label={t('polls.export')} formats={[
         { query: 'format=csv', label: t('polls.exportCsv') },
         { query: 'format=json', label: t('polls.exportJson') },
+        { query: 'format=xlsx', label: t('polls.exportXlsx') },
         { query: 'format=csv&detail=votes', label: t('polls.exportVotes') },
       ]} />
       <h3><label for="poll-embed">{t('polls.embed')}</label></h3>

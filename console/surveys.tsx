@@ -17,6 +17,7 @@ interface SurveyTimeline {
 const EXPORTS = (): ExportFormat[] => [
   { query: 'format=csv', label: t('r.exportCsv') },
   { query: 'format=json', label: t('r.exportJson') },
+  { query: 'format=xlsx', label: t('r.exportXlsx') },
 ];
 
 const adminUrl = (id: string) => `/v1/admin/surveys/${encodeURIComponent(id)}`;

@@ -39,10 +39,12 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
                          delete a site and everything it holds (its audit entries stay)
   sites import FILE.csv [--dry-run] [--update]
                          create sites from a CSV with the header id,name,origins,timezone
-  export poll ID [--format csv|json] [--detail votes]
-                         a poll's results (or every ballot) to stdout: ... > file.csv
-  export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json]
-                         comments with their private fields to stdout
+  export poll ID [--format csv|json|xlsx] [--detail votes] [--out FILE]
+                         a poll's results (or every ballot) to FILE or stdout: ... > file.csv
+  export survey ID [--format csv|json|xlsx] [--out FILE]
+                         a survey's responses, one row each
+  export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json|xlsx] [--out FILE]
+                         comments with their private fields (xlsx needs --out FILE or a redirected stdout)
   mail test --to ADDR    send one test mail through SMTP_URL now and print the SMTP server's answer
   backup PATH            consistent online copy of the database (safe while the service runs)
   retention run          erase IP hashes and user agents older than RETENTION_DAYS now

@@ -110,7 +110,7 @@ describe('poll results export', () => {
     const audit = (await t.admin.get('/v1/admin/audit?action=poll.export')).body.entries;
     expect(audit[0]).toMatchObject({ action: 'poll.export', targetId: p.id, site: 'xa-a', detail: { format: 'csv', detail: 'votes' } });
 
-    expectProblem(await t.admin.get(`/v1/admin/polls/${p.id}/export?format=xlsx`), 400, 'validation_failed');
+    expectProblem(await t.admin.get(`/v1/admin/polls/${p.id}/export?format=xls`), 400, 'validation_failed');
     expectProblem(await t.admin.get(`/v1/admin/polls/${p.id}/export?detail=all`), 400, 'validation_failed');
     expectProblem(await t.admin.get(`/v1/admin/polls/${p.id}/export?format=csv&extra=1`), 400, 'validation_failed');
     expectProblem(await t.admin.get('/v1/admin/polls/khong-co/export'), 404, 'not_found');
@@ -378,7 +378,7 @@ describe('export CLI', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ site: 'xa-a', thread: 'bai-1', status: 'pending', email: 'an@example.vn', content: 'Ý kiến một' });
 
-    const bad = await cli(t, ['export', 'poll', 'x', '--format', 'xlsx']);
+    const bad = await cli(t, ['export', 'poll', 'x', '--format', 'xls']);
     expect(bad.code).toBe(64);
     expect(bad.err.join('\n')).toContain('--format');
     expect((await cli(t, ['export', 'poll'])).code).toBe(64);

@@ -125,6 +125,7 @@ export const vi = {
   'r.export': 'Tải về',
   'r.exportCsv': 'Từng phiếu (CSV, mở bằng Excel)',
   'r.exportJson': 'Từng phiếu và kết quả (JSON)',
+  'r.exportXlsx': 'Từng phiếu (Excel XLSX)',
   'r.embed': 'Mã nhúng vào trang',
   'r.template': 'Từ mẫu: {id}',
 };
@@ -255,6 +256,7 @@ export const en: Record<keyof typeof vi, string> = {
   'r.export': 'Download',
   'r.exportCsv': 'Each response (CSV, opens in Excel)',
   'r.exportJson': 'Each response and the results (JSON)',
+  'r.exportXlsx': 'Each response (Excel XLSX)',
   'r.embed': 'Embed code',
   'r.template': 'From template: {id}',
 };

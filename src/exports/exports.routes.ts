@@ -5,11 +5,22 @@ import { parse } from '../validation/validate.js';
 import { commentsExportQuery, pollExportQuery, timelineQuery } from './exports.schema.js';
 import type { ExportFile, ExportsService } from './exports.service.js';
 
+/**
+ * The download's Content-Disposition: the name as is when it is plain ASCII (ids are slugs, so today always), else an
+ * ASCII fallback beside the exact name in UTF-8 (RFC 6266 / RFC 8187) for the browsers that read it.
+ */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (ascii === filename) return `attachment; filename="${filename}"`;
+  const exact = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}
+
 /** Sends an export as a download, streamed with backpressure. */
 export async function sendExport(res: Response, file: ExportFile): Promise<void> {
   res.set({
     'Content-Type': file.contentType,
-    'Content-Disposition': `attachment; filename="${file.filename}"`,
+    'Content-Disposition': attachment(file.filename),
     'Cache-Control': 'no-store',
   });
   await file.pipe(res);

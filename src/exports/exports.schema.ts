@@ -29,7 +29,7 @@ export function resolveWhen(w: When | undefined, tz: string, end: boolean): numb
 }
 
 export const pollExportQuery = z.strictObject({
-  format: z.enum(['csv', 'json']).default('csv'),
+  format: z.enum(['csv', 'json', 'xlsx']).default('csv'),
   detail: z.enum(['votes']).optional(),
 });
 
@@ -44,5 +44,5 @@ export const commentsExportQuery = z.strictObject({
   status: z.enum(['pending', 'approved', 'rejected', 'spam']).optional(),
   from: when.optional(),
   to: when.optional(),
-  format: z.enum(['csv', 'json']).default('csv'),
+  format: z.enum(['csv', 'json', 'xlsx']).default('csv'),
 });

@@ -9,9 +9,14 @@ import type { SitesService } from '../sites/sites.service.js';
 import { csvStringifier } from './csv.js';
 import { resolveWhen, type When } from './exports.schema.js';
 import type { BallotExportRecord, BallotSlot, CommentExportRecord, ExportsStore } from './exports.store.js';
+import { ballotsTable, commentsTable, pollResultsTable, type PollResultRow } from './exports.tables.js';
+import { csvColumns, csvRecord, type Table } from './table.js';
+import { writeXlsx, XLSX_CONTENT_TYPE } from './xlsx.js';
 import { bucketStart, dateInZone, isoInZone, isoInZoneOrNull, nextBucket, zonedIsoFormatter, type Bucket } from './zone.js';
 
-export type ExportFormat = 'csv' | 'json';
+export type ExportFormat = 'csv' | 'json' | 'xlsx';
+/** The formats written from an export's Table (JSON has its own, richer shape). */
+export type TableFormat = Exclude<ExportFormat, 'json'>;
 
 export interface ExportFile {
   /** e.g. ykien-poll-cong-thong-tin-2026-06-08.csv */
@@ -21,39 +26,37 @@ export interface ExportFile {
   pipe(dest: Writable): Promise<void>;
 }
 
-export const POLL_RESULT_COLUMNS = ['poll_id', 'question', 'option_id', 'option', 'votes', 'percent', 'total_choices', 'voters'] as const;
-export const COMMENT_COLUMNS = [
-  'id', 'site', 'thread', 'parent_id', 'status', 'spam_reason', 'name', 'address', 'email', 'content',
-  'ip_hash', 'user_agent', 'created_at', 'updated_at', 'moderated_at', 'moderated_by',
-] as const;
-export const BALLOT_COLUMNS = ['ballot_id', 'time', 'option_ids', 'options', 'voter_hash', 'ip_hash', 'user_agent'] as const;
-
 /** Most buckets a timeline answers with (an hourly timeline of a bit more than a year). */
 export const MAX_BUCKETS = 10_000;
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
+  xlsx: XLSX_CONTENT_TYPE,
 };
 
 /** JSON arrays are sent in pieces of about this many characters. */
 const JSON_CHUNK = 64 * 1024;
 
-type Source = AsyncIterable<unknown> | Iterable<unknown>;
+type Rows<R> = AsyncIterable<R> | Iterable<R>;
 
-export function fileFrom(filename: string, format: ExportFormat, source: () => Source, columns?: Parameters<typeof csvStringifier>[0]): ExportFile {
+/** A JSON export: `source` yields its text. */
+export function jsonFile(filename: string, source: () => Rows<string>): ExportFile {
+  return { filename, contentType: CONTENT_TYPES.json, pipe: (dest) => pipeline(Readable.from(source(), { objectMode: false }), dest) };
+}
+
+/** A CSV or XLSX export of `rows`, both written from the one description of its columns, `table`. */
+export function tableFile<R>(filename: string, format: TableFormat, table: Table<R>, rows: () => Rows<R>): ExportFile {
   return {
     filename,
     contentType: CONTENT_TYPES[format],
     pipe: (dest) =>
-      format === 'csv'
-        ? pipeline(Readable.from(source()), csvStringifier(columns!), dest)
-        : pipeline(Readable.from(source(), { objectMode: false }), dest),
+      format === 'xlsx' ? writeXlsx(table, rows(), dest) : pipeline(Readable.from(mapped(rows(), csvRecord(table))), csvStringifier(csvColumns(table as Table<unknown>)), dest),
   };
 }
 
 /** `f` applied to each item as it streams past. */
-export async function* mapped<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {
+export async function* mapped<T, U>(items: AsyncIterable<T> | Iterable<T>, f: (item: T) => U): AsyncGenerator<U> {
   for await (const item of items) yield f(item);
 }
 
@@ -212,7 +215,8 @@ export function exportsService(
     }): Promise<ExportFile> {
       if (q.site) await deps.sites.require(q.site);
       const tz = q.site ? await zoneOf(q.site) : deps.defaultTimezone;
-      const view = commentViews(await zones());
+      const zoneOfSite = await zones();
+      const view = commentViews(zoneOfSite);
       const range = { sites: q.sites !== undefined ? q.sites : q.site ? [q.site] : null, status: q.status, from: resolveWhen(q.from, tz, false), to: resolveWhen(q.to, tz, true) };
       if (range.from !== undefined && range.to !== undefined && range.from >= range.to) throw toBeforeFrom();
       const t = now();
@@ -226,35 +230,9 @@ export function exportsService(
       const filename = `ykien-comments-${q.site ?? 'all'}${q.status ? `-${q.status}` : ''}-${dateInZone(t, tz)}.${q.format}`;
       if (q.format === 'json') {
         const head = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
-        return fileFrom(filename, 'json', () => jsonWithArray(head, 'comments', store.comments(range), view));
+        return jsonFile(filename, () => jsonWithArray(head, 'comments', store.comments(range), view));
       }
-      return fileFrom(
-        filename,
-        'csv',
-        () =>
-          mapped(store.comments(range), (record) => {
-            const c = view(record);
-            return {
-              id: c.id,
-              site: c.site,
-              thread: c.thread,
-              parent_id: c.parentId,
-              status: c.status,
-              spam_reason: c.spamReason,
-              name: c.name,
-              address: c.address,
-              email: c.email,
-              content: c.content,
-              ip_hash: c.ipHash,
-              user_agent: c.userAgent,
-              created_at: c.createdAt,
-              updated_at: c.updatedAt,
-              moderated_at: c.moderatedAt,
-              moderated_by: c.moderatedBy,
-            };
-          }),
-        COMMENT_COLUMNS,
-      );
+      return tableFile(filename, q.format, commentsTable(tz, zoneOfSite), () => store.comments(range));
     },
 
     /**
@@ -279,45 +257,14 @@ export function exportsService(
         const labels = new Map(results.options.map((o) => [o.id, o.label]));
         const view = ballotView(tz, labels);
         const filename = `ykien-poll-${id}-votes-${date}.${opts.format}`;
-        if (opts.format === 'json') return fileFrom(filename, 'json', () => jsonWithArray(head, 'ballots', store.ballots(id), view));
-        return fileFrom(
-          filename,
-          'csv',
-          () =>
-            mapped(store.ballots(id), (record) => {
-              const b = view(record);
-              return {
-                ballot_id: b.id,
-                time: b.time,
-                option_ids: b.optionIds.join(' '),
-                options: b.options.join('; '),
-                voter_hash: b.voterHash,
-                ip_hash: b.ipHash,
-                user_agent: b.userAgent,
-              };
-            }),
-          BALLOT_COLUMNS,
-        );
+        if (opts.format === 'json') return jsonFile(filename, () => jsonWithArray(head, 'ballots', store.ballots(id), view));
+        return tableFile(filename, opts.format, ballotsTable(tz, labels), () => store.ballots(id));
       }
 
       const filename = `ykien-poll-${id}-${date}.${opts.format}`;
-      if (opts.format === 'json') return fileFrom(filename, 'json', () => [`${JSON.stringify(head)}\n`]);
-      return fileFrom(
-        filename,
-        'csv',
-        () =>
-          results.options.map((o) => ({
-            poll_id: head.poll.id,
-            question: head.poll.question,
-            option_id: o.id,
-            option: o.label,
-            votes: o.votes,
-            percent: o.percent,
-            total_choices: results.total,
-            voters: results.voters,
-          })),
-        POLL_RESULT_COLUMNS,
-      );
+      if (opts.format === 'json') return jsonFile(filename, () => [`${JSON.stringify(head)}\n`]);
+      const rows: PollResultRow[] = results.options.map((o) => ({ pollId: head.poll.id, question: head.poll.question, option: o, total: results.total, voters: results.voters }));
+      return tableFile(filename, opts.format, pollResultsTable(tz), () => rows);
     },
 
     /**

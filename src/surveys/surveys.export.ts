@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { fileFrom, foldTimeline, jsonWithArray, mapped, timelineRange, type ExportFile, type ExportFormat, type TimelineQuery } from '../exports/exports.service.js';
+import { foldTimeline, jsonFile, jsonWithArray, tableFile, timelineRange, type ExportFile, type ExportFormat, type TimelineQuery } from '../exports/exports.service.js';
+import { column, type CellValue, type Column, type Table } from '../exports/table.js';
 import { dateInZone, isoInZone, isoInZoneOrNull, zonedIsoFormatter } from '../exports/zone.js';
 import type { SitesService } from '../sites/sites.service.js';
 import type { SurveysService } from './surveys.service.js';
@@ -9,12 +10,13 @@ import type { QuestionRecord, ResponseExportRecord, SurveyDefinition } from './s
 import { surveyNotFound } from './surveys.domain.js';
 import { questionView } from './surveys.views.js';
 
-export const surveyExportQuery = z.strictObject({ format: z.enum(['csv', 'json']).default('csv') });
+export const surveyExportQuery = z.strictObject({ format: z.enum(['csv', 'json', 'xlsx']).default('csv') });
 
-/** One export column: its header, and how a response's answers fill it. */
-interface Column {
+/** A question's column: its header, what it holds, and how a response's answers fill it. */
+interface QuestionColumn {
   header: string;
-  cell(answers: ResponseExportRecord['answers']): string | number | null;
+  kind: 'text' | 'number';
+  cell(answers: ResponseExportRecord['answers']): CellValue;
 }
 
 /**
@@ -22,20 +24,21 @@ interface Column {
  * phần hồ sơ đúng quy định"), so two questions with the same title stay two columns. Multiple choices are
  * the chosen labels joined with "; " in the options' order.
  */
-function columnsOf(questions: readonly QuestionRecord[]): Column[] {
-  const cols: Column[] = [];
+function columnsOf(questions: readonly QuestionRecord[]): QuestionColumn[] {
+  const cols: QuestionColumn[] = [];
   questions.forEach((q, i) => {
     const n = i + 1;
     const label = new Map(q.choices.map((c) => [c.id, c.label]));
     const mine = (answers: ResponseExportRecord['answers']) => answers.filter((a) => a.questionId === q.id);
     switch (q.type) {
       case 'single':
-        cols.push({ header: `${n}. ${q.title}`, cell: (a) => { const x = mine(a)[0]; return x?.choiceId ? (label.get(x.choiceId) ?? x.choiceId) : null; } });
+        cols.push({ header: `${n}. ${q.title}`, kind: 'text', cell: (a) => { const x = mine(a)[0]; return x?.choiceId ? (label.get(x.choiceId) ?? x.choiceId) : null; } });
         break;
       case 'multiple': {
         const order = new Map(q.choices.map((c, j) => [c.id, j]));
         cols.push({
           header: `${n}. ${q.title}`,
+          kind: 'text',
           cell: (a) => {
             const chosen = mine(a).flatMap((x) => (x.choiceId ? [x.choiceId] : [])).sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
             return chosen.length ? chosen.map((c) => label.get(c) ?? c).join('; ') : null;
@@ -44,19 +47,32 @@ function columnsOf(questions: readonly QuestionRecord[]): Column[] {
         break;
       }
       case 'scale':
-        cols.push({ header: `${n}. ${q.title}`, cell: (a) => mine(a)[0]?.value ?? null });
+        cols.push({ header: `${n}. ${q.title}`, kind: 'number', cell: (a) => mine(a)[0]?.value ?? null });
         break;
       case 'matrix':
         q.choices.forEach((item, j) =>
-          cols.push({ header: `${n}.${j + 1} ${q.title}: ${item.label}`, cell: (a) => mine(a).find((x) => x.choiceId === item.id)?.value ?? null }),
+          cols.push({ header: `${n}.${j + 1} ${q.title}: ${item.label}`, kind: 'number', cell: (a) => mine(a).find((x) => x.choiceId === item.id)?.value ?? null }),
         );
         break;
       case 'text':
-        cols.push({ header: `${n}. ${q.title}`, cell: (a) => mine(a)[0]?.text ?? null });
+        cols.push({ header: `${n}. ${q.title}`, kind: 'text', cell: (a) => mine(a)[0]?.text ?? null });
         break;
     }
   });
   return cols;
+}
+
+/**
+ * The responses table: id, time, then a column per question (CSV keys q0, q1… headed by the question, as a survey
+ * question's title may hold dots, which the CSV writer would read as paths).
+ */
+function responsesTable(questions: readonly QuestionRecord[], timezone: string): Table<ResponseExportRecord> {
+  const columns: Column<ResponseExportRecord>[] = [
+    column('response_id', 'Mã phiếu trả lời', 'integer', (r) => r.id),
+    column('answered_at', 'Trả lời lúc', 'time', (r) => r.at),
+    ...columnsOf(questions).map((c, i) => ({ ...column<ResponseExportRecord>(`q${i}`, c.header, c.kind, (r) => c.cell(r.answers)), csvHeader: c.header })),
+  ];
+  return { sheet: 'Phiếu trả lời', timezone, columns };
 }
 
 /** A response's answers as the API takes them: option ids, numbers, { itemId: number }, text. */
@@ -95,21 +111,9 @@ export function surveyExports(deps: { surveys: SurveysService; sites: SitesServi
           questions: def.questions.map(questionView),
           results: view.results,
         };
-        return fileFrom(filename, 'json', () => jsonWithArray(head, 'responses', deps.surveys.responses(id), (r) => ({ id: r.id, answeredAt: iso(r.at), answers: answersView(def, r) })));
+        return jsonFile(filename, () => jsonWithArray(head, 'responses', deps.surveys.responses(id), (r) => ({ id: r.id, answeredAt: iso(r.at), answers: answersView(def, r) })));
       }
-      const cols = columnsOf(def.questions);
-      const headers = ['response_id', 'answered_at', ...cols.map((c, i) => ({ key: `q${i}`, header: c.header }))];
-      return fileFrom(
-        filename,
-        'csv',
-        () =>
-          mapped(deps.surveys.responses(id), (r) => {
-            const row: Record<string, unknown> = { response_id: r.id, answered_at: iso(r.at) };
-            cols.forEach((c, i) => (row[`q${i}`] = c.cell(r.answers)));
-            return row;
-          }),
-        headers,
-      );
+      return tableFile(filename, opts.format, responsesTable(def.questions, tz), () => deps.surveys.responses(id));
     },
 
     async timeline(id: string, q: TimelineQuery) {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { QuestionResults, SurveyResults } from '../api/surveys.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { fileFrom, jsonWithArray, type ExportFile, type ExportFormat } from '../exports/exports.service.js';
+import { jsonFile, jsonWithArray, tableFile, type ExportFile, type ExportFormat } from '../exports/exports.service.js';
+import type { CellKind, Column as TableColumn, Table } from '../exports/table.js';
 import { resolveWhen, when } from '../exports/exports.schema.js';
 import { dateInZone, isoInZone, isoInZoneOrNull } from '../exports/zone.js';
 import { slug } from '../validation/validate.js';
@@ -15,7 +16,7 @@ const sitesParam = z.union([slug(64), z.array(slug(64)).max(1000)]).transform((s
 
 /** ?from=&to=&site=…&site=… (dates read in Vietnam's time). */
 export const templateResultsQuery = z.strictObject({ from: when.optional(), to: when.optional(), site: sitesParam.optional() });
-export const templateExportQuery = templateResultsQuery.extend({ format: z.enum(['csv', 'json']).default('csv') });
+export const templateExportQuery = templateResultsQuery.extend({ format: z.enum(['csv', 'json', 'xlsx']).default('csv') });
 
 export function resolveTemplateQuery(q: z.output<typeof templateResultsQuery>): TemplateResultsQuery {
   return { from: resolveWhen(q.from, REPORT_ZONE, false), to: resolveWhen(q.to, REPORT_ZONE, true), sites: q.site };
@@ -24,6 +25,7 @@ export function resolveTemplateQuery(q: z.output<typeof templateResultsQuery>): 
 /** One column of the side-by-side table: its Vietnamese header, and the figure it takes from a row's results. */
 interface Column {
   header: string;
+  kind: CellKind;
   cell(r: SurveyResults): number | null;
 }
 
@@ -43,6 +45,7 @@ function columnsOf(t: TemplateResults): Column[] {
         q.options.forEach((o, j) =>
           cols.push({
             header: `${n}. ${q.title}: ${o.label} (%)`,
+            kind: 'percent',
             cell: (r) => {
               const x = questionOf(r, q.id);
               return x && (x.type === 'single' || x.type === 'multiple') && x.total ? x.options[j]!.percent : null;
@@ -51,18 +54,19 @@ function columnsOf(t: TemplateResults): Column[] {
         );
         break;
       case 'scale':
-        cols.push({ header: `${n}. ${q.title} (điểm trung bình)`, cell: (r) => { const x = questionOf(r, q.id); return x?.type === 'scale' ? x.mean : null; } });
+        cols.push({ header: `${n}. ${q.title} (điểm trung bình)`, kind: 'number', cell: (r) => { const x = questionOf(r, q.id); return x?.type === 'scale' ? x.mean : null; } });
         break;
       case 'matrix':
         q.items.forEach((item, j) =>
           cols.push({
             header: `${n}.${j + 1} ${q.title}: ${item.label} (điểm trung bình)`,
+            kind: 'number',
             cell: (r) => { const x = questionOf(r, q.id); return x?.type === 'matrix' ? (x.items[j]?.mean ?? null) : null; },
           }),
         );
         break;
       case 'text':
-        cols.push({ header: `${n}. ${q.title} (số ý kiến)`, cell: (r) => { const x = questionOf(r, q.id); return x ? x.answered : null; } });
+        cols.push({ header: `${n}. ${q.title} (số ý kiến)`, kind: 'integer', cell: (r) => { const x = questionOf(r, q.id); return x ? x.answered : null; } });
         break;
     }
   });
@@ -86,26 +90,27 @@ export function templateExports(deps: { results: (id: string, q: TemplateResults
         questions: t.questions,
         province: t.province,
       };
-      return fileFrom(filename, 'json', () => jsonWithArray(head, 'surveys', t.surveys, (s) => ({ ...s, createdAt: isoInZone(Date.parse(s.createdAt), REPORT_ZONE) })));
+      return jsonFile(filename, () => jsonWithArray(head, 'surveys', t.surveys, (s) => ({ ...s, createdAt: isoInZone(Date.parse(s.createdAt), REPORT_ZONE) })));
     }
     const cols = columnsOf(t);
-    const headers = [
-      { key: 'site', header: 'Mã đơn vị' },
-      { key: 'name', header: 'Đơn vị' },
-      { key: 'survey', header: 'Mã khảo sát' },
-      { key: 'created', header: 'Ngày tạo' },
-      { key: 'responses', header: 'Số phiếu' },
-      ...cols.map((c, i) => ({ key: `c${i}`, header: c.header })),
-    ];
-    const row = (base: Record<string, unknown>, r: SurveyResults) => {
-      const out: Record<string, unknown> = { ...base, responses: r.responses };
-      cols.forEach((c, i) => (out[`c${i}`] = c.cell(r)));
-      return out;
+    type Row = { site: string; name: string; survey: string; created: number | null; results: SurveyResults };
+    const col = (key: string, title: string, kind: CellKind, value: (r: Row) => string | number | null): TableColumn<Row> => ({ key, csvHeader: title, title, kind, value });
+    const table: Table<Row> = {
+      sheet: 'Theo mẫu',
+      timezone: REPORT_ZONE,
+      columns: [
+        col('site', 'Mã đơn vị', 'text', (r) => r.site),
+        col('name', 'Đơn vị', 'text', (r) => r.name),
+        col('survey', 'Mã khảo sát', 'text', (r) => r.survey),
+        col('created', 'Ngày tạo', 'time', (r) => r.created),
+        col('responses', 'Số phiếu', 'integer', (r) => r.results.responses),
+        ...cols.map((c, i) => col(`c${i}`, c.header, c.kind, (r) => c.cell(r.results))),
+      ],
     };
-    const rows = [
-      ...t.surveys.map((s) => row({ site: s.site, name: s.siteName, survey: s.surveyId, created: isoInZone(Date.parse(s.createdAt), REPORT_ZONE) }, s.results)),
-      row({ site: '', name: 'Toàn tỉnh', survey: '', created: '' }, t.province),
+    const rows: Row[] = [
+      ...t.surveys.map((s) => ({ site: s.site, name: s.siteName, survey: s.surveyId, created: Date.parse(s.createdAt), results: s.results })),
+      { site: '', name: 'Toàn tỉnh', survey: '', created: null, results: t.province },
     ];
-    return fileFrom(filename, 'csv', () => rows, headers);
+    return tableFile(filename, opts.format, table, () => rows);
   };
 }

@@ -101,7 +101,10 @@ export interface ModerationSnapshot {
 /** What the moderation rules (moderation.plan.ts) decided; the store applies it as it is. */
 export interface ModerationPlan<T> {
   statuses: { id: string; status: CommentStatus; by: string }[];
-  /** Each deleted comment takes its replies and its stored Idempotency-Key answer with it. */
+  /**
+   * Each deleted comment takes its replies and its stored Idempotency-Key answer with it, and the words
+   * audit entries quote of them (QUOTED_COMMENT_TEXT in audit/redact.ts; the entries stay).
+   */
   deletes: string[];
   /** Changes of each thread's visible count. */
   threads: { siteId: string; threadKey: string; delta: number }[];

@@ -86,6 +86,54 @@ describe('PATCH /v1/admin/comments/:id', () => {
   });
 });
 
+describe('the words an edit\'s audit entry quotes go with the comment', () => {
+  const PHONE = '0905 123 456';
+  /** The comment.edit entries as the log shows them, and whether any still holds the phone number. */
+  async function editEntries(t: Awaited<ReturnType<typeof twoSites>>['t']) {
+    const entries = (await t.admin.get('/v1/admin/audit?action=comment.edit')).body.entries as { targetId: string; actor: string; detail: Record<string, unknown> }[];
+    const stored = (await t.sql.column("SELECT detail FROM audit_log WHERE action = 'comment.edit'")).map(String).join(' ');
+    return { entries, leaks: stored.includes(PHONE) || JSON.stringify(entries).includes(PHONE) };
+  }
+
+  it('deleting a comment (and with it its replies) keeps who edited it and when, not what it said', async () => {
+    const { t, a } = await twoSites();
+    const id = await post(t, { content: `Gọi tôi ${PHONE}` });
+    await a.post(`/v1/admin/comments/${id}/approve`).expect(200);
+    const reply = await post(t, { parentId: id, content: `Tôi cũng vậy, ${PHONE}` });
+    await a.patch(`/v1/admin/comments/${id}`, { content: 'Đề nghị sửa đường' }).expect(200);
+    await a.patch(`/v1/admin/comments/${reply}`, { content: 'Tôi cũng vậy' }).expect(200);
+    const kept = await post(t, { content: `Giữ lại ${PHONE}` });
+    await a.patch(`/v1/admin/comments/${kept}`, { content: 'Giữ lại' }).expect(200);
+
+    await a.delete(`/v1/admin/comments/${id}`).expect(204);
+    const { entries } = await editEntries(t);
+    expect(entries).toHaveLength(3);
+    for (const gone of [id, reply])
+      expect(entries.find((e) => e.targetId === gone)).toMatchObject({ actor: 'Biên tập xã A', detail: { thread: THREAD, textErased: true } });
+    expect(entries.find((e) => e.targetId === id)!.detail).not.toHaveProperty('before');
+    expect(entries.find((e) => e.targetId === reply)!.detail).not.toHaveProperty('after');
+    // Another comment's entry is untouched.
+    expect(entries.find((e) => e.targetId === kept)!.detail).toEqual({ thread: THREAD, before: `Giữ lại ${PHONE}`, after: 'Giữ lại' });
+  });
+
+  it('erasing a commenter and deleting a site leave no quoted words of their comments', async () => {
+    const { t, a } = await twoSites();
+    const mine = await post(t, { email: 'an@example.vn', content: `Số của tôi ${PHONE}` });
+    await a.patch(`/v1/admin/comments/${mine}`, { content: 'Đã sửa' }).expect(200);
+    await t.admin.delete('/v1/admin/commenters?site=xa-a&email=an@example.vn').expect(200);
+    expect((await editEntries(t)).entries[0]).toMatchObject({ targetId: mine, detail: { textErased: true } });
+    expect((await editEntries(t)).leaks).toBe(false);
+
+    const onB = await post(t, { content: `Xã B ${PHONE}` }, base('xa-b'));
+    await t.admin.patch(`/v1/admin/comments/${onB}`, { content: 'Xã B' }).expect(200);
+    expect((await editEntries(t)).leaks).toBe(true);
+    await t.admin.delete('/v1/admin/sites/xa-b?confirm=xa-b').expect(200);
+    const after = await editEntries(t);
+    expect(after.entries.map((e) => e.targetId).sort()).toEqual([mine, onB].sort());
+    expect(after.leaks).toBe(false);
+  });
+});
+
 describe('POST /v1/admin/comments/:id/reply', () => {
   it('publishes a reply from the editors under an approved comment, on the public thread at once', async () => {
     const { t, a } = await twoSites();

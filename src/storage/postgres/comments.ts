@@ -1,5 +1,5 @@
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
-import { writeAudit } from './audit.js';
+import { eraseQuotedText, writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
 import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import type { Client } from './pool.js';
@@ -213,6 +213,7 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
         for (const s of decided.statuses) {
           await c.query('UPDATE comments SET status = $1, updated_at = $2, moderated_at = $2, moderated_by = $3 WHERE id = $4', [s.status, at, s.by, s.id]);
         }
+        await eraseQuotedText(c, decided.deletes);
         // ON DELETE CASCADE takes the replies and the stored Idempotency-Key answers with them.
         if (decided.deletes.length) await c.query('DELETE FROM comments WHERE id = ANY($1)', [decided.deletes]);
         for (const t of decided.threads) await bump(c, t.siteId, t.threadKey, t.delta);

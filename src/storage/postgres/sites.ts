@@ -1,5 +1,5 @@
 import { SiteIdTaken, type NewSite, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
-import { writeAudit } from './audit.js';
+import { eraseQuotedTextOfSite, writeAudit } from './audit.js';
 import { holdsNul, type PgDb } from './db.js';
 import { postgresFormat } from '../rows/format.js';
 import { siteMapper, type SiteRowOf } from '../rows/sites.js';
@@ -70,6 +70,7 @@ export function pgSitesStore(db: PgDb): SitesStore {
         const r = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = $1 FOR UPDATE', [id])).rows[0];
         if (!r) return undefined;
         const counts = (await c.query<SiteHoldings>(HOLDINGS, [id])).rows[0]!;
+        await eraseQuotedTextOfSite(c, id);
         await c.query('DELETE FROM sites WHERE id = $1', [id]);
         await writeAudit(c, audit(toSite(r), counts));
         return counts;

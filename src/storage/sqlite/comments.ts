@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../audit/audit.store.js';
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationPlan, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
-import { auditWriter } from './audit.js';
+import { auditWriter, quotedTextEraser } from './audit.js';
 import type { Db } from './open.js';
 import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import { sitesFilter } from './util.js';
@@ -21,6 +21,7 @@ class KeyTaken extends Error {}
 
 export function sqliteCommentsStore(db: Db): CommentsStore {
   const writeAudit = auditWriter(db);
+  const eraseQuotedText = quotedTextEraser(db, 'comment');
   const s = {
     insert: db.prepare(
       `INSERT INTO comments (id, site_id, thread_key, parent_id, name, address, email, content, status, spam_reason,
@@ -118,7 +119,10 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
   const moderate = db.transaction((target: ModerationTarget, at: number, plan: (snapshot: ModerationSnapshot) => ModerationPlan<unknown>) => {
     const decided = plan(snapshot(target));
     for (const c of decided.statuses) s.setStatus.run(c.status, at, at, c.by, c.id);
-    for (const id of decided.deletes) s.delete.run(id);
+    for (const id of decided.deletes) {
+      eraseQuotedText(id);
+      s.delete.run(id);
+    }
     for (const t of decided.threads) bump(t.siteId, t.threadKey, t.delta);
     for (const a of decided.audit) writeAudit(a);
     return decided.result;

@@ -1,6 +1,6 @@
 import type { NewSite, Site, SiteFields, SiteHoldings, SitesStore } from '../../sites/sites.store.js';
 import { SiteIdTaken } from '../../sites/sites.store.js';
-import { auditWriter } from './audit.js';
+import { auditWriter, quotedTextEraser } from './audit.js';
 import type { Db } from './open.js';
 import { sqliteFormat } from '../rows/format.js';
 import { siteMapper, type SiteRowOf } from '../rows/sites.js';
@@ -12,6 +12,7 @@ const toSite = siteMapper(sqliteFormat);
 
 export function sqliteSitesStore(db: Db): SitesStore {
   const writeAudit = auditWriter(db);
+  const eraseQuotedText = quotedTextEraser(db, 'site');
   const s = {
     insert: db.prepare(
       `INSERT INTO sites (id, name, origins, timezone, premoderation, created_at, updated_at)
@@ -75,6 +76,7 @@ export function sqliteSitesStore(db: Db): SitesStore {
     const site = get(id);
     if (!site) return undefined;
     const counts = s.holdings.get({ id }) as SiteHoldings;
+    eraseQuotedText(id);
     s.remove.run(id);
     writeAudit(audit(site, counts));
     return counts;

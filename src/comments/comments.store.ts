@@ -74,7 +74,7 @@ export interface QueueQuery {
   from?: number | undefined;
   /** Posted before this instant (epoch ms). */
   to?: number | undefined;
-  /** Lower case: comments whose name or content contains it (letter case ignored for a–z). */
+  /** Folded by foldForSearch (util/fold.ts): comments whose name or content, folded the same way, contains it. */
   text?: string | undefined;
   /** Comments older than this position (newest first). */
   before?: CommentCursor | undefined;

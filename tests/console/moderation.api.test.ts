@@ -44,6 +44,16 @@ describe('queue counts and filters', () => {
     expect(await list('&from=2026-06-08T16:00:00%2B07:00')).toEqual([second]);
   });
 
+  it('searches without letter case or Vietnamese marks, as commune staff type: NGUYỄN, nguyen and Nguyễn are one', async () => {
+    const { t, a } = await twoSites();
+    const an = await post(t, { name: 'Nguyễn Văn An', content: 'Đề nghị sửa cống' });
+    const road = await post(t, { name: 'Lê Bình', content: 'ĐƯỜNG LÀNG BỊ HỎNG' });
+    const list = async (q: string) => (await a.get(`/v1/admin/comments?site=xa-a&q=${encodeURIComponent(q)}`)).body.comments.map((c: { id: string }) => c.id);
+    for (const q of ['NGUYỄN', 'nguyen', 'Nguyễn', 'Nguyễn'.normalize('NFD'), 'NGUYEN VAN']) expect(await list(q), q).toEqual([an]);
+    for (const q of ['đường', 'duong lang', 'Đường làng']) expect(await list(q), q).toEqual([road]);
+    expect((await a.get(`/v1/admin/comments/counts?site=xa-a&q=${encodeURIComponent('hỏng')}`)).body.counts).toEqual({ pending: 1, approved: 0, rejected: 0, spam: 0 });
+  });
+
   it('refuses another site\'s counts, a reversed range and bad dates', async () => {
     const { a } = await twoSites();
     expectProblem(await a.get('/v1/admin/comments/counts?site=xa-b'), 403, 'forbidden');

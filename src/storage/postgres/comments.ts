@@ -20,6 +20,9 @@ const pageSql = (withCursor: boolean) => `
 class KeyTaken extends Error {}
 
 /** The thread's visible count: growth by upsert, shrinking by UPDATE (an upsert's inserted row would fail the CHECK first). */
+/** A column as foldForSearch (util/fold.ts) folds text: marks U+0300–U+036F after NFD, "đ" as "d", then the case. */
+const folded = (column: string) => `lower(translate(regexp_replace(normalize(${column}, NFD), '[\\u0300-\\u036f]', '', 'g'), 'đĐ', 'dd'))`;
+
 /** The queue's and the counts' shared filters, as numbered parameters. */
 function filtersOf(q: CountQuery) {
   const params: unknown[] = [];
@@ -31,7 +34,7 @@ function filtersOf(q: CountQuery) {
   if (q.to !== undefined) where.push(`created_at < ${arg(q.to)}::bigint`);
   if (q.text) {
     const text = arg(q.text);
-    where.push(`(strpos(lower(content), ${text}::text) > 0 OR strpos(lower(name), ${text}::text) > 0)`);
+    where.push(`(strpos(${folded('content')}, ${text}::text) > 0 OR strpos(${folded('name')}, ${text}::text) > 0)`);
   }
   return { where, params, arg };
 }

@@ -4,6 +4,7 @@ import { auditWriter, quotedTextEraser } from './audit.js';
 import type { Db } from './open.js';
 import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import { sitesFilter } from './util.js';
+import { foldForSearch } from '../../util/fold.js';
 
 type PublicRow = Pick<CommentRow, 'id' | 'parent_id' | 'name' | 'address' | 'content' | 'created_at'>;
 const PUBLIC_COLS = 'c.id, c.parent_id, c.name, c.address, c.content, c.created_at';
@@ -20,6 +21,8 @@ const toPublicRecord = (r: PublicRow): PublicCommentRecord => ({
 class KeyTaken extends Error {}
 
 export function sqliteCommentsStore(db: Db): CommentsStore {
+  // The admin search compares folded text (util/fold.ts); SQLite's lower() folds a–z only.
+  db.function('ykien_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldForSearch(v) : v));
   const writeAudit = auditWriter(db);
   const eraseQuotedText = quotedTextEraser(db, 'comment');
   const s = {
@@ -139,7 +142,7 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
       f.status && 'status = @status',
       f.from && 'created_at >= @from',
       f.to && 'created_at < @to',
-      f.text && '(instr(lower(content), @text) > 0 OR instr(lower(name), @text) > 0)',
+      f.text && '(instr(ykien_fold(content), @text) > 0 OR instr(ykien_fold(name), @text) > 0)',
       f.before && '(created_at, id) < (@at, @id)',
     ].filter(Boolean);
     return where.length ? `WHERE ${where.join(' AND ')}` : '';

@@ -119,9 +119,10 @@ export interface CommentsStore {
    * Stores a new comment in one transaction: `admit` sees its parent as it is now (undefined for a
    * top-level comment or a parent that is gone), throws to refuse, and returns how much the thread's
    * visible count grows (counters.ts). With a claim, the key is taken in the same transaction:
-   * 'key_taken' (and nothing stored) when another post holds it.
+   * 'key_taken' (and nothing stored) when another post holds it. With an audit entry (an editors'
+   * reply), the entry is written in the same transaction too: one that fails stores no comment.
    */
-  insert(comment: NewComment, admit: (parent: CommentRecord | undefined) => number, claim?: AnswerClaim): Promise<'stored' | 'key_taken'>;
+  insert(comment: NewComment, admit: (parent: CommentRecord | undefined) => number, claim?: AnswerClaim, audit?: AuditRecord): Promise<'stored' | 'key_taken'>;
   /** The answer stored under a site's key after `since`. */
   answer(siteId: string, key: string, since: number): Promise<StoredAnswer | undefined>;
   /** Whether a comment of the thread with this repeat key was written after `since`. */

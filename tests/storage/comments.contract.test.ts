@@ -141,6 +141,21 @@ forEachBackend('comments store', (open) => {
     expect((await s.comments.page('xa-a', THREAD, undefined, 5)).visible).toBe(1);
   });
 
+  it('writes a comment and its audit entry (an editors\' reply) in one transaction: a failing entry stores no comment', async () => {
+    const s = await withSites(open);
+    await add(s.comments, { id: 'cha2', status: 'approved' });
+    const reply = comment({ id: 'traloi1', parentId: 'cha2', status: 'approved' });
+    await expect(s.comments.insert(reply, (parent) => insertDelta(reply, parent), undefined, auditOf('comment.reply'))).resolves.toBe('stored');
+    expect((await s.audit.list({ sites: null, limit: 10 })).map((a) => a.action)).toEqual(['comment.reply']);
+    // An entry the audit log refuses (no actor: NOT NULL) rolls the reply back with it, counter included.
+    const second = comment({ id: 'traloi2', parentId: 'cha2', status: 'approved' });
+    const broken = { ...auditOf('comment.reply'), actorName: null as unknown as string };
+    await expect(s.comments.insert(second, (parent) => insertDelta(second, parent), undefined, broken)).rejects.toThrow();
+    expect(await s.comments.get('traloi2')).toBeUndefined();
+    expect((await s.comments.page('xa-a', THREAD, undefined, 5)).visible).toBe(2);
+    expect(await s.audit.list({ sites: null, limit: 10 })).toHaveLength(1);
+  });
+
   it('claims an Idempotency-Key once however many posts race for it; the answer goes with its comment', async () => {
     const s = await withSites(open);
     const key = 'f3b1c2d4-5e6f-4a7b-8c9d';

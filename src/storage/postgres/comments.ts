@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../../audit/audit.store.js';
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
 import { eraseQuotedText, writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
@@ -108,7 +109,7 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
     return r && toCommentRecord(r);
   }
 
-  async function insert(c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined) {
+  async function insert(c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined, audit: AuditRecord | undefined) {
     await db.write(async (t) => {
       // A top-level comment's rules need nothing from the database: no statement before the insert.
       let parent: CommentRecord | undefined;
@@ -157,14 +158,15 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
       if (claim && claimed.rows[0]!.claimed !== 1) throw new KeyTaken();
       // A new comment never hides one; a negative delta would be a bug of the counting rule, applied as asked.
       if (delta < 0) await bump(t, c.siteId, c.threadKey, delta);
+      await writeAudit(t, audit);
     });
   }
 
   return {
     get,
-    async insert(c, admit, claim) {
+    async insert(c, admit, claim, audit) {
       try {
-        await insert(c, admit, claim);
+        await insert(c, admit, claim, audit);
         return 'stored';
       } catch (err) {
         if (err instanceof KeyTaken) return 'key_taken';

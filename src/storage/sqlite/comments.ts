@@ -82,7 +82,7 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
     else if (delta < 0) s.drop.run(delta, siteId, thread);
   }
 
-  const insert = db.transaction((c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined) => {
+  const insert = db.transaction((c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined, audit: AuditRecord | undefined) => {
     const delta = admit(c.parentId ? get(c.parentId) : undefined);
     s.insert.run(c);
     if (claim) {
@@ -90,6 +90,7 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
       if (s.claim.run(c.siteId, claim.key, claim.fingerprint, c.id, claim.response, c.createdAt).changes !== 1) throw new KeyTaken();
     }
     bump(c.siteId, c.threadKey, delta);
+    writeAudit(audit);
   });
 
   const page = db.transaction((siteId: string, thread: string, after: { at: number; id: string } | undefined, limit: number) => {
@@ -188,9 +189,9 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
 
   return {
     get: async (id) => get(id),
-    async insert(c, admit, claim) {
+    async insert(c, admit, claim, audit) {
       try {
-        insert.immediate(c, admit, claim);
+        insert.immediate(c, admit, claim, audit);
         return 'stored';
       } catch (err) {
         if (err instanceof KeyTaken) return 'key_taken';

@@ -1,6 +1,6 @@
 import { SiteIdTaken, type NewSite, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
 import { eraseQuotedTextOfSite, writeAudit } from './audit.js';
-import { holdsNul, type PgDb } from './db.js';
+import type { PgDb } from './db.js';
 import { postgresFormat } from '../rows/format.js';
 import { siteMapper, type SiteRowOf } from '../rows/sites.js';
 import { isUniqueViolation, type Client } from './pool.js';
@@ -57,8 +57,7 @@ export function pgSitesStore(db: PgDb): SitesStore {
     change: (ids, at, plan) =>
       db.write(async (c) => {
         // The rows the plan decides on are locked until the commit: two changes of one site run one after the other.
-        const real = ids.filter((id) => !holdsNul([id])); // no site has such an id (db.ts)
-        const rows = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE', [real])).rows;
+        const rows = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids])).rows;
         const { writes, audit, result } = plan(new Map(rows.map((r) => [r.id, toSite(r)])));
         for (const w of writes) 'insert' in w ? await insert(c, w.insert, at) : await update(c, w.update, w.fields, at);
         for (const a of audit) await writeAudit(c, a);

@@ -10,6 +10,8 @@ const toSite = siteMapper(postgresFormat);
 
 const HOLDINGS = `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = $1)::int AS polls,
   (SELECT COUNT(*) FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE p.site_id = $1)::int AS ballots,
+  (SELECT COUNT(*) FROM surveys WHERE site_id = $1)::int AS surveys,
+  (SELECT COUNT(*) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.site_id = $1)::int AS "surveyResponses",
   (SELECT COUNT(*) FROM comments WHERE site_id = $1)::int AS comments,
   (SELECT COUNT(*) FROM counter_pages WHERE site_id = $1)::int AS pages,
   (SELECT COUNT(*) FROM api_keys WHERE site_id = $1)::int AS "moderatorKeys",

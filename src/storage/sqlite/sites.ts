@@ -27,6 +27,8 @@ export function sqliteSitesStore(db: Db): SitesStore {
     holdings: db.prepare(
       `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = @id) AS polls,
               (SELECT COUNT(*) FROM ballots WHERE poll_id IN (SELECT id FROM polls WHERE site_id = @id)) AS ballots,
+              (SELECT COUNT(*) FROM surveys WHERE site_id = @id) AS surveys,
+              (SELECT COUNT(*) FROM survey_responses WHERE survey_id IN (SELECT id FROM surveys WHERE site_id = @id)) AS surveyResponses,
               (SELECT COUNT(*) FROM comments WHERE site_id = @id) AS comments,
               (SELECT COUNT(*) FROM counter_pages WHERE site_id = @id) AS pages,
               (SELECT COUNT(*) FROM api_keys WHERE site_id = @id) AS moderatorKeys,

@@ -40,6 +40,8 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
                          create sites from a CSV with the header id,name,origins,timezone
   export poll ID [--format csv|json] [--detail votes]
                          a poll's results (or every ballot) to stdout: ... > file.csv
+  export survey ID [--format csv|json] [--out FILE]
+                         a survey's responses, one row each, to stdout or FILE
   export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json]
                          comments with their private fields to stdout
   backup PATH            consistent online copy of the database (safe while the service runs)

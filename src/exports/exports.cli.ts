@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { UsageError, type Command } from '../cli/context.js';
 import { ValidationError } from '../errors.js';
 import { parse } from '../validation/validate.js';
+import { surveyExportQuery } from '../surveys/surveys.export.js';
 import { commentsExportQuery, pollExportQuery } from './exports.schema.js';
+import type { ExportFile } from './exports.service.js';
 
 /** `export … | head` closes stdout early: the reader has what it wanted, that is not an error. */
 async function toStdout(pipe: Promise<void>): Promise<void> {
@@ -15,9 +18,25 @@ async function toStdout(pipe: Promise<void>): Promise<void> {
 }
 
 /**
+ * `--out FILE`: written beside FILE and renamed onto it once complete, so FILE is never a half export;
+ * a failed export leaves FILE as it was.
+ */
+async function toFile(file: ExportFile, out: string): Promise<void> {
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    await file.pipe(fs.createWriteStream(tmp, { flags: 'wx' }));
+    fs.renameSync(tmp, out);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
  *   export poll ID [--format csv|json] [--detail votes]
+ *   export survey ID [--format csv|json] [--out FILE]
  *   export comments [--site S] [--status S] [--from D] [--to D] [--format csv|json]
- * The export goes to stdout alone (redirect it to a file); the audit log records it as "cli".
+ * The export goes to stdout alone (redirect it to a file) or to --out; the audit log records it as "cli".
  */
 const usage = (m: string) => new UsageError(m);
 
@@ -44,6 +63,16 @@ export const exportCommands: Record<string, Command> = (() => {
       const q = options(pollExportQuery, query);
       const file = await services.exports.poll(id, { format: q.format, detail: q.detail, actor: 'cli' });
       await toStdout(file.pipe(stdout));
+    },
+    'export survey': async ({ services, stdout }, args) => {
+      const { query, positionals } = opts(args, { out: { type: 'string' } });
+      const id = positionals[0];
+      if (!id || positionals.length > 1) throw usage('export survey needs exactly one survey id: export survey ID --format csv');
+      const { out, ...rest } = query as { out?: string };
+      if (out === '') throw usage('--out needs a file name');
+      const q = options(surveyExportQuery, rest);
+      const file = await services.surveyFiles.file(id, { format: q.format, actor: 'cli' });
+      await (out ? toFile(file, out) : toStdout(file.pipe(stdout)));
     },
     'export comments': async ({ services, stdout }, args) => {
       const { query, positionals } = opts(args, { site: { type: 'string' }, status: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });

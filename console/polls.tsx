@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from './api.js';
 import { ExportMenu } from './exports.js';
-import { errorText, formatTime, t } from './i18n.js';
+import { errorText, formatDay, formatTime, t } from './i18n.js';
 import { useLiveResults } from './live.js';
 import { Bars } from './results.js';
 import { CloseReopenButton, StatusBadge } from './status.js';
 import { TimelineChart } from './timeline.js';
-import type { Poll, Timeline } from './types.js';
+import { isoToWall, wallToIso } from './time.js';
+import type { Poll, Site, Timeline } from './types.js';
 
 type Visibility = Poll['resultsVisibility'];
 interface Draft {
@@ -19,19 +20,13 @@ interface Draft {
 }
 const EMPTY: Draft = { question: '', options: [{ label: '' }, { label: '' }], maxChoices: 1, opensAt: '', closesAt: '', resultsVisibility: 'always' };
 
-/** <input type="datetime-local"> holds Vietnam's wall clock; the API wants an offset. */
-const toIso = (local: string) => (local ? `${local}:00+07:00` : null);
-const toLocal = (iso: string | null) => {
-  if (!iso) return '';
-  const d = new Date(Date.parse(iso) + 7 * 3600_000);
-  return d.toISOString().slice(0, 16);
-};
-const draftOf = (p: Poll): Draft => ({
+/** <input type="datetime-local"> holds the site's wall clock (time.ts); the API wants an instant. */
+const draftOf = (p: Poll, zone: string): Draft => ({
   question: p.question,
   options: p.options.map((o) => ({ id: o.id, label: o.label })),
   maxChoices: p.maxChoices,
-  opensAt: toLocal(p.opensAt),
-  closesAt: toLocal(p.closesAt),
+  opensAt: isoToWall(p.opensAt, zone),
+  closesAt: isoToWall(p.closesAt, zone),
   resultsVisibility: p.resultsVisibility,
 });
 
@@ -42,10 +37,13 @@ export function Polls(props: { site: string | undefined; announce: (text: string
   const [open, setOpen] = useState<string | null>(null);
   const [form, setForm] = useState<{ editing?: Poll } | null>(null);
 
+  const [zone, setZone] = useState<string | null>(null);
+
   const load = async () => {
     setError('');
     try {
       setPolls((await api<{ polls: Poll[] }>('GET', `/v1/admin/polls${qs({ site: props.site })}`)).polls);
+      setZone((await api<Site>('GET', `/v1/admin/sites/${encodeURIComponent(props.site!)}`)).timezone);
     } catch (err) {
       setError(errorText(err));
     }
@@ -53,6 +51,7 @@ export function Polls(props: { site: string | undefined; announce: (text: string
   useEffect(() => {
     setOpen(null);
     setForm(null);
+    setZone(null);
     if (props.site) void load();
   }, [props.site]);
 
@@ -76,8 +75,8 @@ export function Polls(props: { site: string | undefined; announce: (text: string
     <section aria-labelledby="polls-title">
       <h1 id="polls-title">{t('polls.title')}</h1>
       {error && <p class="error" role="alert">{error}</p>}
-      {form ? (
-        <PollForm site={props.site} editing={form.editing} onSaved={saved} onCancel={() => setForm(null)} />
+      {form && zone ? (
+        <PollForm site={props.site} zone={zone} editing={form.editing} onSaved={saved} onCancel={() => setForm(null)} />
       ) : current ? (
         <PollDetail poll={current} onBack={() => setOpen(null)} onEdit={() => setForm({ editing: current })} onChanged={() => void load()} announce={props.announce} />
       ) : (
@@ -104,8 +103,8 @@ export function Polls(props: { site: string | undefined; announce: (text: string
   );
 }
 
-function PollForm(props: { site: string; editing?: Poll | undefined; onSaved: (p: Poll, created: boolean) => void; onCancel: () => void }) {
-  const [d, setD] = useState<Draft>(props.editing ? draftOf(props.editing) : EMPTY);
+function PollForm(props: { site: string; zone: string; editing?: Poll | undefined; onSaved: (p: Poll, created: boolean) => void; onCancel: () => void }) {
+  const [d, setD] = useState<Draft>(props.editing ? draftOf(props.editing, props.zone) : EMPTY);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const setOption = (i: number, label: string) => setD({ ...d, options: d.options.map((o, j) => (j === i ? { ...o, label } : o)) });
@@ -115,7 +114,7 @@ function PollForm(props: { site: string; editing?: Poll | undefined; onSaved: (p
     setBusy(true);
     setError('');
     const options = d.options.filter((o) => o.label.trim() !== '');
-    const body = { question: d.question, maxChoices: d.maxChoices, opensAt: toIso(d.opensAt), closesAt: toIso(d.closesAt), resultsVisibility: d.resultsVisibility };
+    const body = { question: d.question, maxChoices: d.maxChoices, opensAt: wallToIso(d.opensAt, props.zone), closesAt: wallToIso(d.closesAt, props.zone), resultsVisibility: d.resultsVisibility };
     try {
       const p = props.editing
         ? await api<Poll>('PATCH', `/v1/admin/polls/${encodeURIComponent(props.editing.id)}`, { ...body, options: options.map((o) => (o.id ? { id: o.id, label: o.label } : { label: o.label })) })
@@ -148,9 +147,9 @@ function PollForm(props: { site: string; editing?: Poll | undefined; onSaved: (p
       </fieldset>
       <label for="poll-max">{t('polls.maxChoices')}</label>
       <input id="poll-max" type="number" min={1} max={Math.max(1, d.options.length)} value={d.maxChoices} onInput={(e) => setD({ ...d, maxChoices: Number(e.currentTarget.value) || 1 })} />
-      <label for="poll-opens">{t('polls.opensAt')}</label>
+      <label for="poll-opens">{t('polls.opensAt', { zone: props.zone })}</label>
       <input id="poll-opens" type="datetime-local" value={d.opensAt} onInput={(e) => setD({ ...d, opensAt: e.currentTarget.value })} />
-      <label for="poll-closes">{t('polls.closesAt')}</label>
+      <label for="poll-closes">{t('polls.closesAt', { zone: props.zone })}</label>
       <input id="poll-closes" type="datetime-local" value={d.closesAt} onInput={(e) => setD({ ...d, closesAt: e.currentTarget.value })} />
       <label for="poll-vis">{t('polls.visibility')}</label>
       <select id="poll-vis" value={d.resultsVisibility} onChange={(e) => setD({ ...d, resultsVisibility: e.currentTarget.value as Visibility })}>

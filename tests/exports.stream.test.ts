@@ -2,24 +2,10 @@
 // tests/postgres/exports.stream.test.ts (the same ballots, through a cursor, by the API's store and the CLI).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { createPoll, createSite, makeTestApp, type TestApp } from './helpers/app.js';
-
-// A full collection on demand, so heap samples measure what is retained rather than garbage.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heap = () => {
-  gc();
-  return process.memoryUsage().heapUsed;
-};
-
-const BALLOTS = 200_000;
-const UA = 'Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36 CocCoc/128';
-const MB = 1024 * 1024;
+import { BALLOTS, BALLOT_UA as UA, expectFlat, heap, meter, slowStdout } from './helpers/heap.js';
 
 /** 200 000 ballots written straight into SQLite in one transaction (the API would take minutes). */
 async function bigPoll(): Promise<{ t: TestApp; pollId: string }> {
@@ -38,26 +24,6 @@ async function bigPoll(): Promise<{ t: TestApp; pollId: string }> {
     }
   })();
   return { t, pollId: p.id };
-}
-
-/** Consumes a stream slowly (it stalls once for a while), sampling the retained heap as it goes. */
-function meter(base: number) {
-  let bytes = 0;
-  let lines = 0;
-  let nextSample = 0;
-  let peak = 0;
-  const sample = () => {
-    peak = Math.max(peak, heap() - base);
-  };
-  const onChunk = (c: Buffer) => {
-    bytes += c.length;
-    for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) lines++;
-    if (bytes >= nextSample) {
-      sample();
-      nextSample += 5 * MB;
-    }
-  };
-  return { onChunk, sample, result: () => ({ bytes, lines, peak }) };
 }
 
 describe('streaming exports keep memory flat', () => {
@@ -94,34 +60,20 @@ describe('streaming exports keep memory flat', () => {
     expect(res.status).toBe(200);
     const { bytes, lines, peak } = m.result();
     expect(lines).toBe(BALLOTS + 1);
-    expect(bytes).toBeGreaterThan(40 * MB);
-    // Buffering the export would retain at least its size (more, as UTF-16 strings).
-    expect(peak).toBeLessThan(bytes / 5);
-    expect(peak).toBeLessThan(12 * MB);
+    expectFlat(bytes, peak);
   });
 
   it(`JSON export of ${BALLOTS} ballots through the CLI writes to a slow stdout with bounded heap growth`, async () => {
     const { t, pollId } = await bigPoll();
     const base = heap();
     const m = meter(base);
-    let writes = 0;
-    const stdout = new Writable({
-      highWaterMark: 64 * 1024,
-      write(chunk: Buffer, _enc, done) {
-        m.onChunk(chunk);
-        // Every 50th write completes late, as a pipe to a busy disk would.
-        if (++writes % 50 === 0) setTimeout(done, 5);
-        else setImmediate(done);
-      },
-    });
+    const stdout = slowStdout(m);
     const err: string[] = [];
     const code = await runCli(['export', 'poll', pollId, '--format', 'json', '--detail', 'votes'], { DATABASE_PATH: t.file, LOG_LEVEL: 'silent', SEED_DEMO: 'false' }, () => {}, (l) => err.push(l), stdout);
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const { bytes, lines, peak } = m.result();
     expect(lines).toBe(BALLOTS + 2); // the opening line, one per ballot, the closing "]}"
-    expect(bytes).toBeGreaterThan(40 * MB);
-    expect(peak).toBeLessThan(bytes / 5);
-    expect(peak).toBeLessThan(12 * MB);
+    expectFlat(bytes, peak);
   });
 });

@@ -1,7 +1,11 @@
 import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type request from 'supertest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCommand } from './helpers/cli.js';
+import { answersFor, createSurvey } from './helpers/surveys.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { csvStringifier, guardCell } from '../src/exports/csv.js';
@@ -366,6 +370,41 @@ describe('export CLI', () => {
     expect(rowsOf(csvVotes.bytes)).toHaveLength(5);
     const audit = (await t.admin.get('/v1/admin/audit?action=poll.export')).body.entries;
     expect(audit.some((e: { actor: string }) => e.actor === 'cli')).toBe(true);
+  });
+
+  it('export survey writes the same CSV and JSON as the API, to stdout or --out, audited as cli', async () => {
+    const t = await makeTestApp({}, { clock: testClock(START) });
+    await createSite(t);
+    const f = await createSurvey(t);
+    for (let i = 0; i < 3; i++)
+      await t.http.post(`/v1/surveys/${f.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(f, i, `Góp ý số ${i}`) }).expect(201);
+    const api = rowsOf((await download(t, `/v1/admin/surveys/${f.survey.id}/export?format=csv`)).bytes);
+    expect(api).toHaveLength(3);
+    const res = await cli(t, ['export', 'survey', f.survey.id, '--format', 'csv']);
+    expect(res.code).toBe(0);
+    expect([...res.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(rowsOf(res.bytes)).toEqual(api);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykien-export-'));
+    const out = path.join(dir, 'khao-sat.json');
+    const json = await cli(t, ['export', 'survey', f.survey.id, '--format', 'json', '--out', out]);
+    expect(json.code).toBe(0);
+    expect(json.bytes.length).toBe(0);
+    const apiJson = JSON.parse((await download(t, `/v1/admin/surveys/${f.survey.id}/export?format=json`)).text);
+    // The same file but for the time of export (the CLI runs on the real clock).
+    expect({ ...JSON.parse(fs.readFileSync(out, 'utf8')), exportedAt: null }).toEqual({ ...apiJson, exportedAt: null });
+    expect(fs.readdirSync(dir)).toEqual(['khao-sat.json']); // no temporary file left beside it
+
+    // An unknown survey writes nothing to --out; bad usage exits 64.
+    const missing = await cli(t, ['export', 'survey', 'khong-co', '--out', path.join(dir, 'x.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err.join('\n')).toContain('khong-co');
+    expect(fs.readdirSync(dir)).toEqual(['khao-sat.json']);
+    expect((await cli(t, ['export', 'survey'])).code).toBe(64);
+    expect((await cli(t, ['export', 'survey', f.survey.id, '--format', 'xlsx'])).code).toBe(64);
+    const audit = (await t.admin.get('/v1/admin/audit?action=survey.export')).body.entries as { actor: string }[];
+    expect(audit.filter((e) => e.actor === 'cli')).toHaveLength(2);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('export comments filters like the API; bad usage exits 64 and unknown polls exit 1', async () => {

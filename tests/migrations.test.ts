@@ -33,4 +33,25 @@ describe('migrations', () => {
     expect(migrationsUpToDate(db, mdir)).toBe(false);
     db.close();
   });
+
+  it('014 clears the words of edit entries whose comment was deleted before, keeping the entries', () => {
+    const { dir } = tempDatabase();
+    const before = path.join(dir, 'before');
+    fs.mkdirSync(before);
+    for (const f of listMigrationFiles(MIGRATIONS_DIR).filter((f) => f.version < 14)) fs.copyFileSync(f.file, path.join(before, f.name));
+    const db = new Database(path.join(dir, 'old.db'));
+    migrate(db, before);
+    db.prepare("INSERT INTO sites (id, name, origins, timezone, premoderation, created_at, updated_at) VALUES ('xa-a', 'Xã A', '[]', 'Asia/Ho_Chi_Minh', 1, 0, 0)").run();
+    db.prepare("INSERT INTO comments (id, site_id, thread_key, name, content, status, created_at, updated_at) VALUES ('kept1', 'xa-a', 't', 'An', 'Đã sửa', 'approved', 0, 0)").run();
+    const edit = db.prepare("INSERT INTO audit_log (at, actor, action, target_type, target_id, site_id, detail) VALUES (1, 'mod', 'comment.edit', 'comment', ?, 'xa-a', ?)");
+    edit.run('kept1', JSON.stringify({ thread: 't', before: 'Gọi 0905 123 456', after: 'Đã sửa' }));
+    edit.run('gone1', JSON.stringify({ thread: 't', before: 'Gọi 0905 123 456', after: 'Gọi tôi' }));
+    migrate(db, MIGRATIONS_DIR);
+    const details = db.prepare("SELECT target_id AS id, detail FROM audit_log WHERE action = 'comment.edit' ORDER BY target_id").all() as { id: string; detail: string }[];
+    expect(details.map((d) => ({ id: d.id, detail: JSON.parse(d.detail) }))).toEqual([
+      { id: 'gone1', detail: { thread: 't', textErased: true } },
+      { id: 'kept1', detail: { thread: 't', before: 'Gọi 0905 123 456', after: 'Đã sửa' } },
+    ]);
+    db.close();
+  });
 });

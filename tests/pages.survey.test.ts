@@ -183,11 +183,24 @@ describe('the demo', () => {
     expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(true);
     const page = (await t.http.get('/')).text;
     const id = /data-ykien-survey="([^"]+)"/.exec(page)?.[1];
-    expect(id).toBeTruthy();
+    // A well-known id, like the demo poll's, with well-known question and choice ids.
+    expect(id).toBe('hai-long-dich-vu-cong');
     expect(page).toContain(`<noscript><p><a href="/s/${id}">Tham gia khảo sát mức độ hài lòng</a></p></noscript>`);
     const survey = (await t.admin.get(`/v1/admin/surveys/${id}`)).body as AdminSurvey;
     expect(survey.template).toBe('hai-long-dich-vu-cong');
     expect(survey.questions.some((q) => q.type === 'matrix')).toBe(true);
     expect((await t.http.get(`/s/${id}`)).status).toBe(200);
+    expect(survey.questions[0]!.id).toBe('hai-long-dich-vu-cong-1');
+  });
+
+  it('a database seeded before the fixed id keeps showing the survey its setting names', async () => {
+    const { seedDemo } = await import('../src/demo/seed.js');
+    const t = await makeTestApp();
+    expect(await seedDemo(t.services, ['http://localhost:8080'])).toBe(true);
+    // As an older seed left it: a survey with a random id, noted in the demo_survey setting.
+    const old = (await t.admin.post('/v1/admin/surveys', { site: 'tienngoc', template: 'hai-long-dich-vu-cong' })).body as AdminSurvey;
+    await t.services.storage.settings.setOnce('demo_survey', old.id);
+    const page = (await t.http.get('/')).text;
+    expect(/data-ykien-survey="([^"]+)"/.exec(page)?.[1]).toBe(old.id);
   });
 });

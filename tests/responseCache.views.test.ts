@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approve, base, post } from './comments.fixtures.js';
+import { approve, base, form, newCaptcha, post } from './comments.fixtures.js';
 import { createPoll, createSite, makeTestApp, newVoter, testClock, type TestApp } from './helpers/app.js';
 
 /**
@@ -107,5 +107,30 @@ describe('counted views and the response cache', () => {
       expect((await t.http.get(`/v1/polls/${p.id}/results`).expect(200)).body.total).toBe(0);
     }
     expect(await lookups(t)).toEqual({ hit: warm.hit + 3, miss: warm.miss });
+  });
+
+  it('a cached poll stays a hit across captchas issued and checked (no cached answer reads them); a comment empties it', async () => {
+    const t = await makeTestApp({ METRICS_TOKEN, CAPTCHA: 'svg' }, { clock: testClock() });
+    await createSite(t);
+    const p = await createPoll(t);
+    const read = () => t.http.get(`/v1/polls/${p.id}/results`).expect(200);
+    await read();
+    const warm = await lookups(t);
+    for (let i = 0; i < 3; i++) {
+      const c = await newCaptcha(t);
+      t.clock.advance(5_000);
+      // A wrong answer: the captcha is used up (and its proof of work spent), no comment is stored.
+      const wrong = await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: 'zzzzzz', pow: c.pow }));
+      expect(wrong.status).toBe(400);
+      await read();
+    }
+    expect(await t.sql.value('SELECT COUNT(*) FROM captchas')).toBe(0);
+    expect(await lookups(t)).toEqual({ hit: warm.hit + 3, miss: warm.miss });
+    // A right answer stores a comment: a write a cached answer may read, so the poll is built again.
+    const c = await newCaptcha(t);
+    t.clock.advance(5_000);
+    expect((await t.http.post(base()).send(form({ captchaId: c.id, captchaAnswer: c.answer, pow: c.pow }))).status).toBeLessThan(300);
+    await read();
+    expect((await lookups(t)).miss).toBe(warm.miss + 1);
   });
 });

@@ -158,12 +158,12 @@ describe('ykien sites …', () => {
     const asked = await cli(s.file, 'sites', 'delete', 'xa-a');
     expect(asked.code).toBe(64);
     expect(asked.err).toBe(
-      'error: site xa-a holds 0 poll(s) with 0 ballot(s), 0 comment(s), 0 counted page(s), 1 moderator key(s) scoped to it, 0 webhook(s). To delete it with all of that, run: sites delete xa-a --confirm xa-a',
+      'error: site xa-a holds 0 poll(s) with 0 ballot(s), 0 survey(s) with 0 response(s), 0 comment(s), 0 counted page(s), 1 moderator key(s) scoped to it, 0 webhook(s). To delete it with all of that, run: sites delete xa-a --confirm xa-a',
     );
     expect((await cli(s.file, 'sites', 'delete', 'xa-a', '--confirm', 'xa-b')).code).toBe(64);
     const done = await cli(s.file, 'sites', 'delete', 'xa-a', '--confirm', 'xa-a');
     expect(done.code).toBe(0);
-    expect(done.out).toEqual(['Deleted site xa-a and 0 poll(s) with 0 ballot(s), 0 comment(s), 0 counted page(s), 1 moderator key(s) scoped to it, 0 webhook(s). Its audit log entries are kept.']);
+    expect(done.out).toEqual(['Deleted site xa-a and 0 poll(s) with 0 ballot(s), 0 survey(s) with 0 response(s), 0 comment(s), 0 counted page(s), 1 moderator key(s) scoped to it, 0 webhook(s). Its audit log entries are kept.']);
     expect(s.read((db) => db.prepare('SELECT id FROM sites').pluck().all())).toEqual(['xa-b']);
     expect(s.read((db) => db.prepare('SELECT COUNT(*) FROM api_keys').pluck().get())).toBe(0);
     expect(s.read((db) => db.prepare("SELECT actor_id FROM audit_log WHERE action = 'site.delete'").pluck().all())).toEqual(['cli']);

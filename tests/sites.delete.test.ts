@@ -104,7 +104,7 @@ describe('deleting a site', () => {
 
     const res = await t.admin.delete('/v1/admin/sites/xa-a?confirm=xa-a');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ site: 'xa-a', removed: { polls: 1, ballots: 3, comments: 2, pages: 1, moderatorKeys: 1, webhooks: 1 } });
+    expect(res.body).toEqual({ site: 'xa-a', removed: { polls: 1, ballots: 3, surveys: 1, surveyResponses: 1, comments: 2, pages: 1, moderatorKeys: 1, webhooks: 1 } });
 
     const after = await counts(t);
     for (const table of await t.sql.tables()) {

@@ -20,3 +20,10 @@ export function redactUrl(raw: string): string {
   const query = [...new Set(u.searchParams.keys())].map((k) => `${encodeURIComponent(k)}=[redacted]`).join('&');
   return `${u.origin}${path}${query ? `?${query}` : ''}`;
 }
+
+/**
+ * Audit entries that quote a comment's words (a moderator's edit keeps before and after). When the
+ * comment goes — deleted, or erased with its commenter — the words go with it from these entries;
+ * who did what, when, on which comment stays, marked with `textErased`.
+ */
+export const QUOTED_COMMENT_TEXT = { action: 'comment.edit', fields: ['before', 'after'], marker: 'textErased' } as const;

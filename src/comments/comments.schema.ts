@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { optionalText, pageKey, slug, text } from '../validation/validate.js';
 import type { CommentStatus } from './comments.store.js';
 import { when } from '../exports/exports.schema.js';
+import { foldForSearch } from '../util/fold.js';
 
 export type { CommentStatus };
 
@@ -78,7 +79,7 @@ const queueFilters = {
   thread: pageKey.optional(),
   from: when.optional(),
   to: when.optional(),
-  q: z.string().trim().min(1).max(200).transform((s) => s.normalize('NFC').toLowerCase()).optional(),
+  q: z.string().trim().min(1).max(200).transform(foldForSearch).optional(),
 };
 
 export const adminListQuery = z.object({

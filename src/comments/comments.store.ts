@@ -74,7 +74,7 @@ export interface QueueQuery {
   from?: number | undefined;
   /** Posted before this instant (epoch ms). */
   to?: number | undefined;
-  /** Lower case: comments whose name or content contains it (letter case ignored for a–z). */
+  /** Folded by foldForSearch (util/fold.ts): comments whose name or content, folded the same way, contains it. */
   text?: string | undefined;
   /** Comments older than this position (newest first). */
   before?: CommentCursor | undefined;
@@ -101,7 +101,10 @@ export interface ModerationSnapshot {
 /** What the moderation rules (moderation.plan.ts) decided; the store applies it as it is. */
 export interface ModerationPlan<T> {
   statuses: { id: string; status: CommentStatus; by: string }[];
-  /** Each deleted comment takes its replies and its stored Idempotency-Key answer with it. */
+  /**
+   * Each deleted comment takes its replies and its stored Idempotency-Key answer with it, and the words
+   * audit entries quote of them (QUOTED_COMMENT_TEXT in audit/redact.ts; the entries stay).
+   */
   deletes: string[];
   /** Changes of each thread's visible count. */
   threads: { siteId: string; threadKey: string; delta: number }[];
@@ -116,9 +119,10 @@ export interface CommentsStore {
    * Stores a new comment in one transaction: `admit` sees its parent as it is now (undefined for a
    * top-level comment or a parent that is gone), throws to refuse, and returns how much the thread's
    * visible count grows (counters.ts). With a claim, the key is taken in the same transaction:
-   * 'key_taken' (and nothing stored) when another post holds it.
+   * 'key_taken' (and nothing stored) when another post holds it. With an audit entry (an editors'
+   * reply), the entry is written in the same transaction too: one that fails stores no comment.
    */
-  insert(comment: NewComment, admit: (parent: CommentRecord | undefined) => number, claim?: AnswerClaim): Promise<'stored' | 'key_taken'>;
+  insert(comment: NewComment, admit: (parent: CommentRecord | undefined) => number, claim?: AnswerClaim, audit?: AuditRecord): Promise<'stored' | 'key_taken'>;
   /** The answer stored under a site's key after `since`. */
   answer(siteId: string, key: string, since: number): Promise<StoredAnswer | undefined>;
   /** Whether a comment of the thread with this repeat key was written after `since`. */

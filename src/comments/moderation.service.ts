@@ -85,13 +85,18 @@ export function moderationService(store: CommentsStore, deps: { audit: AuditServ
         id: newId(12), siteId: parent.siteId, threadKey: parent.threadKey, parentId: parent.id, name: EDITORS_NAME, address: null, email: null,
         content, status: 'approved', spamReason: null, ipHash: null, userAgent: null, repeatKey: null, createdAt: at,
       };
-      await store.insert(reply, (now) => {
-        if (!now) throw notFound(`Comment "${id}"`);
-        if (now.parentId !== null) throw new AppError(422, 'reply_too_deep', 'Replies go one level deep: reply to the comment it answers.');
-        if (now.status !== 'approved') throw new AppError(409, 'parent_not_approved', 'Approve the comment before replying to it.');
-        return insertDelta(reply, now);
-      });
-      await audit.record({ actor, action: 'comment.reply', targetType: 'comment', targetId: reply.id, siteId: reply.siteId, detail: { thread: reply.threadKey, parentId: parent.id } });
+      const entry = audit.entry({ actor, action: 'comment.reply', targetType: 'comment', targetId: reply.id, siteId: reply.siteId, detail: { thread: reply.threadKey, parentId: parent.id } });
+      await store.insert(
+        reply,
+        (now) => {
+          if (!now) throw notFound(`Comment "${id}"`);
+          if (now.parentId !== null) throw new AppError(422, 'reply_too_deep', 'Replies go one level deep: reply to the comment it answers.');
+          if (now.status !== 'approved') throw new AppError(409, 'parent_not_approved', 'Approve the comment before replying to it.');
+          return insertDelta(reply, now);
+        },
+        undefined,
+        entry,
+      );
       const stored = await store.get(reply.id);
       return toAdmin(stored!);
     },

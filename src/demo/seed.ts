@@ -6,11 +6,13 @@ import { parse } from '../validation/validate.js';
 export const DEMO_SITE_ID = 'tienngoc';
 export const DEMO_POLL_ID = 'cong-thong-tin';
 export const DEMO_THREAD = 'ke-hoach-206-kh-hu';
+/** The demo's citizen-satisfaction survey (from the "hai-long-dich-vu-cong" template). */
+export const DEMO_SURVEY_ID = 'hai-long-dich-vu-cong';
 /**
- * Where the seed notes the id of the demo's citizen-satisfaction survey (made from the
- * "hai-long-dich-vu-cong" template): the surveys service picks survey ids itself.
+ * Where seeds before the survey had a fixed id noted the random one it got: such a database keeps
+ * showing that survey.
  */
-const DEMO_SURVEY = 'demo_survey';
+const DEMO_SURVEY_SETTING = 'demo_survey';
 const SEEDED = 'demo_seeded';
 
 /** The demo's name: a real commune's portal in development; in production (seeded only when asked) plainly a demo. */
@@ -41,14 +43,16 @@ export async function seedDemo(services: Container, origins: string[], opts: { p
     SEED,
     { id: DEMO_POLL_ID, optionIds: [1, 2, 3].map((n) => `${DEMO_POLL_ID}-${n}`), audited: false },
   );
-  const survey = await surveys.create(parse(createSurveySchema, { site: DEMO_SITE_ID, template: 'hai-long-dich-vu-cong', resultsVisibility: 'always' }), SEED);
-  await storage.settings.setOnce(DEMO_SURVEY, survey.id);
+  await surveys.create(parse(createSurveySchema, { site: DEMO_SITE_ID, template: 'hai-long-dich-vu-cong', resultsVisibility: 'always' }), SEED, {
+    id: DEMO_SURVEY_ID,
+    audited: false,
+  });
   return true;
 }
 
 /** The id of the survey the demo page shows, once seeded. */
 export function demoSurveyId(services: Pick<Container, 'storage'>): () => Promise<string | undefined> {
-  return () => services.storage.settings.get(DEMO_SURVEY);
+  return async () => (await services.storage.settings.get(DEMO_SURVEY_SETTING)) ?? DEMO_SURVEY_ID;
 }
 
 /** A check, true while the demo site the seed created exists (not a real site that took its id later). */

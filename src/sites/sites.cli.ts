@@ -18,7 +18,7 @@ function explained(e: unknown): unknown {
 }
 
 const holdingsText = (h: SiteHoldings) =>
-  `${h.polls} poll(s) with ${h.ballots} ballot(s), ${h.comments} comment(s), ${h.pages} counted page(s), ` +
+  `${h.polls} poll(s) with ${h.ballots} ballot(s), ${h.surveys} survey(s) with ${h.surveyResponses} response(s), ${h.comments} comment(s), ${h.pages} counted page(s), ` +
   `${h.moderatorKeys} moderator key(s) scoped to it, ${h.webhooks} webhook(s)`;
 
 const stepText = (s: ImportStep) => {

@@ -23,6 +23,8 @@ export interface Site {
 export interface SiteHoldings {
   polls: number;
   ballots: number;
+  surveys: number;
+  surveyResponses: number;
   comments: number;
   pages: number;
   moderatorKeys: number;

@@ -95,13 +95,19 @@ export function surveysService(
       return (await store.list(site === undefined ? null : [site])).map((s) => adminSurvey(s, s.counts, t));
     },
 
-    /** From the questions given, or from a template whose fields the body overrides; every id is new. */
-    async create(input: CreateSurveyInput, actor: ActorRef): Promise<AdminSurvey> {
+    /**
+     * From the questions given, or from a template whose fields the body overrides; every id is new.
+     * `fixed` gives the ids, as for polls (the demo seed's survey: `id`, and `id-1`, `id-2`… for its
+     * questions and choices in order); it is part of the seed, whose one audit entry is the site's creation.
+     */
+    async create(input: CreateSurveyInput, actor: ActorRef, fixed?: { id: string; audited: false }): Promise<AdminSurvey> {
       await deps.sites.require(input.site);
       const template = input.template === undefined ? undefined : TEMPLATES.get(input.template);
       if (input.template !== undefined && !template)
         throw fieldError('template', `is not a known template (${[...TEMPLATES.keys()].join(', ')})`, `Template "${input.template}" is not known.`);
-      const id = newId(10);
+      const id = fixed?.id ?? newId(10);
+      let part = 0;
+      const partId = fixed ? () => `${fixed.id}-${++part}` : () => newId(8);
       const survey = {
         id,
         siteId: input.site,
@@ -113,8 +119,8 @@ export function surveysService(
         closedAt: null,
         resultsVisibility: input.resultsVisibility ?? template?.resultsVisibility ?? 'always',
       };
-      const questions = newQuestions(input.questions ?? (template!.questions as QuestionInput[]), () => newId(8));
-      const audit = entry(actor, 'survey.create', survey, { title: survey.title, template: survey.template, questions: questions.length });
+      const questions = newQuestions(input.questions ?? (template!.questions as QuestionInput[]), partId);
+      const audit = fixed ? null : entry(actor, 'survey.create', survey, { title: survey.title, template: survey.template, questions: questions.length });
       if (!(await store.create(survey, questions, now(), audit))) throw new AppError(409, 'survey_exists', `Survey "${id}" already exists.`);
       return adminView(id);
     },

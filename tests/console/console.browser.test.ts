@@ -185,6 +185,7 @@ describe('the console in Chromium', () => {
 
   it('lets an admin create a poll that the public API and the portal\'s poll page show', async () => {
     const { context, page, errors } = await open({ width: 1280, height: 900 });
+    await app.t.admin.patch(`/v1/admin/sites/${DEMO_SITE_ID}`, { timezone: 'Europe/Berlin' }).expect(200);
     await signIn(page, 'quantri', `#/polls?site=${DEMO_SITE_ID}`);
     await page.getByRole('button', { name: 'Tạo bình chọn' }).click();
     await page.getByLabel('Câu hỏi').fill('Bạn đánh giá thế nào về dịch vụ công trực tuyến của xã?');
@@ -192,12 +193,16 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Phương án 2', { exact: true }).fill('Chưa hài lòng');
     await page.getByRole('button', { name: 'Thêm phương án' }).click();
     await page.getByLabel('Phương án 3', { exact: true }).fill('Chưa sử dụng');
+    // The closing time is typed in the site's zone (Berlin's summer time here), not the browser's (Vietnam).
+    await page.getByLabel(/Đóng lúc \(giờ Europe\/Berlin/).fill('2030-06-08T08:00');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Tạo bình chọn' }).click();
     await page.getByRole('heading', { name: 'Bạn đánh giá thế nào về dịch vụ công trực tuyến của xã?' }).waitFor();
 
-    const polls = (await app.t.admin.get(`/v1/admin/polls?site=${DEMO_SITE_ID}`)).body.polls as { id: string; question: string }[];
+    const polls = (await app.t.admin.get(`/v1/admin/polls?site=${DEMO_SITE_ID}`)).body.polls as { id: string; question: string; closesAt: string | null }[];
     const made = polls.find((p) => p.question.startsWith('Bạn đánh giá'))!;
+    expect(made.closesAt).toBe('2030-06-08T06:00:00.000Z');
+    await app.t.admin.patch(`/v1/admin/sites/${DEMO_SITE_ID}`, { timezone: 'Asia/Ho_Chi_Minh' }).expect(200);
     const pub = await app.t.http.get(`/v1/polls/${made.id}`);
     expect(pub.status).toBe(200);
     expect(pub.body.options.map((o: { label: string }) => o.label)).toEqual(['Hài lòng', 'Chưa hài lòng', 'Chưa sử dụng']);

@@ -44,6 +44,16 @@ describe('queue counts and filters', () => {
     expect(await list('&from=2026-06-08T16:00:00%2B07:00')).toEqual([second]);
   });
 
+  it('searches without letter case or Vietnamese marks, as commune staff type: NGUYỄN, nguyen and Nguyễn are one', async () => {
+    const { t, a } = await twoSites();
+    const an = await post(t, { name: 'Nguyễn Văn An', content: 'Đề nghị sửa cống' });
+    const road = await post(t, { name: 'Lê Bình', content: 'ĐƯỜNG LÀNG BỊ HỎNG' });
+    const list = async (q: string) => (await a.get(`/v1/admin/comments?site=xa-a&q=${encodeURIComponent(q)}`)).body.comments.map((c: { id: string }) => c.id);
+    for (const q of ['NGUYỄN', 'nguyen', 'Nguyễn', 'Nguyễn'.normalize('NFD'), 'NGUYEN VAN']) expect(await list(q), q).toEqual([an]);
+    for (const q of ['đường', 'duong lang', 'Đường làng']) expect(await list(q), q).toEqual([road]);
+    expect((await a.get(`/v1/admin/comments/counts?site=xa-a&q=${encodeURIComponent('hỏng')}`)).body.counts).toEqual({ pending: 1, approved: 0, rejected: 0, spam: 0 });
+  });
+
   it('refuses another site\'s counts, a reversed range and bad dates', async () => {
     const { a } = await twoSites();
     expectProblem(await a.get('/v1/admin/comments/counts?site=xa-b'), 403, 'forbidden');
@@ -83,6 +93,54 @@ describe('PATCH /v1/admin/comments/:id', () => {
     expectProblem(await t.http.patch(`/v1/admin/comments/${id}`).set('Cookie', `__Host-ykien_session=${a.token}`).set('Origin', 'https://ykien.example.vn').send({ content: 'x' }), 403, 'csrf_invalid');
     expect((await a.get(`/v1/admin/comments/${id}`)).body.content).toBe('Nội dung gốc');
     expect((await t.admin.get('/v1/admin/audit?action=comment.edit')).body.entries).toEqual([]);
+  });
+});
+
+describe('the words an edit\'s audit entry quotes go with the comment', () => {
+  const PHONE = '0905 123 456';
+  /** The comment.edit entries as the log shows them, and whether any still holds the phone number. */
+  async function editEntries(t: Awaited<ReturnType<typeof twoSites>>['t']) {
+    const entries = (await t.admin.get('/v1/admin/audit?action=comment.edit')).body.entries as { targetId: string; actor: string; detail: Record<string, unknown> }[];
+    const stored = (await t.sql.column("SELECT detail FROM audit_log WHERE action = 'comment.edit'")).map(String).join(' ');
+    return { entries, leaks: stored.includes(PHONE) || JSON.stringify(entries).includes(PHONE) };
+  }
+
+  it('deleting a comment (and with it its replies) keeps who edited it and when, not what it said', async () => {
+    const { t, a } = await twoSites();
+    const id = await post(t, { content: `Gọi tôi ${PHONE}` });
+    await a.post(`/v1/admin/comments/${id}/approve`).expect(200);
+    const reply = await post(t, { parentId: id, content: `Tôi cũng vậy, ${PHONE}` });
+    await a.patch(`/v1/admin/comments/${id}`, { content: 'Đề nghị sửa đường' }).expect(200);
+    await a.patch(`/v1/admin/comments/${reply}`, { content: 'Tôi cũng vậy' }).expect(200);
+    const kept = await post(t, { content: `Giữ lại ${PHONE}` });
+    await a.patch(`/v1/admin/comments/${kept}`, { content: 'Giữ lại' }).expect(200);
+
+    await a.delete(`/v1/admin/comments/${id}`).expect(204);
+    const { entries } = await editEntries(t);
+    expect(entries).toHaveLength(3);
+    for (const gone of [id, reply])
+      expect(entries.find((e) => e.targetId === gone)).toMatchObject({ actor: 'Biên tập xã A', detail: { thread: THREAD, textErased: true } });
+    expect(entries.find((e) => e.targetId === id)!.detail).not.toHaveProperty('before');
+    expect(entries.find((e) => e.targetId === reply)!.detail).not.toHaveProperty('after');
+    // Another comment's entry is untouched.
+    expect(entries.find((e) => e.targetId === kept)!.detail).toEqual({ thread: THREAD, before: `Giữ lại ${PHONE}`, after: 'Giữ lại' });
+  });
+
+  it('erasing a commenter and deleting a site leave no quoted words of their comments', async () => {
+    const { t, a } = await twoSites();
+    const mine = await post(t, { email: 'an@example.vn', content: `Số của tôi ${PHONE}` });
+    await a.patch(`/v1/admin/comments/${mine}`, { content: 'Đã sửa' }).expect(200);
+    await t.admin.delete('/v1/admin/commenters?site=xa-a&email=an@example.vn').expect(200);
+    expect((await editEntries(t)).entries[0]).toMatchObject({ targetId: mine, detail: { textErased: true } });
+    expect((await editEntries(t)).leaks).toBe(false);
+
+    const onB = await post(t, { content: `Xã B ${PHONE}` }, base('xa-b'));
+    await t.admin.patch(`/v1/admin/comments/${onB}`, { content: 'Xã B' }).expect(200);
+    expect((await editEntries(t)).leaks).toBe(true);
+    await t.admin.delete('/v1/admin/sites/xa-b?confirm=xa-b').expect(200);
+    const after = await editEntries(t);
+    expect(after.entries.map((e) => e.targetId).sort()).toEqual([mine, onB].sort());
+    expect(after.leaks).toBe(false);
   });
 });
 

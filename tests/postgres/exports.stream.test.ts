@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/index.js';
+import { BALLOTS, BALLOT_UA as UA, expectFlat, heap, MB, meter, slowStdout } from '../helpers/heap.js';
 import { freshPostgresUrl, seedSite } from '../storage/backends.js';
 
-// A full collection on demand, so heap samples measure what is retained rather than garbage.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heap = () => {
-  gc();
-  return process.memoryUsage().heapUsed;
-};
-
-const BALLOTS = 200_000;
-const UA = 'Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36 CocCoc/128';
-const MB = 1024 * 1024;
 const START = Date.parse('2026-06-01T00:00:00Z');
 /** Far shorter than a 200,000-ballot export lasts: the export's snapshot must outlive the pool's timeouts. */
 const STATEMENT_TIMEOUT_MS = 400;
@@ -84,10 +71,7 @@ describe('streaming exports from PostgreSQL keep memory flat', () => {
     expect(n).toBe(BALLOTS);
     // Ids start at 1: every 7th of 1…200,000.
     expect(bothInOrder).toBe(Math.floor(BALLOTS / 7));
-    expect(bytes).toBeGreaterThan(40 * MB);
-    // Buffering the ballots would retain at least their size as JSON (more, as objects).
-    expect(peak).toBeLessThan(bytes / 5);
-    expect(peak).toBeLessThan(12 * MB);
+    expectFlat(bytes, peak);
     console.info(`postgres ballots stream: ${n} ballots, ${(bytes / MB).toFixed(1)} MB as JSON, peak heap growth ${(peak / MB).toFixed(2)} MB`);
     // The connection went back to the pool and the snapshot ended: writes and new streams go on.
     expect((await s.polls.castBallot({ pollId, optionIds: ['big-a'], voterHash: 'after', ipHash: null, userAgent: null, at: START + BALLOTS * 1000 }, null, () => {})).outcome).toBe('ok');
@@ -116,36 +100,17 @@ describe('streaming exports from PostgreSQL keep memory flat', () => {
 
   it(`JSON export of ${BALLOTS} ballots through the CLI on DATABASE_URL writes to a slow stdout with bounded heap growth`, { timeout: 180_000 }, async () => {
     const { url, pollId } = await bigPoll();
-    const base = heap();
-    let bytes = 0;
-    let lines = 0;
-    let peak = 0;
-    let nextSample = 0;
-    let writes = 0;
-    const stdout = new Writable({
-      highWaterMark: 64 * 1024,
-      write(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-        if (bytes >= nextSample) {
-          peak = Math.max(peak, heap() - base);
-          nextSample += 5 * MB;
-        }
-        // Every 50th write completes late, as a pipe to a busy disk would.
-        if (++writes % 50 === 0) setTimeout(done, 5);
-        else setImmediate(done);
-      },
-    });
+    const m = meter(heap());
+    const stdout = slowStdout(m);
     const err: string[] = [];
     const env = { DATABASE_URL: url, PG_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS), LOG_LEVEL: 'silent', SEED_DEMO: 'false' };
     const code = await runCli(['export', 'poll', pollId, '--format', 'json', '--detail', 'votes'], env, () => {}, (l) => err.push(l), stdout);
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    peak = Math.max(peak, heap() - base);
+    m.sample();
+    const { bytes, lines, peak } = m.result();
     expect(lines).toBe(BALLOTS + 2); // the opening line, one per ballot, the closing "]}"
-    expect(bytes).toBeGreaterThan(40 * MB);
-    expect(peak).toBeLessThan(bytes / 5);
-    expect(peak).toBeLessThan(12 * MB);
+    expectFlat(bytes, peak);
     console.info(`postgres CLI export: ${lines} lines, ${(bytes / MB).toFixed(1)} MB, peak heap growth ${(peak / MB).toFixed(2)} MB`);
   });
 });

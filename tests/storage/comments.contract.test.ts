@@ -5,6 +5,7 @@ import { insertDelta } from '../../src/comments/counters.js';
 import { moderationWork } from '../../src/comments/moderation.plan.js';
 import { AppError } from '../../src/errors.js';
 import type { Storage } from '../../src/storage/storage.js';
+import { foldForSearch } from '../../src/util/fold.js';
 import { auditOf, forEachBackend, seedSite } from './backends.js';
 
 const T0 = 1_780_000_000_000;
@@ -138,6 +139,21 @@ forEachBackend('comments store', (open) => {
     await s.comments.insert(top, (parent) => (seen.push(parent), 1));
     expect(seen.at(-1)).toBeUndefined();
     expect((await s.comments.page('xa-a', THREAD, undefined, 5)).visible).toBe(1);
+  });
+
+  it('writes a comment and its audit entry (an editors\' reply) in one transaction: a failing entry stores no comment', async () => {
+    const s = await withSites(open);
+    await add(s.comments, { id: 'cha2', status: 'approved' });
+    const reply = comment({ id: 'traloi1', parentId: 'cha2', status: 'approved' });
+    await expect(s.comments.insert(reply, (parent) => insertDelta(reply, parent), undefined, auditOf('comment.reply'))).resolves.toBe('stored');
+    expect((await s.audit.list({ sites: null, limit: 10 })).map((a) => a.action)).toEqual(['comment.reply']);
+    // An entry the audit log refuses (no actor: NOT NULL) rolls the reply back with it, counter included.
+    const second = comment({ id: 'traloi2', parentId: 'cha2', status: 'approved' });
+    const broken = { ...auditOf('comment.reply'), actorName: null as unknown as string };
+    await expect(s.comments.insert(second, (parent) => insertDelta(second, parent), undefined, broken)).rejects.toThrow();
+    expect(await s.comments.get('traloi2')).toBeUndefined();
+    expect((await s.comments.page('xa-a', THREAD, undefined, 5)).visible).toBe(2);
+    expect(await s.audit.list({ sites: null, limit: 10 })).toHaveLength(1);
   });
 
   it('claims an Idempotency-Key once however many posts race for it; the answer goes with its comment', async () => {
@@ -346,16 +362,22 @@ forEachBackend('comments store', (open) => {
     const ids = async (q: Parameters<CommentsStore['queue']>[0]) => (await s.comments.queue(q)).map((c) => c.id);
     expect(await ids({ sites: ['xa-a'], from: T0 + 10, limit: 10 })).toEqual(['f3x', 'f2x']);
     expect(await ids({ sites: ['xa-a'], from: T0 + 10, to: T0 + 20, limit: 10 })).toEqual(['f2x']);
-    // Letter case of a–z is ignored; Vietnamese letters are matched as written (lower case, as the API folds them).
-    expect(await ids({ sites: ['xa-a'], text: 'duong', limit: 10 })).toEqual(['f3x']);
-    expect(await ids({ sites: null, text: 'đường', limit: 10 })).toEqual(['f4x']);
-    expect(await ids({ sites: ['xa-a'], text: 'bích', limit: 10 })).toEqual(['f2x']);
-    expect(await ids({ sites: ['xa-a'], text: 'không có', limit: 10 })).toEqual([]);
-    expect(await ids({ sites: ['xa-a'], status: 'pending', text: 'xã', limit: 10 })).toEqual(['f2x']);
+    // The text comes folded (foldForSearch, as the API folds it); the store folds name and content alike:
+    // letter case and Vietnamese marks are ignored, Vietnamese capitals ("ĐƯỜNG") included.
+    expect(await ids({ sites: ['xa-a'], text: 'duong', limit: 10 })).toEqual(['f3x', 'f1x']);
+    expect(await ids({ sites: null, text: foldForSearch('đường'), limit: 10 })).toEqual(['f4x', 'f3x', 'f1x']);
+    expect(await ids({ sites: ['xa-a'], text: foldForSearch('BÍCH'), limit: 10 })).toEqual(['f2x']);
+    expect(await ids({ sites: ['xa-a'], text: foldForSearch('không có'), limit: 10 })).toEqual([]);
+    expect(await ids({ sites: ['xa-a'], status: 'pending', text: foldForSearch('xã'), limit: 10 })).toEqual(['f2x']);
+    // Decomposed input (NFD, as some keyboards send it) and stored NFC text meet.
+    await add(s.comments, { id: 'f5x', status: 'pending', createdAt: T0 + 40, name: 'PHẠM THỊ HOA', content: 'Ý kiến' });
+    expect(await ids({ sites: ['xa-a'], text: foldForSearch('Phạm'.normalize('NFD')), limit: 10 })).toEqual(['f5x']);
+    expect(await ids({ sites: ['xa-a'], text: 'pham thi hoa', limit: 10 })).toEqual(['f5x']);
 
-    expect(await s.comments.counts({ sites: ['xa-a'] })).toEqual({ pending: 2, approved: 1, rejected: 0, spam: 0 });
-    expect(await s.comments.counts({ sites: null })).toEqual({ pending: 2, approved: 1, rejected: 0, spam: 1 });
-    expect(await s.comments.counts({ sites: ['xa-b'], text: 'đường' })).toEqual({ pending: 0, approved: 0, rejected: 0, spam: 1 });
+    expect(await s.comments.counts({ sites: ['xa-a'] })).toEqual({ pending: 3, approved: 1, rejected: 0, spam: 0 });
+    expect(await s.comments.counts({ sites: null })).toEqual({ pending: 3, approved: 1, rejected: 0, spam: 1 });
+    expect(await s.comments.counts({ sites: ['xa-b'], text: foldForSearch('đường') })).toEqual({ pending: 0, approved: 0, rejected: 0, spam: 1 });
+    expect(await s.comments.counts({ sites: ['xa-a'], text: 'duong' })).toEqual({ pending: 1, approved: 1, rejected: 0, spam: 0 });
     expect(await s.comments.counts({ sites: ['xa-a'], from: T0 + 5, to: T0 + 25 })).toEqual({ pending: 1, approved: 1, rejected: 0, spam: 0 });
     expect(await s.comments.counts({ sites: [] })).toEqual({ pending: 0, approved: 0, rejected: 0, spam: 0 });
   });

@@ -44,4 +44,21 @@ forEachBackend('a key with U+0000 finds nothing', (open) => {
     });
     expect(seen).toBeUndefined();
   });
+
+  it('any read inside a transaction: comments moderated or edited by it find nothing, a list of ids skips it', async () => {
+    const s = await open();
+    await seedSite(s, 'xa-a');
+    let targets: unknown = 'not called';
+    await s.comments.moderate({ ids: [NUL, 'bl1'] }, 1_780_000_000_000, (snap) => {
+      targets = snap.targets;
+      return { statuses: [], deletes: [], threads: [], audit: [], result: undefined };
+    });
+    expect(targets).toEqual([]);
+    expect(await s.comments.edit(NUL, 1_780_000_000_000, () => { throw new Error('no comment has this id'); })).toBeUndefined();
+    await s.comments.moderate({ email: 'an\u0000@example.vn', sites: [NUL, 'xa-a'] }, 1_780_000_000_000, (snap) => {
+      targets = snap.targets;
+      return { statuses: [], deletes: [], threads: [], audit: [], result: undefined };
+    });
+    expect(targets).toEqual([]);
+  });
 });

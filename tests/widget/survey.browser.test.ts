@@ -101,6 +101,15 @@ const targets = (page: Page) =>
 
 const progress = (s: Locator) => s.locator('.prog').textContent();
 
+/** Whether the page, or any element of the widget's shadow root, is wider than its box (would scroll sideways). */
+const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const host = document.querySelector('#survey');
+    const root = [host, ...(host?.querySelectorAll('*') ?? [])].find((e) => e?.shadowRoot)?.shadowRoot;
+    const wider = (e: Element) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'hidden';
+    return { page: document.documentElement.scrollWidth > window.innerWidth, widget: root ? [...root.querySelectorAll('*')].some(wider) : 'no widget' };
+  });
+
 describe('survey widget on a 375 px phone, keyboard only', () => {
   it('answers the citizen-satisfaction template step by step, survives a reload mid-way, and ends on the thank-you with results', async () => {
     const env = await setup();
@@ -137,7 +146,11 @@ describe('survey widget on a 375 px phone, keyboard only', () => {
           await keep(page, 'survey-phone-required', { survey: s.locator('.yk') });
           await page.keyboard.press('Shift+Tab'); // back out so the answering starts from before the question
         }
-        if (q.type === 'matrix') await keep(page, 'survey-phone-matrix', { survey: s.locator('.yk') });
+        if (q.type === 'matrix') {
+          // The matrix (a 5-point scale of three items) fits the phone: nothing scrolls sideways.
+          expect(await overflow(page)).toEqual({ page: false, widget: false });
+          await keep(page, 'survey-phone-matrix', { survey: s.locator('.yk') });
+        }
         await answerWithKeys(page, q, i);
         if (i === half) {
           // A reload mid-way keeps every answer and the step.
@@ -165,6 +178,7 @@ describe('survey widget on a 375 px phone, keyboard only', () => {
       if (env.survey.resultsVisible || env.survey.resultsVisibility !== 'after_close') {
         await expect.poll(() => s.locator('.rt').textContent()).toBe('Kết quả khảo sát');
         expect(await s.locator('.res').textContent()).not.toContain('ghế chờ'); // free text is never shown
+        expect(await overflow(page)).toEqual({ page: false, widget: false }); // the matrix's results fit too
         expect(await axeViolations(page)).toEqual([]);
       }
       await keep(page, 'survey-phone-thanks', { survey: s.locator('.yk') });

@@ -3,6 +3,7 @@ import type { PgDb } from './db.js';
 import type { Client } from './pool.js';
 import { AUDIT_COLUMNS, auditMapper, type AuditLogRow } from '../rows/audit.js';
 import { postgresFormat } from '../rows/format.js';
+import { QUOTED_COMMENT_TEXT } from '../../audit/redact.js';
 
 const toAuditRow = auditMapper(postgresFormat);
 
@@ -13,6 +14,25 @@ export async function writeAudit(c: Client, e: AuditRecord | null | undefined): 
     'INSERT INTO audit_log (at, actor, actor_id, action, target_type, target_id, site_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [e.at, e.actorName, e.actorId, e.action, e.targetType, e.targetId, e.siteId, e.detail === null ? null : JSON.stringify(e.detail)],
   );
+}
+
+const { action, fields, marker } = QUOTED_COMMENT_TEXT;
+const eraseQuotedSql = (comments: string) => `
+  UPDATE audit_log SET detail = (detail ${fields.map((f) => `- '${f}'`).join(' ')}) || '{"${marker}": true}'::jsonb
+  WHERE action = '${action}' AND target_id IN (SELECT id FROM comments WHERE ${comments})`;
+const ERASE_QUOTED = { comments: eraseQuotedSql('id = ANY($1) OR parent_id = ANY($1)'), site: eraseQuotedSql('site_id = $1') };
+
+/**
+ * Drops the words the audit quotes of these comments and their replies (redact.ts); call it in the
+ * transaction that deletes them, before the delete.
+ */
+export async function eraseQuotedText(c: Client, commentIds: readonly string[]): Promise<void> {
+  if (commentIds.length) await c.query(ERASE_QUOTED.comments, [commentIds]);
+}
+
+/** The same for every comment of a site, before the site's deletion takes them. */
+export async function eraseQuotedTextOfSite(c: Client, siteId: string): Promise<void> {
+  await c.query(ERASE_QUOTED.site, [siteId]);
 }
 
 export function pgAuditStore(db: PgDb): AuditStore {

@@ -1,5 +1,6 @@
+import type { AuditRecord } from '../../audit/audit.store.js';
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
-import { writeAudit } from './audit.js';
+import { eraseQuotedText, writeAudit } from './audit.js';
 import type { PgDb } from './db.js';
 import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import type { Client } from './pool.js';
@@ -20,6 +21,9 @@ const pageSql = (withCursor: boolean) => `
 class KeyTaken extends Error {}
 
 /** The thread's visible count: growth by upsert, shrinking by UPDATE (an upsert's inserted row would fail the CHECK first). */
+/** A column as foldForSearch (util/fold.ts) folds text: marks U+0300–U+036F after NFD, "đ" as "d", then the case. */
+const folded = (column: string) => `lower(translate(regexp_replace(normalize(${column}, NFD), '[\\u0300-\\u036f]', '', 'g'), 'đĐ', 'dd'))`;
+
 /** The queue's and the counts' shared filters, as numbered parameters. */
 function filtersOf(q: CountQuery) {
   const params: unknown[] = [];
@@ -31,7 +35,7 @@ function filtersOf(q: CountQuery) {
   if (q.to !== undefined) where.push(`created_at < ${arg(q.to)}::bigint`);
   if (q.text) {
     const text = arg(q.text);
-    where.push(`(strpos(lower(content), ${text}::text) > 0 OR strpos(lower(name), ${text}::text) > 0)`);
+    where.push(`(strpos(${folded('content')}, ${text}::text) > 0 OR strpos(${folded('name')}, ${text}::text) > 0)`);
   }
   return { where, params, arg };
 }
@@ -105,7 +109,7 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
     return r && toCommentRecord(r);
   }
 
-  async function insert(c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined) {
+  async function insert(c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined, audit: AuditRecord | undefined) {
     await db.write(async (t) => {
       // A top-level comment's rules need nothing from the database: no statement before the insert.
       let parent: CommentRecord | undefined;
@@ -154,14 +158,15 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
       if (claim && claimed.rows[0]!.claimed !== 1) throw new KeyTaken();
       // A new comment never hides one; a negative delta would be a bug of the counting rule, applied as asked.
       if (delta < 0) await bump(t, c.siteId, c.threadKey, delta);
+      await writeAudit(t, audit);
     });
   }
 
   return {
     get,
-    async insert(c, admit, claim) {
+    async insert(c, admit, claim, audit) {
       try {
-        await insert(c, admit, claim);
+        await insert(c, admit, claim, audit);
         return 'stored';
       } catch (err) {
         if (err instanceof KeyTaken) return 'key_taken';
@@ -220,6 +225,7 @@ export function pgCommentsStore(db: PgDb): CommentsStore {
         for (const s of decided.statuses) {
           await c.query('UPDATE comments SET status = $1, updated_at = $2, moderated_at = $2, moderated_by = $3 WHERE id = $4', [s.status, at, s.by, s.id]);
         }
+        await eraseQuotedText(c, decided.deletes);
         // ON DELETE CASCADE takes the replies and the stored Idempotency-Key answers with them.
         if (decided.deletes.length) await c.query('DELETE FROM comments WHERE id = ANY($1)', [decided.deletes]);
         for (const t of decided.threads) await bump(c, t.siteId, t.threadKey, t.delta);

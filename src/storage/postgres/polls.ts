@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { BallotState, CastResult, Counters, NewBallot, OptionRecord, PollChange, PollDefinition, PollRecord, PollsStore } from '../../polls/polls.store.js';
 import { writeAudit } from './audit.js';
-import { holdsNul, type PgDb } from './db.js';
+import type { PgDb } from './db.js';
 import { pgGroupCommit } from './groupCommit.js';
 import { guard, type Client } from './pool.js';
 
@@ -150,7 +150,6 @@ function ballotWriter(db: PgDb) {
 }
 
 async function definitionOn(c: Client, id: string, lock: boolean): Promise<PollDefinition | undefined> {
-  if (holdsNul([id])) return undefined; // no poll has such an id (db.ts)
   const p = (await c.query<PollRow>(`SELECT * FROM polls WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
   if (!p) return undefined;
   const options = (await c.query<OptionRecord>('SELECT id, label FROM poll_options WHERE poll_id = $1 ORDER BY position', [id])).rows;
@@ -185,15 +184,7 @@ async function apply(c: Client, current: PollDefinition, ch: PollChange, at: num
 export function pgPollsStore(db: PgDb): PollsStore {
   const cast = ballotWriter(db);
   return {
-    definition: (id) =>
-      guard(async () => {
-        const c = await db.pool.connect();
-        try {
-          return await definitionOn(c, id, false);
-        } finally {
-          c.release();
-        }
-      }),
+    definition: (id) => db.read((c) => definitionOn(c, id, false)),
     async list(sites) {
       const polls = (await db.rows<PollRow>('SELECT * FROM polls WHERE ($1::text[] IS NULL OR site_id = ANY($1)) ORDER BY created_at DESC, id', [sites])).map(toPoll);
       const options = await db.rows<{ poll_id: string; id: string; label: string; votes: number }>(

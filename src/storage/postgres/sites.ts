@@ -1,6 +1,6 @@
 import { SiteIdTaken, type NewSite, type SiteFields, type SiteHoldings, type SitesStore } from '../../sites/sites.store.js';
-import { writeAudit } from './audit.js';
-import { holdsNul, type PgDb } from './db.js';
+import { eraseQuotedTextOfSite, writeAudit } from './audit.js';
+import type { PgDb } from './db.js';
 import { postgresFormat } from '../rows/format.js';
 import { siteMapper, type SiteRowOf } from '../rows/sites.js';
 import { isUniqueViolation, type Client } from './pool.js';
@@ -10,6 +10,8 @@ const toSite = siteMapper(postgresFormat);
 
 const HOLDINGS = `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = $1)::int AS polls,
   (SELECT COUNT(*) FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE p.site_id = $1)::int AS ballots,
+  (SELECT COUNT(*) FROM surveys WHERE site_id = $1)::int AS surveys,
+  (SELECT COUNT(*) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.site_id = $1)::int AS "surveyResponses",
   (SELECT COUNT(*) FROM comments WHERE site_id = $1)::int AS comments,
   (SELECT COUNT(*) FROM counter_pages WHERE site_id = $1)::int AS pages,
   (SELECT COUNT(*) FROM api_keys WHERE site_id = $1)::int AS "moderatorKeys",
@@ -60,8 +62,7 @@ export function pgSitesStore(db: PgDb): SitesStore {
     change: (ids, at, plan) =>
       db.write(async (c) => {
         // The rows the plan decides on are locked until the commit: two changes of one site run one after the other.
-        const real = ids.filter((id) => !holdsNul([id])); // no site has such an id (db.ts)
-        const rows = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE', [real])).rows;
+        const rows = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids])).rows;
         const { writes, audit, result } = plan(new Map(rows.map((r) => [r.id, toSite(r)])));
         for (const w of writes) 'insert' in w ? await insert(c, w.insert, at) : await update(c, w.update, w.fields, at);
         for (const a of audit) await writeAudit(c, a);
@@ -73,6 +74,7 @@ export function pgSitesStore(db: PgDb): SitesStore {
         const r = (await c.query<SiteRow>('SELECT * FROM sites WHERE id = $1 FOR UPDATE', [id])).rows[0];
         if (!r) return undefined;
         const counts = (await c.query<SiteHoldings>(HOLDINGS, [id])).rows[0]!;
+        await eraseQuotedTextOfSite(c, id);
         await c.query('DELETE FROM sites WHERE id = $1', [id]);
         await writeAudit(c, audit(toSite(r), counts));
         return counts;

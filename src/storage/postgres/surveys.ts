@@ -2,7 +2,7 @@ import { SLOT_MS } from '../../exports/exports.store.js';
 import type { NewResponse, ResponseState, SubmitResult, SurveyChange, SurveyCounts, SurveyDefinition, SurveysStore, TextAnswers } from '../../surveys/surveys.store.js';
 import { countsBySurvey, deltasOf, emptyCounts, questionsBySurvey, toResponse, toSurvey, type ChoiceRow, type CountRow, type QuestionRow, type SurveyRow } from '../rows/surveys.js';
 import { writeAudit } from './audit.js';
-import { holdsNul, type PgDb } from './db.js';
+import type { PgDb } from './db.js';
 import { inSnapshot } from './exports.js';
 import { pgGroupCommit } from './groupCommit.js';
 import { guard, type Client } from './pool.js';
@@ -37,7 +37,6 @@ const SLOTS = `
   WHERE survey_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY slot ORDER BY slot`;
 
 async function definitionOn(c: Client, id: string, lock: boolean): Promise<SurveyDefinition | undefined> {
-  if (holdsNul([id])) return undefined; // no survey has such an id (db.ts)
   const r = (await c.query<SurveyRow>(`SELECT * FROM surveys WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
   if (!r) return undefined;
   const qs = (await c.query<QuestionRow>(QUESTIONS, [[id]])).rows;
@@ -188,15 +187,7 @@ export function pgSurveysStore(db: PgDb): SurveysStore {
   const submit = responseWriter(db);
   const responded = async (id: string, voterHash: string) => (await db.rows('SELECT 1 FROM survey_responses WHERE survey_id = $1 AND voter_hash = $2', [id, voterHash])).length > 0;
   return {
-    definition: (id) =>
-      guard(async () => {
-        const c = await db.pool.connect();
-        try {
-          return await definitionOn(c, id, false);
-        } finally {
-          c.release();
-        }
-      }),
+    definition: (id) => db.read((c) => definitionOn(c, id, false)),
     async list(sites) {
       const surveys = (await db.rows<SurveyRow>('SELECT * FROM surveys WHERE ($1::text[] IS NULL OR site_id = ANY($1)) ORDER BY created_at DESC, id', [sites])).map(toSurvey);
       const ids = surveys.map((s) => s.id);

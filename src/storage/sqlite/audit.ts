@@ -2,6 +2,7 @@ import type { AuditQuery, AuditRecord, AuditRow, AuditStore } from '../../audit/
 import type { Db } from './open.js';
 import { AUDIT_COLUMNS, auditMapper, type AuditLogRow } from '../rows/audit.js';
 import { sqliteFormat } from '../rows/format.js';
+import { QUOTED_COMMENT_TEXT } from '../../audit/redact.js';
 
 const toAuditRow = auditMapper(sqliteFormat);
 
@@ -14,6 +15,22 @@ export function auditWriter(db: Db): (e: AuditRecord | null | undefined) => void
     if (!e) return;
     insert.run(e.at, e.actorName, e.actorId, e.action, e.targetType, e.targetId, e.siteId, e.detail ? JSON.stringify(e.detail) : null);
   };
+}
+
+const { action, fields, marker } = QUOTED_COMMENT_TEXT;
+
+const OF = { comment: 'id = @id OR parent_id = @id', site: 'site_id = @id' } as const;
+
+/**
+ * Drops the words the audit quotes of a comment and its replies, or of every comment of a site
+ * (redact.ts); call it in the transaction that deletes them, before the delete.
+ */
+export function quotedTextEraser(db: Db, of: keyof typeof OF): (id: string) => void {
+  const erase = db.prepare(
+    `UPDATE audit_log SET detail = json_set(json_remove(detail, ${fields.map((f) => `'$.${f}'`).join(', ')}), '$.${marker}', json('true'))
+     WHERE action = '${action}' AND target_id IN (SELECT id FROM comments WHERE ${OF[of]})`,
+  );
+  return (id) => void erase.run({ id });
 }
 
 export function sqliteAuditStore(db: Db): AuditStore {

@@ -1,8 +1,14 @@
 import type { CaptchaStore } from '../../comments/captcha.store.js';
 import type { Db } from './open.js';
 import { toCaptcha, type CaptchaRow } from '../rows/captchas.js';
+import type { UnversionedChanges } from './counters.js';
 
-export function sqliteCaptchaStore(db: Db): CaptchaStore {
+/**
+ * No cached answer is built from captchas or spent proofs of work: the rows their writes change are
+ * reported to `unversioned` and left out of the change version (index.ts), like counted views, so a
+ * captcha issued or checked does not empty every cached poll and thread.
+ */
+export function sqliteCaptchaStore(db: Db, unversioned: UnversionedChanges = { add() {} }): CaptchaStore {
   const s = {
     insert: db.prepare('INSERT INTO captchas (id, site_id, answer, mode, created_at, expires_at) VALUES (@id, @siteId, @answer, @mode, @createdAt, @expiresAt)'),
     peek: db.prepare('SELECT * FROM captchas WHERE id = ? AND site_id = ?'),
@@ -12,15 +18,19 @@ export function sqliteCaptchaStore(db: Db): CaptchaStore {
     purge: db.prepare('DELETE FROM captchas WHERE expires_at <= ?'),
     purgeSpent: db.prepare('DELETE FROM pow_used WHERE expires_at <= ?'),
   };
+  const counted = (n: number) => (unversioned.add(n), n);
   const purge = db.transaction((at: number) => {
-    s.purge.run(at);
-    s.purgeSpent.run(at);
+    counted(s.purge.run(at).changes + s.purgeSpent.run(at).changes);
   });
   return {
-    add: async (c) => void s.insert.run(c),
+    add: async (c) => void counted(s.insert.run(c).changes),
     peek: async (siteId, id) => toCaptcha(s.peek.get(id, siteId) as CaptchaRow | undefined),
-    consume: async (siteId, id) => toCaptcha(s.consume.get(id, siteId) as CaptchaRow | undefined),
-    spendPow: async (challenge, expiresAt) => s.spend.run(challenge, expiresAt).changes === 1,
+    consume: async (siteId, id) => {
+      const row = s.consume.get(id, siteId) as CaptchaRow | undefined;
+      if (row) counted(1); // DELETE … RETURNING: one row changed when it returned one
+      return toCaptcha(row);
+    },
+    spendPow: async (challenge, expiresAt) => counted(s.spend.run(challenge, expiresAt).changes) === 1,
     purge: async (at) => purge.immediate(at),
   };
 }

@@ -1,9 +1,10 @@
 import type { AuditRecord } from '../../audit/audit.store.js';
 import type { AnswerClaim, CommentRecord, CommentStatus, CommentsStore, CountQuery, ModerationPlan, ModerationSnapshot, ModerationTarget, NewComment, PublicCommentRecord, QueueQuery, StoredAnswer } from '../../comments/comments.store.js';
-import { auditWriter } from './audit.js';
+import { auditWriter, quotedTextEraser } from './audit.js';
 import type { Db } from './open.js';
 import { toCommentRecord, type CommentRow } from '../rows/comments.js';
 import { sitesFilter } from './util.js';
+import { foldForSearch } from '../../util/fold.js';
 
 type PublicRow = Pick<CommentRow, 'id' | 'parent_id' | 'name' | 'address' | 'content' | 'created_at'>;
 const PUBLIC_COLS = 'c.id, c.parent_id, c.name, c.address, c.content, c.created_at';
@@ -20,7 +21,10 @@ const toPublicRecord = (r: PublicRow): PublicCommentRecord => ({
 class KeyTaken extends Error {}
 
 export function sqliteCommentsStore(db: Db): CommentsStore {
+  // The admin search compares folded text (util/fold.ts); SQLite's lower() folds a–z only.
+  db.function('ykien_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldForSearch(v) : v));
   const writeAudit = auditWriter(db);
+  const eraseQuotedText = quotedTextEraser(db, 'comment');
   const s = {
     insert: db.prepare(
       `INSERT INTO comments (id, site_id, thread_key, parent_id, name, address, email, content, status, spam_reason,
@@ -81,7 +85,7 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
     else if (delta < 0) s.drop.run(delta, siteId, thread);
   }
 
-  const insert = db.transaction((c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined) => {
+  const insert = db.transaction((c: NewComment, admit: (parent: CommentRecord | undefined) => number, claim: AnswerClaim | undefined, audit: AuditRecord | undefined) => {
     const delta = admit(c.parentId ? get(c.parentId) : undefined);
     s.insert.run(c);
     if (claim) {
@@ -89,6 +93,7 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
       if (s.claim.run(c.siteId, claim.key, claim.fingerprint, c.id, claim.response, c.createdAt).changes !== 1) throw new KeyTaken();
     }
     bump(c.siteId, c.threadKey, delta);
+    writeAudit(audit);
   });
 
   const page = db.transaction((siteId: string, thread: string, after: { at: number; id: string } | undefined, limit: number) => {
@@ -121,7 +126,10 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
   const moderate = db.transaction((target: ModerationTarget, at: number, plan: (snapshot: ModerationSnapshot) => ModerationPlan<unknown>) => {
     const decided = plan(snapshot(target));
     for (const c of decided.statuses) s.setStatus.run(c.status, at, at, c.by, c.id);
-    for (const id of decided.deletes) s.delete.run(id);
+    for (const id of decided.deletes) {
+      eraseQuotedText(id);
+      s.delete.run(id);
+    }
     for (const t of decided.threads) bump(t.siteId, t.threadKey, t.delta);
     for (const a of decided.audit) writeAudit(a);
     return decided.result;
@@ -138,7 +146,7 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
       f.status && 'status = @status',
       f.from && 'created_at >= @from',
       f.to && 'created_at < @to',
-      f.text && '(instr(lower(content), @text) > 0 OR instr(lower(name), @text) > 0)',
+      f.text && '(instr(ykien_fold(content), @text) > 0 OR instr(ykien_fold(name), @text) > 0)',
       f.before && '(created_at, id) < (@at, @id)',
     ].filter(Boolean);
     return where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -184,9 +192,9 @@ export function sqliteCommentsStore(db: Db): CommentsStore {
 
   return {
     get: async (id) => get(id),
-    async insert(c, admit, claim) {
+    async insert(c, admit, claim, audit) {
       try {
-        insert.immediate(c, admit, claim);
+        insert.immediate(c, admit, claim, audit);
         return 'stored';
       } catch (err) {
         if (err instanceof KeyTaken) return 'key_taken';

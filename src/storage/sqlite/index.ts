@@ -41,7 +41,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
   const commit = groupCommit(db);
   const changes = db.prepare('SELECT total_changes()').pluck();
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  // Rows the view counters changed on this connection: left out of version() (sqlite/counters.ts says why).
+  // Rows the view counters and captchas changed on this connection: left out of version() (sqlite/counters.ts says why).
   let unversioned = 0;
   let checkpointer: Checkpointer | undefined;
 
@@ -50,7 +50,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     db,
     file,
     audit: sqliteAuditStore(db),
-    captchas: sqliteCaptchaStore(db),
+    captchas: sqliteCaptchaStore(db, { add: (rows) => void (unversioned += rows) }),
     comments: sqliteCommentsStore(db),
     counters: sqliteCountersStore(db, { add: (rows) => void (unversioned += rows) }),
     exports: sqliteExportsStore(db),

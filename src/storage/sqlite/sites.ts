@@ -1,6 +1,6 @@
 import type { NewSite, Site, SiteFields, SiteHoldings, SitesStore } from '../../sites/sites.store.js';
 import { SiteIdTaken } from '../../sites/sites.store.js';
-import { auditWriter } from './audit.js';
+import { auditWriter, quotedTextEraser } from './audit.js';
 import type { Db } from './open.js';
 import { sqliteFormat } from '../rows/format.js';
 import { siteMapper, type SiteRowOf } from '../rows/sites.js';
@@ -12,6 +12,7 @@ const toSite = siteMapper(sqliteFormat);
 
 export function sqliteSitesStore(db: Db): SitesStore {
   const writeAudit = auditWriter(db);
+  const eraseQuotedText = quotedTextEraser(db, 'site');
   const s = {
     insert: db.prepare(
       `INSERT INTO sites (id, name, origins, timezone, premoderation, created_at, updated_at)
@@ -27,6 +28,8 @@ export function sqliteSitesStore(db: Db): SitesStore {
     holdings: db.prepare(
       `SELECT (SELECT COUNT(*) FROM polls WHERE site_id = @id) AS polls,
               (SELECT COUNT(*) FROM ballots WHERE poll_id IN (SELECT id FROM polls WHERE site_id = @id)) AS ballots,
+              (SELECT COUNT(*) FROM surveys WHERE site_id = @id) AS surveys,
+              (SELECT COUNT(*) FROM survey_responses WHERE survey_id IN (SELECT id FROM surveys WHERE site_id = @id)) AS surveyResponses,
               (SELECT COUNT(*) FROM comments WHERE site_id = @id) AS comments,
               (SELECT COUNT(*) FROM counter_pages WHERE site_id = @id) AS pages,
               (SELECT COUNT(*) FROM api_keys WHERE site_id = @id) AS moderatorKeys,
@@ -77,6 +80,7 @@ export function sqliteSitesStore(db: Db): SitesStore {
     const site = get(id);
     if (!site) return undefined;
     const counts = s.holdings.get({ id }) as SiteHoldings;
+    eraseQuotedText(id);
     s.remove.run(id);
     writeAudit(audit(site, counts));
     return counts;

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createContainer } from './container.js';
 import { AppError } from './errors.js';
 import { exportCommands } from './exports/exports.cli.js';
+import { importCommands } from './imports/imports.cli.js';
 import { opsCommands } from './ops/ops.cli.js';
 import { sitesCommands } from './sites/sites.cli.js';
 import { openStorage } from './storage/open.js';
@@ -42,6 +43,8 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
                          a poll's results (or every ballot) to stdout: ... > file.csv
   export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json]
                          comments with their private fields to stdout
+  import comments --site S --format wxr|disqus|json FILE [--thread-key path|url|id|slug] [--dry-run]
+                         bring a portal's old comments in (docs/import.md); safe to rerun; one transaction per file
   backup PATH            consistent online copy of the database (safe while the service runs)
   retention run          erase IP hashes and user agents older than RETENTION_DAYS now
   migrate-to-postgres [--from FILE] [--to URL] [--replace]
@@ -51,7 +54,7 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
 
 The database is DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/ykien.db).`;
 
-const commands: Record<string, Command> = { ...keysCommands, ...usersCommands, ...sitesCommands, ...exportCommands, ...opsCommands };
+const commands: Record<string, Command> = { ...keysCommands, ...usersCommands, ...sitesCommands, ...exportCommands, ...importCommands, ...opsCommands };
 
 /** Runs one CLI command; returns the exit code. Output goes through `out` so tests can read it. */
 export async function runCli(

@@ -5,6 +5,7 @@ import type { CommentsStore } from '../comments/comments.store.js';
 import type { WebhooksStore } from '../comments/webhooks.store.js';
 import type { CountersStore } from '../counters/counters.store.js';
 import type { ExportsStore } from '../exports/exports.store.js';
+import type { ImportsStore } from '../imports/imports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
 import type { RetentionStore } from '../ops/retention.store.js';
 import type { StatsStore } from '../ops/stats.store.js';
@@ -45,6 +46,7 @@ export interface Storage {
   readonly comments: CommentsStore;
   readonly counters: CountersStore;
   readonly exports: ExportsStore;
+  readonly imports: ImportsStore;
   readonly keys: KeysStore;
   readonly polls: PollsStore;
   readonly retention: RetentionStore;

@@ -25,6 +25,7 @@ const TABLES = [
   'comments',
   'comment_threads',
   'comment_idempotency',
+  'comment_imports',
   'site_webhooks',
   'counter_pages',
   'counter_sites',

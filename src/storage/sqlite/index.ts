@@ -1,3 +1,4 @@
+import { sqliteImportsStore } from './imports.js';
 import { MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { sqliteAuditStore } from './audit.js';
@@ -52,6 +53,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     comments: sqliteCommentsStore(db),
     counters: sqliteCountersStore(db, { add: (rows) => void (unversioned += rows) }),
     exports: sqliteExportsStore(db),
+    imports: sqliteImportsStore(db),
     keys: sqliteKeysStore(db),
     polls: sqlitePollsStore(db, commit),
     retention: sqliteRetentionStore(db),

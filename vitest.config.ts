@@ -28,6 +28,7 @@ const ON_BOTH_BACKENDS = [
   'tests/exports.test.ts',
   'tests/exports.timeline.test.ts',
   'tests/hashes.test.ts',
+  'tests/imports.polls.test.ts',
   'tests/imports.test.ts',
   'tests/ops.metrics.test.ts',
   'tests/ops.test.ts',

@@ -45,6 +45,8 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
                          comments with their private fields to stdout
   import comments --site S --format wxr|disqus|json FILE [--thread-key path|url|id|slug] [--dry-run]
                          bring a portal's old comments in (docs/import.md); safe to rerun; one transaction per file
+  import poll-results --poll ID FILE.csv|FILE.json [--dry-run]
+                         set a poll's starting figures (votes per option from an old system; CSV header option,votes)
   backup PATH            consistent online copy of the database (safe while the service runs)
   retention run          erase IP hashes and user agents older than RETENTION_DAYS now
   migrate-to-postgres [--from FILE] [--to URL] [--replace]

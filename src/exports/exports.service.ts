@@ -21,7 +21,15 @@ export interface ExportFile {
   pipe(dest: Writable): Promise<void>;
 }
 
-export const POLL_RESULT_COLUMNS = ['poll_id', 'question', 'option_id', 'option', 'votes', 'percent', 'total_choices', 'voters'] as const;
+/**
+ * `votes` and `total_choices` include the starting figures (votes brought from an old system, shown as
+ * results show them); the column beside `votes` says how many of an option's votes they are.
+ */
+export const POLL_RESULT_COLUMNS = [
+  'poll_id', 'question', 'option_id', 'option', 'votes',
+  { key: 'starting_votes', header: 'Số phiếu ban đầu (nhập từ hệ thống cũ)' },
+  'percent', 'total_choices', 'voters',
+] as const;
 export const COMMENT_COLUMNS = [
   'id', 'site', 'thread', 'parent_id', 'status', 'spam_reason', 'name', 'address', 'email', 'content',
   'ip_hash', 'user_agent', 'created_at', 'updated_at', 'moderated_at', 'moderated_by',
@@ -312,6 +320,7 @@ export function exportsService(
             option_id: o.id,
             option: o.label,
             votes: o.votes,
+            starting_votes: o.startingVotes ?? 0,
             percent: o.percent,
             total_choices: results.total,
             voters: results.voters,

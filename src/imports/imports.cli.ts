@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI } from '../audit/actor.js';
 import { UsageError, type Command } from '../cli/context.js';
 import type { CommentStatus } from '../comments/comments.store.js';
 import { THREAD_KEYS, type ImportReport, type ThreadKeyMapping } from './comments.import.js';
 import type { SourceFormat } from './source.js';
+import { figuresById, parseFigures } from '../polls/polls.import.js';
 
 const FORMATS: readonly SourceFormat[] = ['wxr', 'disqus', 'json'];
 const FORMAT_NAMES: Record<SourceFormat, string> = { wxr: 'WordPress WXR', disqus: 'Disqus', json: 'JSON' };
@@ -59,5 +62,29 @@ export const importCommands: Record<string, Command> = {
     if (!THREAD_KEYS.includes(threadKey)) throw new UsageError(`--thread-key must be ${THREAD_KEYS.join(', ')}: ${how}`);
     const report = await services.imports.comments({ site: values.site, format, file, threadKey, dryRun: values['dry-run'] ?? false, actor: CLI });
     for (const line of reportLines(report)) out(line);
+  },
+  'import poll-results': async ({ services, out }, args) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { poll: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+    const how = 'import poll-results --poll ID FILE.csv|FILE.json [--dry-run]';
+    const file = positionals[0];
+    if (!file || positionals.length > 1) throw new UsageError(`import poll-results needs one file: ${how}`);
+    if (!values.poll) throw new UsageError(`--poll is required: ${how}`);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+    const before = await services.polls.adminView(values.poll);
+    const figures = figuresById(path.basename(file), parseFigures(path.basename(file), text), before.options);
+    const dryRun = values['dry-run'] ?? false;
+    const after = dryRun ? undefined : await services.polls.setStartingFigures(values.poll, { figures }, CLI);
+    out(`${dryRun ? 'Chạy thử — ' : ''}Số phiếu ban đầu (nhập từ hệ thống cũ) của cuộc bình chọn ${before.id} "${before.question}":`);
+    for (const o of before.options) {
+      const old = o.id in figures ? figures[o.id]! : 0;
+      const result = after?.results.options.find((x) => x.id === o.id);
+      out(`  ${o.label}: ${old} phiếu ban đầu${result ? ` → tổng ${result.votes} (${result.percent}%)` : ''}`);
+    }
+    out(dryRun ? 'Chạy thử: chưa ghi gì vào cơ sở dữ liệu.' : `Đã lưu. Tổng cộng: ${after!.results.total} Phiếu.`);
   },
 };

@@ -8,3 +8,8 @@ CREATE TABLE comment_imports (
   comment_id TEXT NOT NULL UNIQUE REFERENCES comments(id) ON DELETE CASCADE,
   PRIMARY KEY (site_id, source, source_id)
 );
+
+-- Votes a poll brought from an old system (ykien import poll-results, PUT /v1/admin/polls/:id/starting-figures),
+-- per option: shown added to the counted ballots, kept apart from them. `votes` stays the count of
+-- ballot_choices rows; no ballot is ever made up for these.
+ALTER TABLE poll_options ADD COLUMN starting_votes INTEGER NOT NULL DEFAULT 0 CHECK (starting_votes >= 0);

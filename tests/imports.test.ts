@@ -227,12 +227,38 @@ describe('ykien import comments', () => {
       '  1 chủ đề; 1 ý kiến: 1 đã duyệt; trong đó 0 trả lời',
       '  Bỏ qua 4 ý kiến:',
       '    chủ đề threads[0], ý kiến thứ 2 (mã long): nội dung dài hơn 5000 ký tự',
-      '    chủ đề threads[0], ý kiến thứ 5 (mã nodate): không có ngày giờ dùng được',
       '    chủ đề threads[0], ý kiến thứ 3 (mã reply): trả lời ý kiến long, ý kiến đó bị bỏ qua',
       '    chủ đề threads[0], ý kiến thứ 4 (mã orphan): trả lời ý kiến nowhere, không có trong tệp',
+      '    chủ đề threads[0], ý kiến thứ 5 (mã nodate): không có ngày giờ dùng được',
       'Đã nhập: 1 mới, 0 đã có.',
     ]);
     expect(await t.sql.column('SELECT content FROM comments')).toEqual(['Ngắn']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes hostile text without a crash on either backend: U+0000 and controls dropped from text, a key or id with them refused', async () => {
+    const t = await makeTestApp();
+    await createSite(t);
+    const dir = fs.mkdtempSync(path.join(t.dir || FIXTURES, 'nul-'));
+    const write = (name: string, data: unknown) => {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, JSON.stringify(data));
+      return f;
+    };
+    const file = write('nul.json', {
+      threads: [
+        { key: 'bai\u0000x', comments: [{ id: 'k', name: 'A', content: 'khóa hỏng', createdAt: '2024-01-01T00:00:00Z' }] },
+        { key: 'bai-2', comments: [{ id: 'n', name: 'Tên\u0000\u202Egiả', email: 'a\u0000@x.vn', address: 'Thôn\u0000 1', content: 'Nội\u0000 dung\u0007', createdAt: '2024-01-01T00:00:00Z' }] },
+      ],
+    });
+    const res = await cli(t, 'import', 'comments', '--site', 'xa-a', '--format', 'json', file);
+    expect(res.error).toBe('');
+    expect(res.out.at(-1)).toBe('Đã nhập: 1 mới, 0 đã có.');
+    expect(res.text).toContain('(mã k): khóa chủ đề');
+    expect(await t.sql.rows('SELECT name, email, address, content FROM comments')).toEqual([{ name: 'Tên giả', email: null, address: 'Thôn 1', content: 'Nội dung' }]);
+    const badId = await cli(t, 'import', 'comments', '--site', 'xa-a', '--format', 'json', write('id.json', { threads: [{ key: 'a', comments: [{ id: 'x\u0000', name: 'A', content: 'B', createdAt: '2024-01-01T00:00:00Z' }] }] }));
+    expect(badId.code).toBe(1);
+    expect(badId.error).toContain('threads[0].comments[0].id');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -25,6 +25,7 @@ export type ThreadKeyMapping = (typeof THREAD_KEYS)[number];
 export const LIMITS = { name: 100, address: 200, content: 5000 } as const;
 const contentText = text({ max: LIMITS.content, multiline: true });
 const addressText = optionalText({ max: LIMITS.address });
+const nameText = text({ max: LIMITS.name });
 const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 // Old systems kept what our forms refuse: control characters (but tab and new line) are dropped, not refused.
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
@@ -58,9 +59,9 @@ export interface ImportReport {
 }
 
 function threadKeyOf(post: SourcePost, mapping: ThreadKeyMapping): string | { skip: string } {
-  if (post.key !== null) return post.key;
   let raw: string | null;
-  if (mapping === 'path' || mapping === 'url') {
+  if (post.key !== null) raw = post.key;
+  else if (mapping === 'path' || mapping === 'url') {
     if (!post.link) return { skip: 'bài viết không có đường dẫn (link)' };
     try {
       // The base only serves links written as a path ("/2024/06/bai-viet"); a full link keeps its own.
@@ -73,7 +74,7 @@ function threadKeyOf(post: SourcePost, mapping: ThreadKeyMapping): string | { sk
     if (!raw) return { skip: `bài viết không có ${mapping === 'id' ? 'mã (id)' : 'slug'}` };
   }
   const key = pageKey.safeParse(raw);
-  return key.success ? key.data : { skip: `khóa chủ đề "${raw.slice(0, 80)}" không dùng được: ${key.error.issues[0]!.message}` };
+  return key.success ? key.data : { skip: `khóa chủ đề ${JSON.stringify(raw.slice(0, 80))} không dùng được: ${key.error.issues[0]!.message}` };
 }
 
 async function readSource(file: string, format: SourceFormat, tz: string): Promise<SourceFile> {
@@ -158,7 +159,7 @@ export function importsService(store: ImportsStore, deps: { sites: SitesService;
           skip(c, [...raw.trim()].length > LIMITS.content ? `nội dung dài hơn ${LIMITS.content} ký tự` : raw.trim() ? `nội dung không dùng được: ${content.error.issues[0]!.message}` : 'nội dung trống');
           continue;
         }
-        const name = text({ max: LIMITS.name }).safeParse([...c.name.replace(/[\u0000-\u001F\u007F]+/g, ' ').normalize('NFC').trim()].slice(0, LIMITS.name).join(''));
+        const name = nameText.safeParse([...c.name.replace(/[\u0000-\u001F\u007F]+/g, ' ').normalize('NFC').trim()].slice(0, LIMITS.name).join(''));
         const email = c.email ? emailSchema.safeParse(c.email) : undefined;
         if (email && !email.success) report.dropped.email++;
         const address = c.address ? addressText.safeParse(c.address.replace(CONTROLS, '')) : undefined;
@@ -211,6 +212,9 @@ export function importsService(store: ImportsStore, deps: { sites: SitesService;
         if (depth > 1) report.flattened++;
         replies.push({ sourceId: c.sourceId, parentSourceId: parent, comment: row });
       }
+      // In file order, whichever pass found the reason.
+      const order = new Map(source.comments.map((c, i) => [c.sourceId, i]));
+      report.skipped.sort((a, b) => order.get(a.sourceId)! - order.get(b.sourceId)!);
       // Parents first: the store finds each reply's parent among what it stored before it.
       const batch = [...roots, ...replies];
 

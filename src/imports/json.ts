@@ -5,7 +5,10 @@ import { exportDate } from './dates.js';
 import { malformed } from './xml.js';
 import type { SourceComment, SourceFile } from './source.js';
 
-const sourceId = z.union([z.string().trim().min(1).max(200), z.number().int().transform(String)]);
+const sourceId = z.union([
+  z.string().trim().min(1).max(200).refine((s) => !/[\p{Cc}]/u.test(s), 'must not contain control characters'),
+  z.number().int().transform(String),
+]);
 
 /** The JSON import shape (docs/import.md): threads, each with its comments; every text is plain text. */
 export const importJsonSchema = z.strictObject({

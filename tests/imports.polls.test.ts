@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type request from 'supertest';
@@ -39,7 +40,7 @@ async function setup() {
   await vote(t, p.id, p.options[1]!.id);
   await vote(t, p.id, p.options[1]!.id);
   const file = (name: string, text: string) => {
-    const f = path.join(fs.mkdtempSync(path.join(t.dir || '/tmp', 'figures-')), name);
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'figures-')), name);
     fs.writeFileSync(f, text);
     return f;
   };

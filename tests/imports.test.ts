@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from './helpers/cli.js';
@@ -183,7 +184,7 @@ describe('ykien import comments', () => {
     expect(res.error).toBe('error: malformed.xml, line 160, column 49: unexpected close tag. Nothing was imported.');
     expect(await everything(t)).toBe(before);
 
-    const dir = fs.mkdtempSync(path.join(t.dir || FIXTURES, 'json-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'json-'));
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '{\n  "threads": [\n    { "key": "a", "comments": [ }\n  ]\n}\n');
     const json = await cli(t, 'import', 'comments', '--site', 'xa-tien-ky', '--format', 'json', broken);
@@ -201,7 +202,7 @@ describe('ykien import comments', () => {
   it('skips a comment longer than our limit with its reason (and its replies), and stores the rest', async () => {
     const t = await makeTestApp();
     await createSite(t);
-    const dir = fs.mkdtempSync(path.join(t.dir || FIXTURES, 'long-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'long-'));
     const file = path.join(dir, 'long.json');
     fs.writeFileSync(
       file,
@@ -239,7 +240,7 @@ describe('ykien import comments', () => {
   it('takes hostile text without a crash on either backend: U+0000 and controls dropped from text, a key or id with them refused', async () => {
     const t = await makeTestApp();
     await createSite(t);
-    const dir = fs.mkdtempSync(path.join(t.dir || FIXTURES, 'nul-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nul-'));
     const write = (name: string, data: unknown) => {
       const f = path.join(dir, name);
       fs.writeFileSync(f, JSON.stringify(data));

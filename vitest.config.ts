@@ -34,6 +34,8 @@ const ON_BOTH_BACKENDS = [
   'tests/exports.xlsx.test.ts',
   'tests/exports.timeline.test.ts',
   'tests/hashes.test.ts',
+  'tests/imports.polls.test.ts',
+  'tests/imports.test.ts',
   'tests/ops.metrics.test.ts',
   'tests/ops.test.ts',
   'tests/pages.forgery.test.ts',

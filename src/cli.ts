@@ -9,6 +9,7 @@ import { createContainer } from './container.js';
 import { AppError } from './errors.js';
 import { exportCommands } from './exports/exports.cli.js';
 import { mailCommands } from './mail/mail.cli.js';
+import { importCommands } from './imports/imports.cli.js';
 import { opsCommands } from './ops/ops.cli.js';
 import { sitesCommands } from './sites/sites.cli.js';
 import { openStorage } from './storage/open.js';
@@ -46,6 +47,10 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
   export comments [--site S] [--status pending|approved|rejected|spam] [--from DATE] [--to DATE] [--format csv|json|xlsx] [--out FILE]
                          comments with their private fields (xlsx needs --out FILE or a redirected stdout)
   mail test --to ADDR    send one test mail through SMTP_URL now and print the SMTP server's answer
+  import comments --site S --format wxr|disqus|json FILE [--thread-key path|url|id|slug] [--dry-run]
+                         bring a portal's old comments in (docs/import.md); safe to rerun; one transaction per file
+  import poll-results --poll ID FILE.csv|FILE.json [--dry-run]
+                         set a poll's starting figures (votes per option from an old system; CSV header option,votes)
   backup PATH            consistent online copy of the database (safe while the service runs)
   retention run          erase IP hashes and user agents older than RETENTION_DAYS now
   migrate-to-postgres [--from FILE] [--to URL] [--replace]
@@ -55,7 +60,7 @@ const USAGE = `Usage: ykien <command>       (in a dev checkout: npm run -s ykien
 
 The database is DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/ykien.db).`;
 
-const commands: Record<string, Command> = { ...keysCommands, ...usersCommands, ...sitesCommands, ...exportCommands, ...opsCommands, ...mailCommands };
+const commands: Record<string, Command> = { ...keysCommands, ...usersCommands, ...sitesCommands, ...exportCommands, ...opsCommands, ...mailCommands, ...importCommands };
 
 /** Runs one CLI command; returns the exit code. Output goes through `out` so tests can read it. */
 export async function runCli(

@@ -5,6 +5,7 @@ import { auditService } from './audit/audit.service.js';
 import { createComments } from './comments/index.js';
 import { countersService } from './counters/counters.service.js';
 import { exportsService } from './exports/exports.service.js';
+import { importsService } from './imports/comments.import.js';
 import { keysService } from './keys/keys.service.js';
 import { mailService } from './mail/mail.service.js';
 import { createMetrics } from './ops/metrics.js';
@@ -99,6 +100,7 @@ export async function createContainer(deps: ContainerDeps) {
   const comments = createComments(storage, { config, audit, sites, hasher, now, logger, events, mail });
   const counters = countersService(storage.counters, { audit, sites, hasher, now, newPagesPerDay: config.COUNTER_NEW_PAGES_PER_DAY, runJob: storage.runJob.bind(storage) });
   const exportsSvc = exportsService(storage.exports, { polls, sites, audit, defaultTimezone: config.DEFAULT_TIMEZONE, now });
+  const imports = importsService(storage.imports, { sites, audit, now });
   const retention = retentionJob(storage.retention, { days: config.RETENTION_DAYS, now, events, logger, runJob: storage.runJob.bind(storage) });
   const users = usersService(storage.users, { audit, now, passwordLog2N: config.PASSWORD_SCRYPT_LOG2N });
   const sessions = sessionsService(storage.users, {
@@ -116,7 +118,7 @@ export async function createContainer(deps: ContainerDeps) {
       passwordLog2N: config.PASSWORD_SCRYPT_LOG2N,
     },
   });
-  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, surveyTemplates, overview, comments, mail, counters, exports: exportsSvc, retention, users, sessions };
+  return { storage, config, now, events, hasher, metrics, audit, keys, sites, polls, surveys, live, adminLive, surveyFiles, surveyTemplates, overview, comments, mail, counters, exports: exportsSvc, imports, retention, users, sessions };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -73,7 +73,7 @@ describe('poll results export', () => {
     const api = (await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results;
     const rows = rowsOf(bytes);
     expect(rows).toHaveLength(4);
-    expect(Object.keys(rows[0]!)).toEqual(['poll_id', 'question', 'option_id', 'option', 'votes', 'percent', 'total_choices', 'voters']);
+    expect(Object.keys(rows[0]!)).toEqual(['poll_id', 'question', 'option_id', 'option', 'votes', 'Số phiếu ban đầu (nhập từ hệ thống cũ)', 'percent', 'total_choices', 'voters']);
     rows.forEach((r, i) => {
       const o = api.options[i];
       expect(r.poll_id).toBe(p.id);

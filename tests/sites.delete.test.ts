@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { answersFor, createSurvey } from './helpers/surveys.js';
 import { describe, expect, it } from 'vitest';
 import { form, newCaptcha } from './comments.fixtures.js';
@@ -45,7 +48,7 @@ async function siteOwnedTables(t: TestApp): Promise<Map<string, { parent: string
   return owned;
 }
 
-/** Puts rows for `site` in every table a site can own: polls, ballots, surveys and responses, comments, counters, captchas, webhook, moderator mail, a moderator key. */
+/** Puts rows for `site` in every table a site can own: polls, ballots, surveys and responses, comments (one imported), counters, captchas, webhook, moderator mail, a moderator key. */
 async function fill(t: TestApp, site: string) {
   await createSite(t, { id: site, name: `Xã ${site}`, origins: [`https://${site}.example.vn`], premoderation: false });
   const poll = await createPoll(t, { site, maxChoices: 2 });
@@ -71,6 +74,11 @@ async function fill(t: TestApp, site: string) {
   const survey = await createSurvey(t, { site });
   await t.http.post(`/v1/surveys/${survey.survey.id}/responses`).send({ respondentId: newVoter(), answers: answersFor(survey, 0, 'Góp ý') }).expect(201);
   const moderator = await t.services.keys.create({ name: 'Biên tập', role: 'moderator', siteId: site });
+  // A comment brought from the old portal (comment_imports: where it came from).
+  const old = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'old-portal-')), 'cu.json');
+  fs.writeFileSync(old, JSON.stringify({ threads: [{ key: '/tin-tuc/bai-cu.html', comments: [{ id: '1', name: 'Người đọc cũ', content: 'Ý kiến từ cổng cũ.', createdAt: '2024-01-01T00:00:00Z' }] }] }));
+  await t.services.imports.comments({ site, format: 'json', file: old, threadKey: 'path', dryRun: false, actor: 'test' });
+  fs.rmSync(path.dirname(old), { recursive: true, force: true });
   // A console moderator of the site (user_sites); the person stays when the site goes, without it.
   await t.admin.post('/v1/admin/users', { username: `bien-tap-${site}`, role: 'moderator', sites: [site], password: 'Mat-khau-bien-tap-2026' }).expect(201);
   return { poll, moderator };
@@ -104,7 +112,7 @@ describe('deleting a site', () => {
 
     const res = await t.admin.delete('/v1/admin/sites/xa-a?confirm=xa-a');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ site: 'xa-a', removed: { polls: 1, ballots: 3, surveys: 1, surveyResponses: 1, comments: 2, pages: 1, moderatorKeys: 1, webhooks: 1 } });
+    expect(res.body).toEqual({ site: 'xa-a', removed: { polls: 1, ballots: 3, surveys: 1, surveyResponses: 1, comments: 3, pages: 1, moderatorKeys: 1, webhooks: 1 } });
 
     const after = await counts(t);
     for (const table of await t.sql.tables()) {

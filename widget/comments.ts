@@ -5,6 +5,7 @@ import { failure, say } from './poll.js';
 import { get, randomId, set } from './storage.js';
 import type { PostResult, PublicComment as ApiComment, ThreadPage as Page } from '../src/api/comments.js';
 import type { Ctx } from './types.js';
+import { pathKey } from '../src/api/threadKey.js';
 
 /** A comment as shown: from the thread (with its replies), or the writer's own pending one. */
 type PublicComment = ApiComment & { replies?: ApiComment[] };
@@ -20,7 +21,7 @@ const ME_KEY = 'ykien:me';
  * An empty THREAD is the page's path, as for the view counters.
  */
 export function mountComments(host: HTMLElement, ctx: Ctx): void {
-  const thread = host.getAttribute('data-ykien-comments') || location.pathname || '/';
+  const thread = host.getAttribute('data-ykien-comments') || pathKey(location);
   const site = ctx.site || '';
   const { t, num, date } = ctx.loc;
   const base = `v1/sites/${enc(site)}`;

@@ -7,11 +7,17 @@ export type ResultsVisibility = 'always' | 'after_vote' | 'after_close';
 
 export interface Results {
   pollId: string;
-  /** Choices cast: equals voters for single-choice polls. Percentages are of this. */
+  /**
+   * Choices cast: equals voters for single-choice polls. Percentages are of this. Includes the starting
+   * figures, when the poll has some.
+   */
   total: number;
-  /** Ballots (people). */
+  /** Ballots (people) cast here: starting figures are votes, not people, and are not in it. */
   voters: number;
-  options: { id: string; label: string; votes: number; percent: number }[];
+  /** `votes` includes the option's starting figure; `startingVotes` (only on a poll that has some) says how many of them. */
+  options: { id: string; label: string; votes: number; percent: number; startingVotes?: number }[];
+  /** Votes brought from an old system (ykien import poll-results), in `total`; only on a poll that has some. */
+  startingTotal?: number;
 }
 
 export interface PublicPoll {

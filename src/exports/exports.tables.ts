@@ -5,7 +5,7 @@ import { column as col, type Table } from './table.js';
 export interface PollResultRow {
   pollId: string;
   question: string;
-  option: { id: string; label: string; votes: number; percent: number };
+  option: { id: string; label: string; votes: number; percent: number; startingVotes?: number };
   total: number;
   voters: number;
 }
@@ -20,6 +20,8 @@ export const pollResultsTable = (timezone: string): Table<PollResultRow> => ({
     col('option_id', 'Mã phương án', 'text', (r) => r.option.id),
     col('option', 'Phương án', 'text', (r) => r.option.label),
     col('votes', 'Số lượt chọn', 'integer', (r) => r.option.votes),
+    // Starting figures brought from an old system are in `votes` (as results show them) and said here as such.
+    { ...col('starting_votes', 'Số phiếu ban đầu (nhập từ hệ thống cũ)', 'integer', (r) => r.option.startingVotes ?? 0), csvHeader: 'Số phiếu ban đầu (nhập từ hệ thống cũ)' },
     col('percent', 'Tỉ lệ', 'percent', (r) => r.option.percent),
     col('total_choices', 'Tổng số lượt chọn', 'integer', (r) => r.total),
     col('voters', 'Số người bình chọn', 'integer', (r) => r.voters),

@@ -12,6 +12,7 @@ import type { Figures } from '../counters/counters.store.js';
 import type { SiteStats } from '../counters/counters.service.js';
 
 /** True only when A and B are the same type (a mismatch is a compile error where it is asserted). */
+// Mutual assignability: an optional field the schema forgets passes here, and fails the strict response checks instead.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(ok: Same<A, B>) => ok;
 
@@ -38,7 +39,8 @@ export const results = z
     pollId: id,
     total: z.number().int(),
     voters: z.number().int(),
-    options: z.array(z.strictObject({ id, label: z.string(), votes: z.number().int(), percent: z.number() })),
+    options: z.array(z.strictObject({ id, label: z.string(), votes: z.number().int(), percent: z.number(), startingVotes: z.number().int().optional().describe('Only on a poll with starting figures: how many of `votes` came from an old system.') })),
+    startingTotal: z.number().int().optional().describe('Only on a poll with starting figures: how many of `total` came from an old system.'),
   })
   .meta({ id: 'PollResults' });
 same<z.output<typeof results>, Results>(true);

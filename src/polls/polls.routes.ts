@@ -3,7 +3,7 @@ import { actorOf, requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
 import { parse } from '../validation/validate.js';
-import { createPollSchema, listPollsQuerySchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
+import { createPollSchema, listPollsQuerySchema, startingFiguresSchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
 import type { PollsService } from './polls.service.js';
 
 /** /v1/polls — public, no key; CORS is applied per site in app.ts. */
@@ -52,6 +52,9 @@ export function pollsAdminRoutes(polls: PollsService): Router {
   });
   r.post('/:id/reopen', async (req, res) => {
     res.json(await polls.reopen(String(req.params.id), actorOf(req)));
+  });
+  r.put('/:id/starting-figures', async (req, res) => {
+    res.json(await polls.setStartingFigures(String(req.params.id), parse(startingFiguresSchema, req.body), actorOf(req)));
   });
   r.delete('/:id', async (req, res) => {
     await polls.remove(String(req.params.id), actorOf(req));

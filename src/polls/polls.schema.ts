@@ -55,3 +55,15 @@ export const listPollsQuerySchema = z.object({ site: slug(64).optional() });
 export type CreatePollInput = z.output<typeof createPollSchema>;
 export type UpdatePollInput = z.output<typeof updatePollSchema>;
 export type VoteInput = z.output<typeof voteSchema>;
+
+/** Most votes one option may bring from an old system: far above any commune's population, far below what could overflow. */
+export const MAX_STARTING_VOTES = 100_000_000;
+
+/** PUT /v1/admin/polls/:id/starting-figures: votes per option id from an old system; options not named have none. */
+export const startingFiguresSchema = z.strictObject({
+  figures: z.record(
+    z.string().min(1).max(32),
+    z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_STARTING_VOTES, `must be at most ${MAX_STARTING_VOTES}`),
+  ),
+});
+export type StartingFiguresInput = z.output<typeof startingFiguresSchema>;

@@ -9,7 +9,7 @@ import type { Hasher } from '../util/hash.js';
 import { newId } from '../util/ids.js';
 import { pollDefinitions } from './polls.definitions.js';
 import { admitBallot, alreadyVoted, checkOptions, iso, planUpdate, pollNotFound, statusOf } from './polls.domain.js';
-import type { CreatePollInput, UpdatePollInput, VoteInput } from './polls.schema.js';
+import type { CreatePollInput, StartingFiguresInput, UpdatePollInput, VoteInput } from './polls.schema.js';
 import type { PollDefinition, PollsStore } from './polls.store.js';
 import { adminPoll, publicPoll } from './polls.views.js';
 
@@ -147,6 +147,20 @@ export function pollsService(
           },
           result: undefined,
         };
+      }),
+
+    /**
+     * Sets the votes a poll brought from an old system, per option (those not named: none). They are shown
+     * added to the ballots, which stay exactly the ballots cast here; audited with the figures before and after.
+     */
+    setStartingFigures: (id: string, input: StartingFiguresInput, actor: ActorRef) =>
+      change(id, (current) => {
+        if (!current) throw pollNotFound(id);
+        checkOptions(current, Object.keys(input.figures));
+        const figures = new Map(Object.entries(input.figures).filter(([, n]) => n > 0));
+        const before = Object.fromEntries(current.options.filter((o) => o.startingVotes).map((o) => [o.id, o.startingVotes!]));
+        const after = Object.fromEntries(figures);
+        return { change: { startingVotes: figures, audit: entry(actor, 'poll.starting_figures', current.poll, { before, after }) }, result: undefined };
       }),
 
     async remove(id: string, actor: ActorRef): Promise<void> {

@@ -23,6 +23,8 @@ export interface PollRecord {
 export interface OptionRecord {
   id: string;
   label: string;
+  /** Votes brought from an old system (ykien import poll-results): shown added to the ballots, never ballots. Absent when 0. */
+  startingVotes?: number;
 }
 
 /** What a poll is (not how it is voted): options in their order. */
@@ -47,6 +49,8 @@ export interface PollChange {
   fields?: Partial<Pick<PollRecord, 'question' | 'maxChoices' | 'opensAt' | 'closesAt' | 'closedAt' | 'resultsVisibility'>>;
   /** The options after the change, in order: kept ones by id (label may change), new ones with new ids. */
   options?: { id: string; label: string; isNew: boolean }[];
+  /** The starting figures of every option after the change, by option id (an option not named has none). */
+  startingVotes?: ReadonlyMap<string, number>;
   /** Deletes the poll with its options and ballots. */
   remove?: boolean;
   audit?: AuditRecord;

@@ -5,15 +5,21 @@ import type { Counters, PollDefinition } from './polls.store.js';
 
 /** Stored polls as the API shows them. */
 
+/** Counted ballots plus the starting figures (votes from an old system), percentages of the sum. */
 export function resultsOf(def: PollDefinition, c: Counters): Results {
-  const votes = def.options.map((o) => c.votes.get(o.id) ?? 0);
-  const pct = percentages(votes, c.total);
-  return {
+  const starting = def.options.map((o) => o.startingVotes ?? 0);
+  const startingTotal = starting.reduce((a, b) => a + b, 0);
+  const votes = def.options.map((o, i) => (c.votes.get(o.id) ?? 0) + starting[i]!);
+  const total = c.total + startingTotal;
+  const pct = percentages(votes, total);
+  const results: Results = {
     pollId: def.poll.id,
-    total: c.total,
+    total,
     voters: c.voters,
-    options: def.options.map((o, i) => ({ id: o.id, label: o.label, votes: votes[i]!, percent: pct[i]! })),
+    options: def.options.map((o, i) => ({ id: o.id, label: o.label, votes: votes[i]!, percent: pct[i]!, ...(startingTotal ? { startingVotes: starting[i]! } : {}) })),
   };
+  if (startingTotal) results.startingTotal = startingTotal;
+  return results;
 }
 
 const base = (def: PollDefinition, status: PollStatus) => {

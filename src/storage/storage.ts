@@ -5,6 +5,7 @@ import type { CommentsStore } from '../comments/comments.store.js';
 import type { WebhooksStore } from '../comments/webhooks.store.js';
 import type { CountersStore } from '../counters/counters.store.js';
 import type { ExportsStore } from '../exports/exports.store.js';
+import type { ImportsStore } from '../imports/imports.store.js';
 import type { KeysStore } from '../keys/keys.store.js';
 import type { OverviewStore } from '../overview/overview.store.js';
 import type { MailStore } from '../mail/mail.store.js';
@@ -47,6 +48,7 @@ export interface Storage {
   readonly comments: CommentsStore;
   readonly counters: CountersStore;
   readonly exports: ExportsStore;
+  readonly imports: ImportsStore;
   readonly keys: KeysStore;
   readonly mail: MailStore;
   readonly polls: PollsStore;

@@ -33,6 +33,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'patch', path: '/v1/admin/polls/{poll}', admin: true },
   { method: 'post', path: '/v1/admin/polls/{poll}/close', admin: true },
   { method: 'post', path: '/v1/admin/polls/{poll}/reopen', admin: true },
+  { method: 'put', path: '/v1/admin/polls/{poll}/starting-figures', admin: true },
   { method: 'delete', path: '/v1/admin/polls/{poll}', admin: true },
   { method: 'get', path: '/v1/admin/audit', admin: true },
   { method: 'get', path: '/v1/admin/users', admin: true },

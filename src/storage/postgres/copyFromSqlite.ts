@@ -25,6 +25,7 @@ const TABLES = [
   'comments',
   'comment_threads',
   'comment_idempotency',
+  'comment_imports',
   'site_webhooks',
   'mail_waiting', // comments not yet mailed, and mails not yet sent: the move loses none
   'mail_outbox',

@@ -1,3 +1,4 @@
+import { pgImportsStore } from './imports.js';
 import { AppError } from '../../errors.js';
 import { PG_MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
@@ -59,6 +60,7 @@ export async function openPostgresStorage(url: string, o: PostgresOptions): Prom
     comments: pgCommentsStore(db),
     counters: pgCountersStore(db),
     exports: pgExportsStore(db),
+    imports: pgImportsStore(db),
     keys: pgKeysStore(db),
     mail: pgMailStore(db),
     polls: pgPollsStore(db),

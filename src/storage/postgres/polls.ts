@@ -1,3 +1,4 @@
+import { toOption, type OptionRow } from '../rows/options.js';
 import { AppError } from '../../errors.js';
 import type { BallotState, CastResult, Counters, NewBallot, OptionRecord, PollChange, PollDefinition, PollRecord, PollsStore } from '../../polls/polls.store.js';
 import { writeAudit } from './audit.js';
@@ -152,7 +153,7 @@ function ballotWriter(db: PgDb) {
 async function definitionOn(c: Client, id: string, lock: boolean): Promise<PollDefinition | undefined> {
   const p = (await c.query<PollRow>(`SELECT * FROM polls WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0];
   if (!p) return undefined;
-  const options = (await c.query<OptionRecord>('SELECT id, label FROM poll_options WHERE poll_id = $1 ORDER BY position', [id])).rows;
+  const options = (await c.query<OptionRow>('SELECT id, label, starting_votes FROM poll_options WHERE poll_id = $1 ORDER BY position', [id])).rows.map(toOption);
   return { poll: toPoll(p), options };
 }
 
@@ -171,7 +172,14 @@ async function apply(c: Client, current: PollDefinition, ch: PollChange, at: num
       else await c.query('UPDATE poll_options SET label = $1, position = $2 WHERE id = $3 AND poll_id = $4', [o.label, i, o.id, id]);
     }
   }
-  if (ch.fields || ch.options) {
+  if (ch.startingVotes) {
+    const ids = (ch.options ?? current.options).map((o) => o.id);
+    await c.query(
+      'UPDATE poll_options AS o SET starting_votes = d.n FROM unnest($2::text[], $3::bigint[]) AS d(id, n) WHERE o.id = d.id AND o.poll_id = $1',
+      [id, ids, ids.map((o) => ch.startingVotes!.get(o) ?? 0)],
+    );
+  }
+  if (ch.fields || ch.options || ch.startingVotes) {
     const p = { ...current.poll, ...ch.fields };
     await c.query(
       `UPDATE polls SET question = $2, max_choices = $3, opens_at = $4, closes_at = $5, closed_at = $6, results_visibility = $7, updated_at = $8
@@ -187,8 +195,8 @@ export function pgPollsStore(db: PgDb): PollsStore {
     definition: (id) => db.read((c) => definitionOn(c, id, false)),
     async list(sites) {
       const polls = (await db.rows<PollRow>('SELECT * FROM polls WHERE ($1::text[] IS NULL OR site_id = ANY($1)) ORDER BY created_at DESC, id', [sites])).map(toPoll);
-      const options = await db.rows<{ poll_id: string; id: string; label: string; votes: number }>(
-        `SELECT o.poll_id, o.id, o.label, o.votes FROM poll_options o JOIN polls p ON p.id = o.poll_id
+      const options = await db.rows<OptionRow & { poll_id: string; votes: number }>(
+        `SELECT o.poll_id, o.id, o.label, o.votes, o.starting_votes FROM poll_options o JOIN polls p ON p.id = o.poll_id
          WHERE ($1::text[] IS NULL OR p.site_id = ANY($1)) ORDER BY o.poll_id, o.position`,
         [sites],
       );
@@ -196,7 +204,7 @@ export function pgPollsStore(db: PgDb): PollsStore {
       for (const o of options) {
         let e = byPoll.get(o.poll_id);
         if (!e) byPoll.set(o.poll_id, (e = { options: [], votes: new Map() }));
-        e.options.push({ id: o.id, label: o.label });
+        e.options.push(toOption(o));
         e.votes.set(o.id, o.votes);
       }
       return polls.map((p) => {

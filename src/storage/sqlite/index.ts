@@ -1,3 +1,4 @@
+import { sqliteImportsStore } from './imports.js';
 import { MIGRATIONS_DIR } from '../../paths.js';
 import type { Storage } from '../storage.js';
 import { sqliteAuditStore } from './audit.js';
@@ -54,6 +55,7 @@ export function openSqliteStorage(file: string, opts: { migrationsDir?: string }
     comments: sqliteCommentsStore(db),
     counters: sqliteCountersStore(db, { add: (rows) => void (unversioned += rows) }),
     exports: sqliteExportsStore(db),
+    imports: sqliteImportsStore(db),
     keys: sqliteKeysStore(db),
     mail: sqliteMailStore(db),
     polls: sqlitePollsStore(db, commit),

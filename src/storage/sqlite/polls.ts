@@ -4,6 +4,7 @@ import { auditWriter } from './audit.js';
 import type { GroupCommit } from './groupCommit.js';
 import type { Db } from './open.js';
 import { isUniqueViolation, sitesFilter } from './util.js';
+import { toOption, type OptionRow } from '../rows/options.js';
 
 interface PollRow {
   id: string;
@@ -44,12 +45,13 @@ export function sqlitePollsStore(db: Db, commit: GroupCommit): PollsStore {
     ),
     insertOption: db.prepare('INSERT INTO poll_options (id, poll_id, position, label) VALUES (?, ?, ?, ?)'),
     getPoll: db.prepare('SELECT * FROM polls WHERE id = ?'),
-    options: db.prepare('SELECT id, label FROM poll_options WHERE poll_id = ? ORDER BY position'),
+    options: db.prepare('SELECT id, label, starting_votes FROM poll_options WHERE poll_id = ? ORDER BY position'),
+    setStarting: db.prepare('UPDATE poll_options SET starting_votes = ? WHERE id = ? AND poll_id = ?'),
     listPolls: db.prepare(
       `SELECT * FROM polls WHERE (@all = 1 OR site_id IN (SELECT value FROM json_each(@sites))) ORDER BY created_at DESC, id`,
     ),
     listOptions: db.prepare(
-      `SELECT o.poll_id, o.id, o.label, o.votes FROM poll_options o JOIN polls p ON p.id = o.poll_id
+      `SELECT o.poll_id, o.id, o.label, o.votes, o.starting_votes FROM poll_options o JOIN polls p ON p.id = o.poll_id
        WHERE (@all = 1 OR p.site_id IN (SELECT value FROM json_each(@sites))) ORDER BY o.poll_id, o.position`,
     ),
     counters: db.prepare(
@@ -78,7 +80,7 @@ export function sqlitePollsStore(db: Db, commit: GroupCommit): PollsStore {
   };
   const definition = (id: string): PollDefinition | undefined => {
     const p = poll(id);
-    return p && { poll: p, options: s.options.all(id) as OptionRecord[] };
+    return p && { poll: p, options: (s.options.all(id) as OptionRow[]).map(toOption) };
   };
   const counters = (id: string): Counters => {
     const rows = s.counters.all(id) as { total: number; voters: number; option_id: string; votes: number }[];
@@ -112,7 +114,11 @@ export function sqlitePollsStore(db: Db, commit: GroupCommit): PollsStore {
       c.options.forEach((o, i) => !o.isNew && s.updateOption.run(o.label, 1000 + i, o.id, id));
       c.options.forEach((o, i) => (o.isNew ? s.insertOption.run(o.id, id, i, o.label) : s.updateOption.run(o.label, i, o.id, id)));
     }
-    if (c.fields || c.options) s.updatePoll.run({ ...current.poll, ...c.fields, at });
+    if (c.startingVotes) {
+      const options = c.options ?? current.options;
+      for (const o of options) s.setStarting.run(c.startingVotes.get(o.id) ?? 0, o.id, id);
+    }
+    if (c.fields || c.options || c.startingVotes) s.updatePoll.run({ ...current.poll, ...c.fields, at });
   }
 
   const change = db.transaction((id: string, at: number, plan: (current: PollDefinition | undefined) => { change: PollChange; result: unknown }): unknown => {
@@ -151,10 +157,10 @@ export function sqlitePollsStore(db: Db, commit: GroupCommit): PollsStore {
       const filter = sitesFilter(sites);
       const polls = (s.listPolls.all(filter) as PollRow[]).map(toPoll);
       const byPoll = new Map<string, { options: OptionRecord[]; votes: Map<string, number> }>();
-      for (const o of s.listOptions.all(filter) as { poll_id: string; id: string; label: string; votes: number }[]) {
+      for (const o of s.listOptions.all(filter) as (OptionRow & { poll_id: string; votes: number })[]) {
         let entry = byPoll.get(o.poll_id);
         if (!entry) byPoll.set(o.poll_id, (entry = { options: [], votes: new Map() }));
-        entry.options.push({ id: o.id, label: o.label });
+        entry.options.push(toOption(o));
         entry.votes.set(o.id, o.votes);
       }
       return polls.map((p) => {

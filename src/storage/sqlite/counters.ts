@@ -61,7 +61,7 @@ export function sqliteCountersStore(db: Db, unversioned: UnversionedChanges = { 
       `INSERT INTO counter_pages (site_id, page_key, views) VALUES (?, ?, 1)
        ON CONFLICT (site_id, page_key) DO UPDATE SET views = views + 1`,
     ),
-    // The day's counted views and the visits started that day (migration 016), in one upsert.
+    // The day's counted views and the visits started that day (migration 015), in one upsert.
     addDay: db.prepare(
       `INSERT INTO counter_days (site_id, day, views, visits) VALUES (?, ?, ?, ?)
        ON CONFLICT (site_id, day) DO UPDATE SET views = views + excluded.views, visits = visits + excluded.visits`,

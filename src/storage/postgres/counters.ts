@@ -69,7 +69,7 @@ visit AS (
   INSERT INTO counter_sites AS t (site_id, visits) SELECT $1, 1 FROM visitor WHERE prev IS NULL OR $5::bigint - prev >= $8::bigint
   ON CONFLICT (site_id) DO UPDATE SET visits = t.visits + 1
   RETURNING visits),
--- The day's counted views and the visits started that day (migration 009), in one upsert: two upserts of one
+-- The day's counted views and the visits started that day (migration 008), in one upsert: two upserts of one
 -- row in one statement would not see each other.
 day AS (
   INSERT INTO counter_days AS d (site_id, day, views, visits)

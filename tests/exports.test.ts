@@ -401,7 +401,7 @@ describe('export CLI', () => {
     expect(missing.err.join('\n')).toContain('khong-co');
     expect(fs.readdirSync(dir)).toEqual(['khao-sat.json']);
     expect((await cli(t, ['export', 'survey'])).code).toBe(64);
-    expect((await cli(t, ['export', 'survey', f.survey.id, '--format', 'xlsx'])).code).toBe(64);
+    expect((await cli(t, ['export', 'survey', f.survey.id, '--format', 'xls'])).code).toBe(64);
     const audit = (await t.admin.get('/v1/admin/audit?action=survey.export')).body.entries as { actor: string }[];
     expect(audit.filter((e) => e.actor === 'cli')).toHaveLength(2);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -103,9 +103,9 @@ describe('poll results as XLSX', () => {
     const { t, p } = await pollWithVotes();
     const { sheet } = await downloadXlsx(t, `/v1/admin/polls/${p.id}/export?format=xlsx`, `ykien-poll-${p.id}-2026-06-09.xlsx`);
     expect(sheet.name).toBe('Kết quả');
-    expect(headerOf(sheet)).toEqual(['Mã cuộc thăm dò', 'Câu hỏi', 'Mã phương án', 'Phương án', 'Số lượt chọn', 'Tỉ lệ', 'Tổng số lượt chọn', 'Số người bình chọn']);
+    expect(headerOf(sheet)).toEqual(['Mã cuộc thăm dò', 'Câu hỏi', 'Mã phương án', 'Phương án', 'Số lượt chọn', 'Số phiếu ban đầu (nhập từ hệ thống cũ)', 'Tỉ lệ', 'Tổng số lượt chọn', 'Số người bình chọn']);
     expect(headerOf(sheet).every((h) => h === String(h).normalize('NFC'))).toBe(true);
-    expectLayout(sheet, 8);
+    expectLayout(sheet, 9);
     const api = (await t.admin.get(`/v1/admin/polls/${p.id}`)).body.results;
     expect(sheet.actualRowCount).toBe(1 + api.options.length);
     api.options.forEach((o: { id: string; label: string; votes: number; percent: number }, i: number) => {
@@ -113,13 +113,14 @@ describe('poll results as XLSX', () => {
       expectText(r.getCell(1), p.id);
       expectText(r.getCell(4), o.label);
       expectNumber(r.getCell(5), o.votes);
-      expectNumber(r.getCell(6), Math.round(o.percent * 10) / 1000);
-      expect(r.getCell(6).numFmt).toBe('0.0%');
-      expectNumber(r.getCell(7), api.total);
-      expectNumber(r.getCell(8), api.voters);
+      expectNumber(r.getCell(6), 0); // no starting figures from an old system
+      expectNumber(r.getCell(7), Math.round(o.percent * 10) / 1000);
+      expect(r.getCell(7).numFmt).toBe('0.0%');
+      expectNumber(r.getCell(8), api.total);
+      expectNumber(r.getCell(9), api.voters);
     });
     // 1 of 6 choices: 16.7 % is the number 0.167, not the text "16.7".
-    expect(sheet.getRow(3).getCell(6).value).toBe(0.167);
+    expect(sheet.getRow(3).getCell(7).value).toBe(0.167);
     expect(TRICKY.map((_, i) => sheet.getRow(i + 2).getCell(4).value)).toEqual(TRICKY);
     expect(sheet.getRow(4).getCell(4).formula).toBeUndefined();
   });

@@ -221,6 +221,7 @@ describe('surveys in the console', () => {
     expect(await exports.getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
       `/v1/admin/surveys/${made!.id}/export?format=csv`,
       `/v1/admin/surveys/${made!.id}/export?format=json`,
+      `/v1/admin/surveys/${made!.id}/export?format=xlsx`,
     ]);
     expect(await page.getByLabel('Mã nhúng vào trang').inputValue()).toContain(`data-ykien-survey="${made!.id}"`);
     expect(await axeViolations(page)).toEqual([]);
@@ -290,7 +291,8 @@ describe('surveys in the console', () => {
     const made = (await surveysOf()).find((x) => !seeded.has(x.id))!;
     await app.t.admin.patch(`/v1/admin/surveys/${made.id}`).send({ closesAt: '2026-12-31T17:00:00+07:00' });
     await page.reload();
-    const row = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: made.title }) }).first();
+    // The demo site's seeded survey has the same title: the row is the one with the closing time just set.
+    const row = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: made.title }) }).filter({ hasText: 'Đóng: 17:00, 31/12/2026' });
     await row.getByText('Đóng: 17:00, 31/12/2026').waitFor();
     expect(await row.textContent()).toContain('Đang mở0 phiếu trả lờiMở ngay khi tạo');
     await row.getByRole('button', { name: 'Đóng khảo sát' }).click();

@@ -57,8 +57,8 @@ describe('XLSX exports opened by LibreOffice', () => {
 
     const results = await throughLibreOffice(t, `/v1/admin/polls/${p.id}/export?format=xlsx`);
     expect(results).toHaveLength(4);
-    expect(results[1]).toMatch(/,"0905123456",999,99\.9%,1000,1000$/);
-    expect(results[2]).toMatch(/,"1\/2",1,0\.1%,1000,1000$/);
-    expect(results[3]).toMatch(/,"=1\+1",0,0\.0%,1000,1000$/);
+    expect(results[1]).toMatch(/,"0905123456",999,0,99\.9%,1000,1000$/);
+    expect(results[2]).toMatch(/,"1\/2",1,0,0\.1%,1000,1000$/);
+    expect(results[3]).toMatch(/,"=1\+1",0,0,0\.0%,1000,1000$/);
   });
 });

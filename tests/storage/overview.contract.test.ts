@@ -81,7 +81,8 @@ forEachBackend('overview store', (open) => {
     const query = pool?.query.bind(pool);
     if (pool) (pool as unknown as { query: unknown }).query = (...args: unknown[]) => (statements++, (query as (...a: unknown[]) => unknown)(...args));
     const rows = await s.overview.sites({ sites: null, at: T0, today: (tz) => (tz === 'America/Los_Angeles' ? '2026-06-08' : '2026-06-09') });
-    if (pool) expect(statements).toBe(2);
+    // A few statements whatever the number of sites (a shared change-version read may share the window), never one per site.
+    if (pool) expect(statements).toBeLessThanOrEqual(4);
     expect(rows).toHaveLength(500);
     expect(rows.filter((r) => r.viewsToday === 1).map((r) => r.site).sort()).toEqual(ids.filter((_, i) => i % 50 === 0).sort());
     expect(rows.every((r) => r.visitsToday === r.viewsToday)).toBe(true);

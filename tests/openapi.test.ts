@@ -8,7 +8,23 @@ import { makeTestApp } from './helpers/app.js';
  * their reference meanwhile). A route leaving this list must be in the document; a route not in
  * either fails below, so a new endpoint cannot go undocumented.
  */
-const NOT_YET = /^(GET|POST|PATCH|PUT|DELETE) \/v1\/(admin|session)\b/;
+const NOT_YET_PREFIXES = [
+  // The console's sessions.
+  '/v1/session',
+  // People, keys, sites and their counters, surveys.
+  '/v1/admin/users',
+  '/v1/admin/keys',
+  '/v1/admin/sites',
+  '/v1/admin/surveys',
+  // Moderation, polls, exports, the log, the overview, live results.
+  '/v1/admin/comments',
+  '/v1/admin/commenters',
+  '/v1/admin/polls',
+  '/v1/admin/audit',
+  '/v1/admin/overview',
+  '/v1/admin/live',
+];
+const NOT_YET = { test: (route: string) => NOT_YET_PREFIXES.some((p) => route.split(' ')[1]!.startsWith(p)) };
 /** Pages and files for people and browsers, not the JSON API. */
 const NOT_API = /^GET \/(metrics|openapi(\.json)?|widget|survey|admin|demo\.css|p\.css|s\.css|p\/|s\/|$)|^POST \/(p|s)\//;
 

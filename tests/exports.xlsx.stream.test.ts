@@ -3,25 +3,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { BALLOTS, BALLOT_UA as UA, MB, retained } from './helpers/heap.js';
 import { createPoll, createSite, makeTestApp } from './helpers/app.js';
 
-// A full collection on demand, so samples measure what is retained rather than garbage. The zip's pieces are
-// Buffers, outside the JS heap: they are counted too.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const retained = () => {
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-
-const BALLOTS = 200_000;
-const UA = 'Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36 CocCoc/128';
-const MB = 1024 * 1024;
 /** A client that stops reading this long: long enough for an unbounded writer to pile up tens of MB. */
 const STALL_MS = 2500;
 

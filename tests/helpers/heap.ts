@@ -1,5 +1,5 @@
-// What the streaming-export tests of both backends share (tests/exports.stream.test.ts,
-// tests/postgres/exports.stream.test.ts): the ballots' size, the retained-heap measure, a metered slow
+// What the streaming-export tests of both backends share (tests/exports.stream.test.ts, exports.xlsx.stream.test.ts
+// and their twins in tests/postgres/): the ballots' size, the retained-heap measure, a metered slow
 // consumer, and the bound an export's heap growth must stay within.
 import { Writable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
@@ -16,6 +16,13 @@ const gc = runInNewContext('gc') as () => void;
 export const heap = () => {
   gc();
   return process.memoryUsage().heapUsed;
+};
+
+/** The heap plus Buffers outside it (a zip's pieces live there): what an XLSX writer retains. */
+export const retained = () => {
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 };
 
 /** Counts a stream's bytes and lines as it is consumed, sampling the heap retained above `base` every 5 MB. */

@@ -1,25 +1,12 @@
 import { Readable, Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BALLOTS, BALLOT_UA as UA, MB, retained } from '../helpers/heap.js';
 import { ballotsTable } from '../../src/exports/exports.tables.js';
 import { writeXlsx } from '../../src/exports/xlsx.js';
 import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/index.js';
 import { freshPostgresUrl, seedSite } from '../storage/backends.js';
 
-// A full collection on demand; the zip's pieces are Buffers, outside the JS heap, so they are counted too.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const retained = () => {
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-
-const BALLOTS = 200_000;
-const UA = 'Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36 CocCoc/128';
-const MB = 1024 * 1024;
 const START = Date.parse('2026-06-01T00:00:00Z');
 /** Far shorter than the export lasts: the cursor's snapshot must outlive the pool's timeouts while the client stalls. */
 const STATEMENT_TIMEOUT_MS = 400;

@@ -1,3 +1,4 @@
+import type { AuditAction, AuditTargetType } from './actions.js';
 import { resolveActor, type ActorRef } from './actor.js';
 import type { AuditRecord } from './audit.store.js';
 import { redactUrl } from './redact.js';
@@ -5,8 +6,8 @@ import { redactUrl } from './redact.js';
 export interface AuditEntry {
   /** The key (id and name) or system actor; a bare name records no key id (see actor.ts). */
   actor: ActorRef;
-  action: string;
-  targetType: string;
+  action: AuditAction;
+  targetType: AuditTargetType;
   targetId?: string | null;
   siteId?: string | null;
   detail?: Record<string, unknown>;

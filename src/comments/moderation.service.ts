@@ -33,7 +33,7 @@ export function moderationService(store: CommentsStore, deps: { audit: AuditServ
 
   /** One action on one comment, as a step of `work` (access already checked); the comment as it now is, or null. */
   function apply(work: ModerationWork, c: CommentRecord, action: ModerationAction, actor: Actor, extra: Record<string, unknown> = {}): CommentRecord | null {
-    const about = { actor, targetType: 'comment', targetId: c.id, siteId: c.siteId };
+    const about = { actor, targetType: 'comment' as const, targetId: c.id, siteId: c.siteId };
     if (action === 'delete') {
       const replies = c.parentId === null ? work.repliesOf(c.id).length : 0;
       work.remove(c);

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/actions.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
@@ -109,7 +110,7 @@ export function webhookService(store: WebhooksStore, opts: WebhookOptions) {
     return r && { url: r.url, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString() };
   }
 
-  const entry = (actor: ActorRef, action: string, site: string, detail?: Record<string, unknown>) =>
+  const entry = (actor: ActorRef, action: AuditAction, site: string, detail?: Record<string, unknown>) =>
     opts.audit.entry({ actor, action, targetType: 'site', targetId: site, siteId: site, ...(detail && { detail }) });
 
   return {

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/actions.js';
 import type { AdminPoll, PublicPoll, Results, VoteAnswer } from '../api/polls.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -55,7 +56,7 @@ export function pollsService(
     return adminView(id);
   }
 
-  const entry = (actor: ActorRef, action: string, p: { id: string; siteId: string }, detail?: Record<string, unknown>) =>
+  const entry = (actor: ActorRef, action: AuditAction, p: { id: string; siteId: string }, detail?: Record<string, unknown>) =>
     deps.audit.entry({ actor, action, targetType: 'poll', targetId: p.id, siteId: p.siteId, ...(detail && { detail }) });
 
   return {

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/actions.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError, conflict, fieldError, notFound } from '../errors.js';
@@ -77,7 +78,7 @@ export function sitesService(store: SitesStore, deps: { audit: AuditService; def
   }
 
   const fresh = async (id: string) => (await store.get(id))!;
-  const entry = (actor: ActorRef, action: string, site: string, detail: Record<string, unknown>) =>
+  const entry = (actor: ActorRef, action: AuditAction, site: string, detail: Record<string, unknown>) =>
     deps.audit.entry({ actor, action, targetType: 'site', targetId: site, siteId: site, detail });
 
   /** Creates, updates or leaves each row as it is, from the current sites. */

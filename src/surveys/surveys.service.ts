@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/actions.js';
 import type { AdminSurvey, PublicSurvey, ResponseAnswer, SurveyResults, SurveyTemplateSummary } from '../api/surveys.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -56,7 +57,7 @@ export function surveysService(
     return adminView(id);
   }
 
-  const entry = (actor: ActorRef, action: string, s: { id: string; siteId: string }, detail?: Record<string, unknown>) =>
+  const entry = (actor: ActorRef, action: AuditAction, s: { id: string; siteId: string }, detail?: Record<string, unknown>) =>
     deps.audit.entry({ actor, action, targetType: 'survey', targetId: s.id, siteId: s.siteId, ...(detail && { detail }) });
 
   return {

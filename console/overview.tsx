@@ -2,23 +2,8 @@ import type { ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from './api.js';
 import { errorText, t } from './i18n.js';
-
-interface SiteLine {
-  site: string;
-  name: string;
-  timeZone: string;
-  pending: number;
-  oldestPendingAt: string | null;
-  openPolls: number;
-  openSurveys: number;
-  viewsToday: number;
-  visitsToday: number;
-}
-interface OverviewView {
-  at: string;
-  sites: SiteLine[];
-  totals: Omit<SiteLine, 'site' | 'name' | 'timeZone'> & { sites: number };
-}
+import type { Overview as OverviewView } from '../src/api/overview.js';
+import type { Question, SurveyResults as Results, TemplateResults as TemplateView } from '../src/api/surveys.js';
 
 /** "3 ngày trước": how long the oldest comment has waited, counted from the server's clock. */
 export function ago(iso: string, now: string): string {
@@ -99,31 +84,6 @@ export function Overview() {
 }
 
 // ---- One template across communes ----
-
-interface Choice {
-  id: string;
-  label: string;
-}
-type Question =
-  | { id: string; type: 'single' | 'multiple'; title: string; options: Choice[] }
-  | { id: string; type: 'scale'; title: string }
-  | { id: string; type: 'matrix'; title: string; items: Choice[] }
-  | { id: string; type: 'text'; title: string };
-type QuestionResults =
-  | { questionId: string; type: 'single' | 'multiple'; answered: number; total: number; options: { id: string; percent: number }[] }
-  | { questionId: string; type: 'scale'; answered: number; mean: number | null }
-  | { questionId: string; type: 'matrix'; answered: number; items: { id: string; mean: number | null }[] }
-  | { questionId: string; type: 'text'; answered: number };
-interface Results {
-  responses: number;
-  questions: QuestionResults[];
-}
-interface TemplateView {
-  template: { id: string; title: string };
-  questions: Question[];
-  surveys: { site: string; siteName: string; surveyId: string; title: string; results: Results }[];
-  province: Results;
-}
 
 /** A column of the side-by-side table: what heads it, and the figure it shows for one row's results. */
 interface Column {

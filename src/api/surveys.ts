@@ -131,3 +131,24 @@ export interface SurveyTemplateSummary {
   title: string;
   questions: number;
 }
+
+/** One survey made from the template, with its results in the template's terms. */
+export interface TemplateSurveyRow {
+  site: string;
+  siteName: string;
+  surveyId: string;
+  title: string;
+  createdAt: string;
+  results: SurveyResults;
+}
+
+/** GET /v1/admin/surveys/templates/:template/results */
+export interface TemplateResults {
+  template: { id: string; title: string };
+  /** The template's questions, with ids of its own (q1, q1.2…) that every row's results use. */
+  questions: Question[];
+  /** Every survey made from the template in the range, by site name. */
+  surveys: TemplateSurveyRow[];
+  /** The province: every survey's counts added up, then the same figures computed once (pooled, not a mean of means). */
+  province: SurveyResults;
+}

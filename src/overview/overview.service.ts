@@ -2,28 +2,10 @@ import { assertAdmin } from '../access/access.js';
 import type { Principal } from '../access/principal.js';
 import { iso } from '../ballots/status.js';
 import { dayKey } from '../counters/days.js';
+import type { Overview, SiteOverview } from '../api/overview.js';
 import type { OverviewStore, SiteFiguresRow } from './overview.store.js';
 
-/** One site's line of GET /v1/admin/overview. */
-export interface SiteOverview {
-  site: string;
-  name: string;
-  timeZone: string;
-  pending: number;
-  oldestPendingAt: string | null;
-  openPolls: number;
-  openSurveys: number;
-  viewsToday: number;
-  visitsToday: number;
-}
-
-export interface Overview {
-  at: string;
-  /** What waits first: the oldest pending comment first, then the most pending, then by name. */
-  sites: SiteOverview[];
-  /** The province's row: sums, and the oldest pending comment of any site. */
-  totals: Omit<SiteOverview, 'site' | 'name' | 'timeZone'> & { sites: number };
-}
+export type { Overview, SiteOverview } from '../api/overview.js';
 
 /** Oldest waiting first; a site with nothing waiting after every site that waits. */
 export function byWhatWaits(a: SiteFiguresRow, b: SiteFiguresRow): number {

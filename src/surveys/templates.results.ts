@@ -1,4 +1,4 @@
-import type { SurveyResults } from '../api/surveys.js';
+import type { TemplateResults } from '../api/surveys.js';
 import { iso } from '../ballots/status.js';
 import { AppError } from '../errors.js';
 import { newQuestions } from './surveys.domain.js';
@@ -7,26 +7,7 @@ import type { QuestionRecord, SurveyCounts, SurveyDefinition, SurveysStore } fro
 import { questionView, resultsOf } from './surveys.views.js';
 import { TEMPLATES, type SurveyTemplate } from './templates/index.js';
 
-/** One survey made from the template, with its results in the template's terms. */
-export interface TemplateSurveyRow {
-  site: string;
-  siteName: string;
-  surveyId: string;
-  title: string;
-  createdAt: string;
-  results: SurveyResults;
-}
-
-/** GET /v1/admin/surveys/templates/:template/results */
-export interface TemplateResults {
-  template: { id: string; title: string };
-  /** The template's questions, with ids of its own (q1, q1.2…) that every row's results use. */
-  questions: ReturnType<typeof questionView>[];
-  /** Every survey made from the template in the range, by site name. */
-  surveys: TemplateSurveyRow[];
-  /** The province: every survey's counts added up, then the same figures computed once (pooled, not a mean of means). */
-  province: SurveyResults;
-}
+export type { TemplateResults, TemplateSurveyRow } from '../api/surveys.js';
 
 export interface TemplateResultsQuery {
   /** Surveys taking answers at some point in [from, to): made (or opened) before `to`, not closed before `from`. */

@@ -2,18 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from './api.js';
 import { errorText, formatTime, t } from './i18n.js';
 import { vi as auditWords } from './strings/audit.js';
+import type { AuditView as Entry } from '../src/api/audit.js';
 
-interface Entry {
-  id: number;
-  at: string;
-  actor: string;
-  actorId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  site: string | null;
-  detail: Record<string, unknown> | null;
-}
 interface Filters {
   action: string;
   actor: string;

@@ -3,20 +3,8 @@ import type { Principal } from '../access/principal.js';
 import { auditRecord, readableDetail, type AuditEntry } from './audit.entry.js';
 import type { AuditStore } from './audit.store.js';
 
-/** An entry as the API shows it. */
-export interface AuditView {
-  id: number;
-  at: string;
-  /** The key's name at the time (or "cli", "seed"). */
-  actor: string;
-  /** The key's id, "cli" or "seed"; null for entries written before keys were recorded by id. */
-  actorId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  site: string | null;
-  detail: Record<string, unknown> | null;
-}
+export type { AuditView } from '../api/audit.js';
+import type { AuditView } from '../api/audit.js';
 
 /** What the log can be narrowed to besides the site (GET /v1/admin/audit's query). */
 export interface AuditFilters {

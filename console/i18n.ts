@@ -5,6 +5,7 @@ import * as auditWords from './strings/audit.js';
 import * as overviewWords from './strings/overview.js';
 import { en as accountEn, vi as accountVi } from './strings/account.js';
 import { en as keysEn, vi as keysVi } from './strings/keys.js';
+import { en as pollsEn, vi as pollsVi } from './strings/polls.js';
 import { en as sitesEn, vi as sitesVi } from './strings/sites.js';
 import { en as usersEn, vi as usersVi } from './strings/users.js';
 
@@ -154,6 +155,7 @@ const vi = {
   ...usersVi,
   ...keysVi,
   ...accountVi,
+  ...pollsVi,
 };
 
 type Key = keyof typeof vi;
@@ -304,6 +306,7 @@ const en: Record<Key, string> = {
   ...usersEn,
   ...keysEn,
   ...accountEn,
+  ...pollsEn,
 };
 
 export type Lang = 'vi' | 'en';

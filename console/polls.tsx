@@ -3,6 +3,7 @@ import { api, qs } from './api.js';
 import { ExportMenu } from './exports.js';
 import { errorText, formatDay, formatTime, t } from './i18n.js';
 import { useLiveResults } from './live.js';
+import { StartingFigures } from './polls.starting.js';
 import { Bars } from './results.js';
 import { CloseReopenButton, StatusBadge } from './status.js';
 import { TimelineChart } from './timeline.js';
@@ -196,10 +197,12 @@ function PollDetail(props: { poll: Poll; onBack: () => void; onEdit: () => void;
       {error && <p class="error" role="alert">{error}</p>}
       <h3>{t('polls.results')}</h3>
       <Bars items={p.results.options.map((o) => ({ id: o.id, label: o.label, count: o.votes, percent: o.percent }))} />
+      {p.results.startingTotal ? <p class="hint">{t('start.inResults', { n: p.results.startingTotal.toLocaleString('vi-VN') })}</p> : null}
       {timeline && (
         <TimelineChart id="timeline-title" title={t('polls.timeline')} countLabel={t('polls.count')} empty={t('polls.noVotes')}
           buckets={timeline.buckets.map((b) => ({ start: b.start, count: b.votes }))} />
       )}
+      <StartingFigures poll={p} onSaved={(x) => (setResults(x.results), props.onChanged())} />
       <h3>{t('polls.export')}</h3>
       <ExportMenu base={`${base}/export`} label={t('polls.export')} formats={[
         { query: 'format=csv', label: t('polls.exportCsv') },

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api.js';
 import { CopyBox } from './copy.js';
+import { NotifySettings, type NotifyFields } from './sites.notify.js';
 import { errorText, formatTime, t } from './i18n.js';
 import { matchSites } from './text.js';
 import type { Site } from './types.js';
@@ -8,7 +9,7 @@ import type { Site } from './types.js';
 const SHOWN = 100;
 const VN_ZONE = 'Asia/Ho_Chi_Minh';
 
-interface FullSite extends Site {
+interface FullSite extends Site, NotifyFields {
   blockedWords: string[];
   createdAt: string;
 }
@@ -156,6 +157,7 @@ function SiteDetail(props: { id: string; onChanged: () => void; announce: (s: st
           <SiteSettings site={site} path={path} onSaved={changed} />
           <Origins site={site} path={path} onSaved={changed} announce={props.announce} />
           <Embeds site={site} />
+          <NotifySettings site={site} path={path} onSaved={(s) => changed({ ...site, ...s })} />
           <WebhookForm path={path} />
           <Counters path={path} />
           <DeleteSite site={site} path={path} onDeleted={() => (props.onChanged(), props.announce(t('delete.done', { id: site.id })), (location.hash = '#/sites'))} />

@@ -35,7 +35,9 @@ export interface PollOption {
 export interface Results {
   total: number;
   voters: number;
-  options: { id: string; label: string; votes: number; percent: number }[];
+  /** `votes` includes the option's starting figure (src/api/polls.ts); both only on a poll that has some. */
+  options: { id: string; label: string; votes: number; percent: number; startingVotes?: number }[];
+  startingTotal?: number;
 }
 export interface Poll {
   id: string;

@@ -1,38 +1,14 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { errorText, t } from './i18n.js';
+import { addresses, browserCheck, MAX_EMAILS, serverErrors } from './sites.notify.errors.js';
+
+const DEFAULT_DIGEST = 60;
 
 export interface NotifyFields {
   notifyEmails: string[];
   /** 0: one mail per pending comment; N: a digest every N minutes (5–1440). */
   notifyDigestMinutes: number;
-}
-
-const MAX_EMAILS = 20;
-const DEFAULT_DIGEST = 60;
-// Only the shape (something@domain.tld, no spaces): the server's check is the stricter one, and its words show here too.
-const SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-
-const addresses = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
-
-/** The first line that is not an address, as words naming it; the list's own limit after. */
-function browserCheck(list: string[]): string | null {
-  const bad = list.findIndex((a) => !SHAPE.test(a));
-  if (bad >= 0) return t('notify.badLine', { n: bad + 1, address: list[bad]! });
-  if (list.length > MAX_EMAILS) return t('notify.tooMany', { n: MAX_EMAILS });
-  return null;
-}
-
-/** The server's validation_failed, per field: "notifyEmails.3" is the 4th address sent. */
-function serverErrors(err: unknown, sent: string[]): { emails?: string; minutes?: string } | null {
-  if (!(err instanceof ApiError) || err.code !== 'validation_failed') return null;
-  const out: { emails?: string; minutes?: string } = {};
-  for (const e of (err.body?.errors as { field: string }[] | undefined) ?? []) {
-    const m = /^notifyEmails(?:\.(\d+))?$/.exec(e.field);
-    if (m) out.emails ??= m[1] === undefined ? t('notify.tooMany', { n: MAX_EMAILS }) : t('notify.badLine', { n: Number(m[1]) + 1, address: sent[Number(m[1])] ?? '' });
-    else if (e.field === 'notifyDigestMinutes') out.minutes = t('notify.badMinutes');
-  }
-  return out.emails || out.minutes ? out : null;
 }
 
 /**

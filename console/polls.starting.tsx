@@ -39,7 +39,7 @@ export function StartingFigures(props: { poll: Poll; onSaved: (p: Poll) => void 
         }
       if (Object.keys(fields).length) {
         setErrors(fields);
-        document.getElementById(`start-${Object.keys(fields)[0]}`)?.focus();
+        document.getElementById(`start-opt-${Object.keys(fields)[0]}`)?.focus();
       } else setMsg({ text: errorText(err), error: true });
     } finally {
       setBusy(false);
@@ -56,7 +56,7 @@ export function StartingFigures(props: { poll: Poll; onSaved: (p: Poll) => void 
           : t('start.none')}
       </p>
       {results.options.map((o) => {
-        const id = `start-${o.id}`;
+        const id = `start-opt-${o.id}`;
         const err = errors[o.id];
         return (
           <div key={o.id} class="start-row">

@@ -109,6 +109,11 @@ describe('issue 16 in the console (Chromium)', { timeout: 60_000 }, () => {
     await save.click();
     await section.getByRole('status').filter({ hasText: 'Đã lưu: trang này không gửi thư báo.' }).waitFor();
     expect(await site()).toMatchObject({ notifyEmails: [], notifyDigestMinutes: 0 });
+
+    // The English table has the section's words too.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { name: 'Mail to moderators' }).waitFor();
+    expect(await page.getByLabel('A digest every N minutes').isChecked()).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -30,7 +30,10 @@ export interface HotRead {
 export interface HotReadDeps {
   polls: Pick<PollsService, 'viewKey'>;
   surveys: Pick<SurveysService, 'viewKey'>;
-  /** Sites in memory: a site the lane cannot see at once is left to Express. */
+  /**
+   * Sites in memory: undefined is a site known not to exist (left to Express at once); null, "not looked at
+   * lately", goes on: a stored answer is the route's either way, and CORS resolves the site itself, as in Express.
+   */
   sites: { peek(id: string): unknown };
   responses: ResponseCache;
   widget: WidgetFiles;
@@ -111,7 +114,7 @@ export function hotReads(d: HotReadDeps): (req: IncomingMessage) => HotRead | un
         }
         const p = threadParams.safeParse({ site: t[1], thread });
         const l = query(listQuery, search);
-        if (!p.success || !l || !d.sites.peek(p.data.site)) return undefined;
+        if (!p.success || !l || d.sites.peek(p.data.site) === undefined) return undefined;
         const { site } = p.data;
         return {
           baseUrl: `/v1/sites/${t[1]}`,
@@ -123,7 +126,7 @@ export function hotReads(d: HotReadDeps): (req: IncomingMessage) => HotRead | un
       }
       const c = COUNTS.exec(path);
       const counts = c && query(threadCountsQuery, search);
-      if (!c || !counts || !d.sites.peek(c[1]!)) return undefined;
+      if (!c || !counts || d.sites.peek(c[1]!) === undefined) return undefined;
       const site = c[1]!;
       return {
         baseUrl: `/v1/sites/${site}`,

@@ -114,7 +114,7 @@ async function setup(overrides: Partial<Config> = {}) {
     expect(a.metrics).toEqual(b.metrics);
     return { lane: a.res, plain: b.res, metrics: a.metrics, line: a.logged[0]! };
   };
-  return { app, services, config, lane, plain, admin, poll, survey, same, lines, viewsExpress: () => viaExpress };
+  return { app, services, config, lane, plain, admin, poll, survey, same, lines, seenByExpress: () => viaExpress };
 }
 
 const ORIGIN = 'https://xa-a.example.vn';
@@ -223,10 +223,10 @@ describe('the fast lane answers hot reads exactly as Express does', () => {
       return viewKey(id, voterId);
     };
     const from = s.lines.length;
-    const before = s.viewsExpress();
+    const before = s.seenByExpress();
     const raced = await s.lane.get(path).set(ip);
     polls.viewKey = viewKey;
-    expect(s.viewsExpress() - before).toBe(1); // its answer was gone: Express built the fresh one
+    expect(s.seenByExpress() - before).toBe(1); // its answer was gone: Express built the fresh one
     const fresh = await s.plain.get(path).set(ip);
     expect(raced.status).toBe(200);
     expect(raced.text).toBe(fresh.text);

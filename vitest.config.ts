@@ -54,6 +54,7 @@ const ON_BOTH_BACKENDS = [
   'tests/textKeys.test.ts',
   'tests/widget/serve.test.ts',
   'tests/responseCache.views.test.ts',
+  'tests/lane.equivalence.test.ts',
   'tests/surveys.public.test.ts',
   'tests/surveys.admin.test.ts',
   'tests/surveys.templates.test.ts',

@@ -36,7 +36,11 @@ import { surveyTemplatesRoutes } from './surveys/templates.routes.js';
 import { overviewRoutes } from './overview/overview.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
-import { widgetRoutes } from './widget/widget.routes.js';
+import { widgetFiles } from './widget/widget.routes.js';
+import { createLane } from './http/lane/lane.js';
+import { hotReads } from './http/lane/hotReads.js';
+import { skippedAfterLane } from './http/lane/skip.js';
+import type { RequestListener } from 'node:http';
 import { consoleRoutes } from './console/console.routes.js';
 import { sessionRoutes } from './users/session.routes.js';
 import { usersAdminRoutes } from './users/users.routes.js';
@@ -64,7 +68,8 @@ export interface AppDeps {
   events?: Events;
 }
 
-export type App = Express & { locals: { services: Container } };
+/** `locals.lane` is what server.ts listens with: the fast lane for hot reads in front of the app (src/http/lane/). */
+export type App = Express & { locals: { services: Container; lane: RequestListener } };
 
 /** Builds the Express app and its services without listening: src/server.ts listens, tests use supertest. */
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -85,9 +90,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('etag', false);
   app.disable('x-powered-by');
 
-  app.use(requestLog(logger));
-  app.use(requestMetrics(metrics));
-  app.use(securityHeaders(HELMET_OPTIONS));
+  // The front stages, run by the fast lane too (src/http/lane/): the same instances on both paths.
+  const front = [requestLog(logger), requestMetrics(metrics), securityHeaders(HELMET_OPTIONS)];
+  for (const stage of front) app.use(skippedAfterLane(stage));
 
 
   app.get('/healthz', (_req, res) => {
@@ -106,15 +111,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Public endpoints: CORS per site, decided before anything else can answer.
   // The site's origins at once when cached (the usual case), from storage otherwise.
   const siteNamed = (id: string | undefined) => (id === undefined ? undefined : (sites.peek(id) ?? sites.get(id)));
-  app.use('/v1/polls/:id', siteCors((req) => {
-    const site = polls.siteOf(String(req.params.id));
-    return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
-  }));
-  app.use('/v1/surveys/:id', siteCors((req) => {
-    const site = services.surveys.siteOf(String(req.params.id));
-    return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
-  }));
-  app.use('/v1/sites/:site', siteCors((req) => siteNamed(String(req.params.site))));
+  const cors = {
+    poll: siteCors((req) => {
+      const site = polls.siteOf(String(req.params.id));
+      return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
+    }),
+    survey: siteCors((req) => {
+      const site = services.surveys.siteOf(String(req.params.id));
+      return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
+    }),
+    site: siteCors((req) => siteNamed(String(req.params.site))),
+  };
+  app.use('/v1/polls/:id', skippedAfterLane(cors.poll));
+  app.use('/v1/surveys/:id', skippedAfterLane(cors.survey));
+  app.use('/v1/sites/:site', skippedAfterLane(cors.site));
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(
@@ -130,9 +140,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Hot public reads are served from one cache emptied by any database write.
   const responses = responseCache(storage.version, { onLookup: metrics.responseCacheLookup });
-  app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
-  app.use('/v1/surveys', surveysPublicRoutes(services.surveys, limits, responses));
-  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
+  // The hot reads' limiter, run by the lane too: one instance, so both paths count against one limit.
+  const hotLimits = { ...limits, read: skippedAfterLane(limits.read) };
+  app.use('/v1/polls', pollsPublicRoutes(polls, hotLimits, responses));
+  app.use('/v1/surveys', surveysPublicRoutes(services.surveys, hotLimits, responses));
+  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, hotLimits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use(
     '/v1/sites/:site',
     liveRoutes({ hub: services.live, polls, surveys: services.surveys, limits, maxPerClient: config.LIVE_MAX_PER_CLIENT, maxStreams: config.LIVE_MAX_STREAMS, ipv6PrefixLength: config.IPV6_PREFIX_LENGTH }),
@@ -164,16 +176,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.use(openApiRoutes());
   // The widget script, the demo portal page at "/" and the no-JS poll pages /p/:id.
-  app.use(widgetRoutes(WIDGET_DIST_DIR));
+  const widget = widgetFiles(WIDGET_DIST_DIR);
+  app.use(widget.routes());
   // The admin console: a page for people, calling the admin API above with its session cookie.
   app.use(consoleRoutes(CONSOLE_DIST_DIR));
   app.use(pagesRoutes({ polls, surveys: services.surveys, sites, limits, hasher: services.hasher, defaultTimezone: config.DEFAULT_TIMEZONE, demoLive: demoLiveCheck(services), demoSurvey: demoSurveyId(services) }));
 
   app.use(notFoundHandler);
-  app.use(
-    errorHandler((err, req) => {
-      logger.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
-    }),
-  );
+  const onError = errorHandler((err, req) => {
+    logger.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
+  });
+  app.use(onError);
+
+  app.locals.lane = createLane({
+    app,
+    front,
+    onError,
+    match: hotReads({ polls, surveys: services.surveys, sites, responses, widget, cors, readLimit: limits.read }),
+  });
   return app as App;
 }

@@ -142,7 +142,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
     { version: VERSION, build: BUILD, node: process.version, address: bound.address, port: bound.port, url, database: config.DATABASE_URL ? `postgres ${redactedUrl(config.DATABASE_URL)}` : config.DATABASE_PATH },
     `ykien ${VERSION}${BUILD ? ` (build ${BUILD})` : ''} listening on ${hostPort(bound)} (${url})`,
   );
-  handler = app;
+  handler = app.locals.lane;
 
   const closed = new Promise<void>((resolve) => server.once('close', resolve));
   const shutdown = async (): Promise<void> => {

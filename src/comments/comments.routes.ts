@@ -9,6 +9,11 @@ import { captchaQuery, listQuery, threadCountsQuery, postCommentSchema, threadPa
 
 const siteParams = z.object({ site: slug(64) });
 
+/** The response cache's keys of the public reads: the routes below and the fast lane (src/http/lane/) must agree. */
+export const threadCacheKey = (site: string, thread: string, q: z.output<typeof listQuery>) =>
+  `thread\0${site}\0${thread}\0${q.cursor ? `${q.cursor.at}-${q.cursor.id}` : ''}\0${q.limit}`;
+export const countsCacheKey = (site: string, threads: readonly string[]) => `counts\0${site}\0${[...threads].sort().join('\0')}`;
+
 /** Public, mounted under /v1/sites/:site (CORS per site is applied there). */
 export function commentsPublicRoutes(
   comments: Comments,
@@ -32,7 +37,7 @@ export function commentsPublicRoutes(
     const { site, thread } = parse(threadParams, req.params, 'path');
     const q = parse(listQuery, req.query, 'query');
     // Answered from the response cache until the next write (src/http/responseCache.ts).
-    const key = `thread\0${site}\0${thread}\0${q.cursor ? `${q.cursor.at}-${q.cursor.id}` : ''}\0${q.limit}`;
+    const key = threadCacheKey(site, thread, q);
     res.set('Cache-Control', 'no-cache');
     await cache.json(res, key, () => comments.thread(site, thread, q));
   });
@@ -40,7 +45,7 @@ export function commentsPublicRoutes(
   r.get('/comment-counts', limits.read, async (req, res) => {
     const { site } = parse(siteParams, req.params, 'path');
     const { thread } = parse(threadCountsQuery, req.query, 'query');
-    const key = `counts\0${site}\0${[...thread].sort().join('\0')}`;
+    const key = countsCacheKey(site, thread);
     res.set('Cache-Control', 'no-cache');
     await cache.json(res, key, () => comments.counts(site, thread));
   });

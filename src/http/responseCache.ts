@@ -7,6 +7,18 @@ export interface ResponseCache {
    * stored then). Sets a strong ETag, so If-None-Match gets a 304 from Express.
    */
   json(res: Response, key: string, build: () => unknown): Promise<void>;
+  /**
+   * The answer stored under `key` as of now (the version checked), not counted as a lookup: the fast
+   * lane (src/http/lane/) asks before it commits to a request, and again right before it sends.
+   */
+  peek(key: string): Promise<CachedAnswer | undefined>;
+  /** Sends an answer peek() gave exactly as json() sends a hit, counted as one. */
+  sendHit(res: Response, entry: CachedAnswer): void;
+}
+
+export interface CachedAnswer {
+  readonly body: Buffer;
+  readonly etag: string;
 }
 
 interface Entry {
@@ -65,6 +77,14 @@ export function responseCache(
       }
       send(res, entry);
     },
+    async peek(key) {
+      await current();
+      return entries.get(key);
+    },
+    sendHit(res, entry) {
+      onLookup?.(true);
+      send(res, entry);
+    },
   };
 }
 
@@ -72,5 +92,9 @@ export function responseCache(
 export const noResponseCache: ResponseCache = {
   async json(res, _key, build) {
     res.json(await build());
+  },
+  peek: async () => undefined,
+  sendHit: () => {
+    throw new Error('noResponseCache holds no answer to send');
   },
 };

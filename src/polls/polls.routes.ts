@@ -6,6 +6,10 @@ import { parse } from '../validation/validate.js';
 import { createPollSchema, listPollsQuerySchema, startingFiguresSchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
 import type { PollsService } from './polls.service.js';
 
+/** The response cache's key of a public read: the route below and the fast lane (src/http/lane/) must agree. */
+export const pollCacheKey = async (polls: PollsService, kind: 'poll' | 'results', id: string, voterId: string | undefined) =>
+  `${kind}\0${await polls.viewKey(id, voterId)}`;
+
 /** /v1/polls — public, no key; CORS is applied per site in app.ts. */
 export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cache: ResponseCache = noResponseCache): Router {
   const r = Router();
@@ -14,13 +18,13 @@ export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cac
     const { voterId } = parse(voterQuerySchema, req.query, 'query');
     const id = String(req.params.id);
     res.set('Cache-Control', 'private, no-cache');
-    await cache.json(res, `poll\0${await polls.viewKey(id, voterId)}`, () => polls.publicView(id, voterId));
+    await cache.json(res, await pollCacheKey(polls, 'poll', id, voterId), () => polls.publicView(id, voterId));
   });
   r.get('/:id/results', limits.read, async (req, res) => {
     const { voterId } = parse(voterQuerySchema, req.query, 'query');
     const id = String(req.params.id);
     res.set('Cache-Control', 'private, no-cache');
-    await cache.json(res, `results\0${await polls.viewKey(id, voterId)}`, () => polls.publicResults(id, voterId));
+    await cache.json(res, await pollCacheKey(polls, 'results', id, voterId), () => polls.publicResults(id, voterId));
   });
   r.post('/:id/votes', limits.write, async (req, res) => {
     const input = parse(voteSchema, req.body);

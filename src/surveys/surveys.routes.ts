@@ -9,6 +9,10 @@ import { surveyExportQuery, type SurveyExports } from './surveys.export.js';
 import { createSurveySchema, listSurveysQuerySchema, respondentQuerySchema, responseSchema, updateSurveySchema } from './surveys.schema.js';
 import type { SurveysService } from './surveys.service.js';
 
+/** The response cache's key of a public read: the route below and the fast lane (src/http/lane/) must agree. */
+export const surveyCacheKey = async (surveys: SurveysService, kind: 'survey' | 'survey-results', id: string, respondentId: string | undefined) =>
+  `${kind}\0${await surveys.viewKey(id, respondentId)}`;
+
 /** /v1/surveys — public, no key; CORS is applied per site in app.ts. */
 export function surveysPublicRoutes(surveys: SurveysService, limits: RateLimiters, cache: ResponseCache = noResponseCache): Router {
   const r = Router();
@@ -16,13 +20,13 @@ export function surveysPublicRoutes(surveys: SurveysService, limits: RateLimiter
     const { respondentId } = parse(respondentQuerySchema, req.query, 'query');
     const id = String(req.params.id);
     res.set('Cache-Control', 'private, no-cache');
-    await cache.json(res, `survey\0${await surveys.viewKey(id, respondentId)}`, () => surveys.publicView(id, respondentId));
+    await cache.json(res, await surveyCacheKey(surveys, 'survey', id, respondentId), () => surveys.publicView(id, respondentId));
   });
   r.get('/:id/results', limits.read, async (req, res) => {
     const { respondentId } = parse(respondentQuerySchema, req.query, 'query');
     const id = String(req.params.id);
     res.set('Cache-Control', 'private, no-cache');
-    await cache.json(res, `survey-results\0${await surveys.viewKey(id, respondentId)}`, () => surveys.publicResults(id, respondentId));
+    await cache.json(res, await surveyCacheKey(surveys, 'survey-results', id, respondentId), () => surveys.publicResults(id, respondentId));
   });
   r.post('/:id/responses', limits.write, async (req, res) => {
     const input = parse(responseSchema, req.body);

@@ -23,7 +23,20 @@ interface Bundle {
  * All carry Cross-Origin-Resource-Policy: cross-origin (helmet's same-origin default
  * would stop portals on other origins from loading the script).
  */
-export function widgetRoutes(dir: string): Router {
+/** A widget file ready to send: the lane (src/http/lane/) and the router below answer with it alike. */
+export interface WidgetAnswer {
+  /** The route pattern it is served under (the metrics label: a string, or the hashed names' RegExp). */
+  route: string | RegExp;
+  send(res: Response, ifNoneMatch: string | undefined): void;
+}
+
+export interface WidgetFiles {
+  /** The answer to a GET of `pathname` when it is a widget file this build has; undefined otherwise. */
+  answer(pathname: string): WidgetAnswer | undefined;
+  routes(): Router;
+}
+
+export function widgetFiles(dir: string): WidgetFiles {
   const SHORT = 'public, max-age=300, stale-while-revalidate=86400';
   const IMMUTABLE = 'public, max-age=31536000, immutable';
   const cached: Record<string, Bundle | undefined> = {};
@@ -62,20 +75,51 @@ export function widgetRoutes(dir: string): Router {
   const missing = (res: Response) =>
     sendProblem(res, 503, 'widget_not_built', 'The widget has not been built: run "npm run build:widget".');
 
-  const r = Router();
-  for (const name of ['widget', 'survey'] as const) {
-    r.get(`/${name}.js`, (req, res) => {
+  const NAMES = ['widget', 'survey'] as const;
+  const hashed = Object.fromEntries(NAMES.map((name) => [name, new RegExp(`^/${name}\\.([0-9a-f]{10})\\.js$`)])) as Record<(typeof NAMES)[number], RegExp>;
+  const answering = (route: string | RegExp, b: Bundle, cacheControl: string): WidgetAnswer => ({
+    route,
+    send: (res, ifNoneMatch) => send(res, b, cacheControl, ifNoneMatch),
+  });
+
+  /** What the routes below answer for `pathname` (undefined: the widget is not built, or not a widget file). */
+  const answer = (pathname: string): WidgetAnswer | undefined => {
+    for (const name of NAMES) {
+      if (pathname === `/${name}.js`) {
+        const b = load(name);
+        return b && answering(pathname, b, SHORT);
+      }
+      if (!hashed[name].test(pathname)) continue;
       const b = load(name);
-      if (!b) return missing(res);
-      send(res, b, SHORT, req.get('if-none-match'));
-    });
-    r.get(new RegExp(`^/${name}\\.([0-9a-f]{10})\\.js$`), (req, res, next) => {
-      const b = load(name);
-      if (!b) return missing(res);
-      if (req.path === `/${b.file}`) return send(res, b, IMMUTABLE, req.get('if-none-match'));
-      if (name === 'survey') return send(res, b, SHORT, req.get('if-none-match'));
-      next(); // an old or unknown widget version: 404
-    });
-  }
-  return r;
+      if (!b) return undefined;
+      if (pathname === `/${b.file}`) return answering(hashed[name], b, IMMUTABLE);
+      if (name === 'survey') return answering(hashed[name], b, SHORT);
+      return undefined; // an old or unknown widget version: 404
+    }
+    return undefined;
+  };
+
+  const routes = () => {
+    const r = Router();
+    for (const name of NAMES) {
+      r.get(`/${name}.js`, (req, res) => {
+        const b = load(name);
+        if (!b) return missing(res);
+        send(res, b, SHORT, req.get('if-none-match'));
+      });
+      r.get(hashed[name], (req, res, next) => {
+        const b = load(name);
+        if (!b) return missing(res);
+        if (req.path === `/${b.file}`) return send(res, b, IMMUTABLE, req.get('if-none-match'));
+        if (name === 'survey') return send(res, b, SHORT, req.get('if-none-match'));
+        next(); // an old or unknown widget version: 404
+      });
+    }
+    return r;
+  };
+  return { answer, routes };
+}
+
+export function widgetRoutes(dir: string): Router {
+  return widgetFiles(dir).routes();
 }

@@ -65,7 +65,8 @@ export async function newPage(browser: Browser, opts: { phone?: boolean } = {}):
 /** The real app on an ephemeral port, with a temp database and the demo site seeded for that origin. */
 export async function startApp(overrides: Partial<Config> = {}) {
   const t = await makeTestApp({ CAPTCHA: 'off', ...overrides });
-  const server = t.app.listen(0, '127.0.0.1');
+  // Through the fast lane, as server.ts listens.
+  const server = http.createServer(t.app.locals.lane).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await seedDemo(t.services, [origin]);

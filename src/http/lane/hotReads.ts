@@ -1,0 +1,152 @@
+import { parse as parseQuery } from 'node:querystring';
+import type { IncomingMessage } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { countsCacheKey, threadCacheKey } from '../../comments/comments.routes.js';
+import { listQuery, threadCountsQuery, threadParams } from '../../comments/comments.schema.js';
+import { pollCacheKey } from '../../polls/polls.routes.js';
+import { voterQuerySchema } from '../../polls/polls.schema.js';
+import type { PollsService } from '../../polls/polls.service.js';
+import { surveyCacheKey } from '../../surveys/surveys.routes.js';
+import { respondentQuerySchema } from '../../surveys/surveys.schema.js';
+import type { SurveysService } from '../../surveys/surveys.service.js';
+import type { WidgetFiles } from '../../widget/widget.routes.js';
+import type { ResponseCache } from '../responseCache.js';
+
+export type Answer = (req: Request, res: Response) => void;
+
+/** One hot public read the lane recognised, with what Express's router would have set when its route matched. */
+export interface HotRead {
+  /** req.baseUrl and req.route's path at the route: the metrics label is made of them. */
+  baseUrl: string;
+  route: string | RegExp;
+  params: Record<string, string>;
+  /** What runs between the app's front stages and the answer, in Express's order: the site's CORS, then the read limit. */
+  stages: readonly RequestHandler[];
+  /** The answer as of now; undefined when none is ready. Asked before the lane commits, and again right before it sends. */
+  ready(): Promise<Answer | undefined>;
+}
+
+export interface HotReadDeps {
+  polls: Pick<PollsService, 'viewKey'>;
+  surveys: Pick<SurveysService, 'viewKey'>;
+  /**
+   * Sites in memory: undefined is a site known not to exist (left to Express at once); null, "not looked at
+   * lately", goes on: a stored answer is the route's either way, and CORS resolves the site itself, as in Express.
+   */
+  sites: { peek(id: string): unknown };
+  responses: ResponseCache;
+  widget: WidgetFiles;
+  /** The same CORS middleware instances app.ts mounts on /v1/polls/:id, /v1/surveys/:id and /v1/sites/:site. */
+  cors: { poll: RequestHandler; survey: RequestHandler; site: RequestHandler };
+  /** The same read limiter instance the public routers use. */
+  readLimit: RequestHandler;
+}
+
+// Only segments that need no decoding in polls' and surveys' ids; comments' segments are decoded as Express does.
+const POLL = /^\/v1\/polls\/([A-Za-z0-9_-]+)(\/results)?$/;
+const SURVEY = /^\/v1\/surveys\/([A-Za-z0-9_-]+)(\/results)?$/;
+const THREAD = /^\/v1\/sites\/([A-Za-z0-9_-]+)\/threads\/([^/]+)\/comments$/;
+const COUNTS = /^\/v1\/sites\/([A-Za-z0-9_-]+)\/comment-counts$/;
+
+/** Express's query parser ('simple': node:querystring) and the route's own schema; undefined when Express would answer 400. */
+function query<S extends z.ZodType>(schema: S, search: string): z.output<S> | undefined {
+  const r = schema.safeParse(parseQuery(search));
+  return r.success ? r.data : undefined;
+}
+
+/**
+ * Recognises the hot public reads by their URL alone (synchronously, nothing read or changed): exactly
+ * the paths their routes match, in the spelling clients use (lower case, no trailing slash, no encoded
+ * ids); anything else is Express's. The cache keys and query schemas are the routes' own.
+ */
+export function hotReads(d: HotReadDeps): (req: IncomingMessage) => HotRead | undefined {
+  const cached = (key: () => Promise<string> | string, cacheControl: string) => async (): Promise<Answer | undefined> => {
+    const entry = await d.responses.peek(await key());
+    if (!entry) return undefined;
+    return (_req, res) => {
+      res.setHeader('Cache-Control', cacheControl);
+      d.responses.sendHit(res, entry);
+    };
+  };
+  return (req): HotRead | undefined => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const search = q === -1 ? '' : url.slice(q + 1);
+
+    if (path.startsWith('/v1/polls/')) {
+      const m = POLL.exec(path);
+      const v = m && query(voterQuerySchema, search);
+      if (!m || !v) return undefined;
+      const id = m[1]!;
+      const kind = m[2] ? 'results' : 'poll';
+      return {
+        baseUrl: '/v1/polls',
+        route: m[2] ? '/:id/results' : '/:id',
+        params: { id },
+        stages: [d.cors.poll, d.readLimit],
+        ready: cached(() => pollCacheKey(d.polls as PollsService, kind, id, v.voterId), 'private, no-cache'),
+      };
+    }
+    if (path.startsWith('/v1/surveys/')) {
+      const m = SURVEY.exec(path);
+      const v = m && query(respondentQuerySchema, search);
+      if (!m || !v) return undefined;
+      const id = m[1]!;
+      const kind = m[2] ? 'survey-results' : 'survey';
+      return {
+        baseUrl: '/v1/surveys',
+        route: m[2] ? '/:id/results' : '/:id',
+        params: { id },
+        stages: [d.cors.survey, d.readLimit],
+        ready: cached(() => surveyCacheKey(d.surveys as SurveysService, kind, id, v.respondentId), 'private, no-cache'),
+      };
+    }
+    if (path.startsWith('/v1/sites/')) {
+      const t = THREAD.exec(path);
+      if (t) {
+        let thread: string;
+        try {
+          thread = decodeURIComponent(t[2]!);
+        } catch {
+          return undefined;
+        }
+        const p = threadParams.safeParse({ site: t[1], thread });
+        const l = query(listQuery, search);
+        if (!p.success || !l || d.sites.peek(p.data.site) === undefined) return undefined;
+        const { site } = p.data;
+        return {
+          baseUrl: `/v1/sites/${t[1]}`,
+          route: '/threads/:thread/comments',
+          params: { site: t[1]!, thread },
+          stages: [d.cors.site, d.readLimit],
+          ready: cached(() => threadCacheKey(site, p.data.thread, l), 'no-cache'),
+        };
+      }
+      const c = COUNTS.exec(path);
+      const counts = c && query(threadCountsQuery, search);
+      if (!c || !counts || d.sites.peek(c[1]!) === undefined) return undefined;
+      const site = c[1]!;
+      return {
+        baseUrl: `/v1/sites/${site}`,
+        route: '/comment-counts',
+        params: { site },
+        stages: [d.cors.site, d.readLimit],
+        ready: cached(() => countsCacheKey(site, counts.thread), 'no-cache'),
+      };
+    }
+    if (search === '' && (path.endsWith('.js'))) {
+      const w = d.widget.answer(path);
+      if (!w) return undefined;
+      return {
+        baseUrl: '',
+        route: w.route,
+        params: {},
+        stages: [],
+        ready: async () => (req, res) => w.send(res, req.get('if-none-match')),
+      };
+    }
+    return undefined;
+  };
+}

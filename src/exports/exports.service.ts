@@ -1,5 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { PollTimeline } from '../api/polls.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { CommentStatus } from '../comments/comments.schema.js';
@@ -272,7 +273,7 @@ export function exportsService(
      * ballot, or over [from, to) when given. Counted by storage per 15-minute UTC slot (each slot
      * lies inside one local hour in every zone), then folded into local buckets.
      */
-    async timeline(id: string, q: TimelineQuery) {
+    async timeline(id: string, q: TimelineQuery): Promise<PollTimeline> {
       const site = await deps.polls.siteOf(id);
       if (!site) throw notFound(`Poll "${id}"`);
       const tz = await zoneOf(site);

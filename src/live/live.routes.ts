@@ -105,7 +105,7 @@ export async function openStream(req: Request, res: Response, hub: LiveHub, topi
   if (!open) unsubscribe();
 }
 
-const adminLiveQuery = z
+export const adminLiveQuery = z
   .object({ poll: ids, survey: ids })
   .refine((q) => q.poll.length + q.survey.length > 0, 'name at least one poll or survey')
   .refine((q) => q.poll.length + q.survey.length <= MAX_TOPICS, `at most ${MAX_TOPICS} polls and surveys at once`);

@@ -4,14 +4,15 @@ import { viewSchema } from '../counters/counters.schema.js';
 import { liveQuery } from '../live/live.routes.js';
 import { voteSchema, voterQuerySchema } from '../polls/polls.schema.js';
 import { respondentQuerySchema, responseSchema } from '../surveys/surveys.schema.js';
+import { OPERATIONS_CONTENT } from './operations.content.js';
 import * as s from './schemas.js';
 
 export interface Answer {
   description: string;
   /** A JSON body of this shape (problem+json for 4xx/5xx when absent). */
   schema?: z.ZodType;
-  /** Another content type, described in words (an event stream, a CSV file). */
-  content?: string;
+  /** Other content types (an event stream, a CSV or XLSX file), beside the JSON of `schema` when both are given. */
+  content?: string | string[];
 }
 
 export interface Operation {
@@ -54,6 +55,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/sites/:site/pages/:page/views', tag: 'Counters', summary: 'Count a view', body: viewSchema, responses: { 200: { description: 'The page\'s and the site\'s figures.', schema: s.figures }, ...common, ...site } },
   { method: 'get', path: '/v1/sites/:site/pages/:page/views', tag: 'Counters', summary: 'A page\'s figures', responses: { 200: { description: 'Without counting.', schema: s.figures }, ...common, ...site } },
   { method: 'get', path: '/v1/sites/:site/stats', tag: 'Counters', summary: 'The site\'s figures', responses: { 200: { description: 'Visits, online, views per day.', schema: s.siteStats }, ...common, ...site } },
+
+  ...OPERATIONS_CONTENT,
 
   { method: 'get', path: '/v1/sites/:site/live', tag: 'Live results', summary: 'A stream of results (server-sent events)', query: liveQuery, responses: { 200: { description: '`event: poll` / `event: survey`, `data:` {id, results}.', content: 'text/event-stream' }, ...common, 403: problem('`results_hidden`, or a foreign origin.'), 404: problem('No such site, poll or survey.'), 503: problem('`live_unavailable`: poll instead.') } },
 ];

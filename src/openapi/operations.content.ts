@@ -20,9 +20,9 @@ const common = {
 const admin = { ...common, 403: problem('Admins only (`forbidden`).') };
 /** Routes for moderators too: one scoped to sites acts on those only. */
 const staff = { ...common, 403: problem('Not this site (`forbidden`).') };
-const exportFile = (what: string): Answer => ({
+const exportFile = (what: string, json: Answer['schema']): Answer => ({
   description: `${what}: \`format=csv\`, \`json\` or \`xlsx\`, as a download (Content-Disposition) streamed with its rows.`,
-  schema: c.jsonExport,
+  schema: json,
   content: ['text/csv', XLSX],
 });
 
@@ -54,7 +54,7 @@ export const OPERATIONS_CONTENT: Operation[] = [
   { method: 'patch', path: '/v1/admin/comments/:id', body: editSchema, ...comment('Correct a comment\'s text', 200, 'Corrected.') },
   { method: 'post', path: '/v1/admin/comments/:id/reply', body: replySchema, ...reply },
   { method: 'delete', path: '/v1/admin/comments/:id', tag: 'Moderation', summary: 'Delete a comment', auth: 'staff', responses: { 204: { description: 'Deleted.' }, ...staff, 404: problem('No such comment.') } },
-  { method: 'get', path: '/v1/admin/comments/export', tag: 'Exports', summary: 'Export comments with their private fields', auth: 'staff', query: commentsExportQuery, responses: { 200: exportFile('Every comment of the site (or of the sites the key may see)'), ...staff, 404: problem('No such site.') } },
+  { method: 'get', path: '/v1/admin/comments/export', tag: 'Exports', summary: 'Export comments with their private fields', auth: 'staff', query: commentsExportQuery, responses: { 200: exportFile('Every comment of the site (or of the sites the key may see)', c.commentsExport), ...staff, 404: problem('No such site.') } },
   { method: 'delete', path: '/v1/admin/commenters', tag: 'Moderation', summary: 'Erase a commenter\'s comments (a data-deletion request)', auth: 'staff', query: eraseQuery, responses: { 200: { description: 'How many comments were erased, and how many replies went with them.', schema: c.commenterErasure }, ...staff } },
 
   { method: 'get', path: '/v1/admin/sites/:site/webhook', tag: 'Moderation', summary: 'A site\'s moderation webhook', auth: 'admin', responses: { 200: { description: 'Its URL and dates, never its secret.', schema: c.siteWebhook }, ...admin, 404: problem('No such site, or no webhook.') } },
@@ -69,12 +69,12 @@ export const OPERATIONS_CONTENT: Operation[] = [
   { method: 'post', path: '/v1/admin/polls/:id/reopen', ...poll('Reopen a closed poll', 'Open again.') },
   { method: 'put', path: '/v1/admin/polls/:id/starting-figures', body: startingFiguresSchema, ...poll('Set a poll\'s starting figures (votes from an old system)', 'Set; `results` show them in `startingVotes` and `startingTotal`.') },
   { method: 'delete', path: '/v1/admin/polls/:id', tag: 'Polls (admin)', summary: 'Delete a poll and its ballots', auth: 'admin', responses: { 204: { description: 'Deleted.' }, ...admin, 404: problem('No such poll.') } },
-  { method: 'get', path: '/v1/admin/polls/:id/export', tag: 'Exports', summary: 'Export a poll\'s results or ballots', auth: 'admin', query: pollExportQuery, responses: { 200: exportFile('One row per option, or with `detail=votes` one per ballot'), ...admin, 404: problem('No such poll.') } },
+  { method: 'get', path: '/v1/admin/polls/:id/export', tag: 'Exports', summary: 'Export a poll\'s results or ballots', auth: 'admin', query: pollExportQuery, responses: { 200: exportFile('One row per option, or with `detail=votes` one per ballot', c.pollExportFile), ...admin, 404: problem('No such poll.') } },
   { method: 'get', path: '/v1/admin/polls/:id/timeline', tag: 'Exports', summary: 'A poll\'s ballots per hour or day', auth: 'admin', query: timelineQuery, responses: { 200: { description: 'In the site\'s time zone, zero-filled.', schema: c.pollTimeline }, ...admin, 404: problem('No such poll.') } },
 
   { method: 'get', path: '/v1/admin/surveys/templates', tag: 'Survey templates', summary: 'The ready questionnaires', auth: 'admin', responses: { 200: { description: 'Each template\'s id, title and number of questions.', schema: c.templateList }, ...admin } },
   { method: 'get', path: '/v1/admin/surveys/templates/:template/results', tag: 'Survey templates', summary: 'A template\'s results on every site', auth: 'admin', query: templateResultsQuery, responses: { 200: { description: 'Each survey made from it, side by side, and the province.', schema: c.templateResults }, ...admin, 404: problem('No such template.') } },
-  { method: 'get', path: '/v1/admin/surveys/templates/:template/results/export', tag: 'Exports', summary: 'Export a template\'s results on every site', auth: 'admin', query: templateExportQuery, responses: { 200: exportFile('One row per survey and answer'), ...admin, 404: problem('No such template.') } },
+  { method: 'get', path: '/v1/admin/surveys/templates/:template/results/export', tag: 'Exports', summary: 'Export a template\'s results on every site', auth: 'admin', query: templateExportQuery, responses: { 200: exportFile('One row per survey (commune), then the province\'s pooled row', c.templateExport), ...admin, 404: problem('No such template.') } },
 
   { method: 'get', path: '/v1/admin/audit', tag: 'Audit', summary: 'Who did what', auth: 'staff', query: auditQuery, responses: { 200: { description: 'Newest first; a moderator sees its own sites only.', schema: c.auditPage }, ...staff } },
   { method: 'get', path: '/v1/admin/overview', tag: 'Overview', summary: 'The province at a glance', auth: 'admin', responses: { 200: { description: 'What waits first: the oldest pending comment first.', schema: c.overview }, ...admin } },

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AuditPage, AuditView } from '../api/audit.js';
 import type { AdminComment, AdminCommentPage, BulkModeration, CommenterErasure, CommentStatusCounts, SiteWebhook } from '../api/comments.js';
+import type { CommentsExport, ExportedBallot, PollExport, PollVotesExport, TemplateExport } from '../api/exports.js';
 import type { Overview } from '../api/overview.js';
 import type { AdminPoll, AdminPollList, PollTimeline } from '../api/polls.js';
 import type { SurveyTemplateSummary, TemplateResults } from '../api/surveys.js';
@@ -141,5 +142,44 @@ export const templateResults = z
   .meta({ id: 'TemplateResults', description: 'One template\'s results on every site, side by side, and the province\'s pooled figures.' });
 same<z.output<typeof templateResults>, TemplateResults>(true);
 
-/** A JSON export: a head (what, when, in which zone) and the rows, streamed. */
-export const jsonExport = z.object({}).catchall(z.unknown()).meta({ id: 'JsonExport', description: 'The export\'s head (what was exported, when, in which time zone) and its rows.' });
+// The JSON exports (format=json): a head, then the rows, times in the site's zone (a template's: Vietnam's).
+const localTime = time.nullable();
+export const pollExport = z
+  .strictObject({
+    poll: z.strictObject({ id, site: id, question: z.string(), status: z.enum(['scheduled', 'open', 'closed']), maxChoices: count, opensAt: localTime, closesAt: localTime, createdAt: localTime }),
+    timezone: z.string(),
+    exportedAt: time,
+    results,
+  })
+  .meta({ id: 'PollExport' });
+same<z.output<typeof pollExport>, PollExport>(true);
+
+export const exportedBallot = z
+  .strictObject({ id: z.number().int(), time, optionIds: z.array(id), options: z.array(z.string()), voterHash: z.string(), ipHash: z.string().nullable(), userAgent: z.string().nullable() })
+  .meta({ id: 'ExportedBallot', description: 'The options\' labels beside their ids; `ipHash` is null once the retention job erased it.' });
+same<z.output<typeof exportedBallot>, ExportedBallot>(true);
+
+export const pollVotesExport = z.strictObject({ ...pollExport.shape, ballots: z.array(exportedBallot) }).meta({ id: 'PollVotesExport' });
+same<z.output<typeof pollVotesExport>, PollVotesExport>(true);
+
+export const commentsExport = z
+  .strictObject({ site: id.nullable(), status: commentStatus.nullable(), from: localTime, to: localTime, exportedAt: time, comments: z.array(adminComment) })
+  .meta({ id: 'CommentsExport' });
+same<z.output<typeof commentsExport>, CommentsExport>(true);
+
+export const templateExport = z
+  .strictObject({
+    template: z.strictObject({ id, title: z.string() }),
+    timezone: z.string(),
+    from: localTime,
+    to: localTime,
+    exportedAt: time,
+    questions: z.array(question),
+    province: surveyResults,
+    surveys: templateResults.shape.surveys,
+  })
+  .meta({ id: 'TemplateExport' });
+same<z.output<typeof templateExport>, TemplateExport>(true);
+
+export const pollExportFile = z.union([pollExport, pollVotesExport]).meta({ id: 'PollExportFile', description: 'The results, or with `detail=votes` the ballots too.' });
+same<z.output<typeof pollExportFile>, PollExport | PollVotesExport>(true);

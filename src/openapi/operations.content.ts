@@ -4,7 +4,7 @@ import { commentsExportQuery, pollExportQuery, timelineQuery } from '../exports/
 import { adminLiveQuery } from '../live/live.routes.js';
 import { createPollSchema, listPollsQuerySchema, startingFiguresSchema, updatePollSchema } from '../polls/polls.schema.js';
 import { templateExportQuery, templateResultsQuery } from '../surveys/templates.export.js';
-import type { Answer, Operation } from './operations.js';
+import type { Answer, Operation } from './operation.js';
 import * as c from './schemas.content.js';
 
 /** The admin API's content: moderation, polls, exports, the log, the overview, live results, survey templates. */

@@ -14,3 +14,9 @@ export interface AuditView {
   site: string | null;
   detail: Record<string, unknown> | null;
 }
+
+/** GET /v1/admin/audit: newest first; `nextCursor` is the `cursor` of the next page. */
+export interface AuditPage {
+  entries: AuditView[];
+  nextCursor: string | null;
+}

@@ -50,3 +50,18 @@ export interface VoteAnswer {
   results: Results | null;
   poll: PublicPoll;
 }
+
+/** GET /v1/admin/polls */
+export interface AdminPollList {
+  polls: AdminPoll[];
+}
+
+/** GET /v1/admin/polls/:id/timeline: ballots per local hour or day of the site's zone, zero-filled. */
+export interface PollTimeline {
+  pollId: string;
+  bucket: 'hour' | 'day';
+  /** The site's IANA zone; each `start` is an ISO time with its offset. */
+  timezone: string;
+  total: number;
+  buckets: { start: string; votes: number }[];
+}

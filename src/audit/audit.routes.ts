@@ -5,7 +5,8 @@ import { resolveWhen, when } from '../exports/exports.schema.js';
 import { parse, slug } from '../validation/validate.js';
 import type { AuditService } from './audit.service.js';
 
-const query = z.object({
+/** GET /v1/admin/audit's query (also the OpenAPI document's). */
+export const auditQuery = z.object({
   site: slug(64).optional(),
   action: z.string().max(64).optional(),
   actor: z.string().min(1).max(200).optional(),
@@ -24,7 +25,7 @@ const LOG_ZONE = 'Asia/Ho_Chi_Minh';
 export function auditRoutes(audit: AuditService): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    const { from, to, ...q } = parse(query, req.query, 'query');
+    const { from, to, ...q } = parse(auditQuery, req.query, 'query');
     res.set('Cache-Control', 'no-store').json(await audit.list(principalOf(req), { ...q, from: resolveWhen(from, LOG_ZONE, false), to: resolveWhen(to, LOG_ZONE, true) }));
   });
   return r;

@@ -4,7 +4,7 @@ import { auditRecord, readableDetail, type AuditEntry } from './audit.entry.js';
 import type { AuditStore } from './audit.store.js';
 
 export type { AuditView } from '../api/audit.js';
-import type { AuditView } from '../api/audit.js';
+import type { AuditPage, AuditView } from '../api/audit.js';
 
 /** What the log can be narrowed to besides the site (GET /v1/admin/audit's query). */
 export interface AuditFilters {
@@ -24,7 +24,7 @@ export function auditService(store: AuditStore, now: () => number) {
     /** Records an act that writes nothing else (an export, a backup). */
     record: (e: AuditEntry) => store.record(auditRecord(e, now())),
     /** Newest first; a moderator sees its own sites only. */
-    async list(p: Principal, q: AuditFilters & { site?: string | undefined; cursor?: number | undefined; limit: number }) {
+    async list(p: Principal, q: AuditFilters & { site?: string | undefined; cursor?: number | undefined; limit: number }): Promise<AuditPage> {
       const { site, cursor, actor, ...filters } = q;
       const rows = await store.list({ ...filters, sites: scopeOf(p, site), actorId: actor, before: cursor, limit: q.limit });
       const entries: AuditView[] = rows.map((r) => ({

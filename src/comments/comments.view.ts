@@ -2,9 +2,9 @@ import type { CommentRecord, PublicCommentRecord } from './comments.store.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-import type { PublicComment } from '../api/comments.js';
+import type { AdminComment, PublicComment } from '../api/comments.js';
 
-export type { PublicComment, PublicThreadComment } from '../api/comments.js';
+export type { AdminComment, PublicComment, PublicThreadComment } from '../api/comments.js';
 
 export const toPublic = (r: PublicCommentRecord): PublicComment => ({
   id: r.id,
@@ -15,7 +15,7 @@ export const toPublic = (r: PublicCommentRecord): PublicComment => ({
 });
 
 /** What a moderator sees, private fields included; exports pass a formatter for the site's time zone. */
-export const toAdmin = (r: CommentRecord, time: (ms: number | null) => string | null = iso) => ({
+export const toAdmin = (r: CommentRecord, time: (ms: number | null) => string | null = iso): AdminComment => ({
   id: r.id,
   site: r.siteId,
   thread: r.threadKey,
@@ -33,7 +33,6 @@ export const toAdmin = (r: CommentRecord, time: (ms: number | null) => string | 
   moderatedAt: time(r.moderatedAt),
   moderatedBy: r.moderatedBy,
 });
-export type AdminComment = ReturnType<typeof toAdmin>;
 
 /** Payload of the moderation webhook: what a moderator needs, no e-mail or IP hash. */
 export const webhookComment = (c: Pick<CommentRecord, 'id' | 'threadKey' | 'parentId' | 'name' | 'address' | 'content' | 'status' | 'createdAt'>) => ({

@@ -4,6 +4,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { WebhookInfo } from '../api/comments.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError, notFound } from '../errors.js';
@@ -16,12 +17,7 @@ export interface WebhookConfig {
   secret: string;
 }
 
-/** A webhook as the admin API shows it: never its secret. */
-export interface WebhookInfo {
-  url: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { WebhookInfo } from '../api/comments.js';
 
 export interface WebhookOptions {
   timeoutMs: number;

@@ -1,5 +1,8 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { AdminComment } from '../api/comments.js';
+import type { CommentsExport, ExportedBallot, PollExport } from '../api/exports.js';
+import type { PollTimeline } from '../api/polls.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { CommentStatus } from '../comments/comments.schema.js';
@@ -61,7 +64,7 @@ export async function* mapped<T, U>(items: AsyncIterable<T> | Iterable<T>, f: (i
 }
 
 /** Yields the JSON text of `head` with `items` (each as `view` shows it) streamed into the array property `key`. */
-export async function* jsonWithArray<T>(head: Record<string, unknown>, key: string, items: AsyncIterable<T> | Iterable<T>, view: (item: T) => unknown = (i) => i): AsyncGenerator<string> {
+export async function* jsonWithArray<T>(head: object, key: string, items: AsyncIterable<T> | Iterable<T>, view: (item: T) => unknown = (i) => i): AsyncGenerator<string> {
   const open = JSON.stringify(head);
   let buf = `${open.length > 2 ? `${open.slice(0, -1)},` : '{'}${JSON.stringify(key)}:[`;
   let first = true;
@@ -77,7 +80,7 @@ export async function* jsonWithArray<T>(head: Record<string, unknown>, key: stri
 }
 
 /** A comment as a moderator sees it (the fields of GET /v1/admin/comments/:id), its times told by `time`. */
-const commentView = (c: CommentExportRecord, time: (ms: number) => string) => ({
+const commentView = (c: CommentExportRecord, time: (ms: number) => string): AdminComment => ({
   id: c.id,
   site: c.siteId,
   thread: c.thread,
@@ -152,31 +155,28 @@ export function exportsService(
     const tz = await zoneOf(view.site);
     const local = (s: string | null) => (s === null ? null : isoInZone(Date.parse(s), tz));
     const t = now();
-    return {
-      tz,
-      at: t,
-      head: {
-        poll: {
-          id: view.id,
-          site: view.site,
-          question: view.question,
-          status: view.status,
-          maxChoices: view.maxChoices,
-          opensAt: local(view.opensAt),
-          closesAt: local(view.closesAt),
-          createdAt: local(view.createdAt),
-        },
-        timezone: tz,
-        exportedAt: isoInZone(t, tz),
-        results: view.results,
+    const head: PollExport = {
+      poll: {
+        id: view.id,
+        site: view.site,
+        question: view.question,
+        status: view.status,
+        maxChoices: view.maxChoices,
+        opensAt: local(view.opensAt),
+        closesAt: local(view.closesAt),
+        createdAt: local(view.createdAt),
       },
+      timezone: tz,
+      exportedAt: isoInZone(t, tz),
+      results: view.results,
     };
+    return { tz, at: t, head };
   }
 
   /** A ballot as exports show it: its time in the site's zone, its options' labels beside their ids. */
   const ballotView = (tz: string, labels: ReadonlyMap<string, string>) => {
     const iso = zonedIsoFormatter(tz);
-    return (b: BallotExportRecord) => ({
+    return (b: BallotExportRecord): ExportedBallot => ({
       id: b.id,
       time: iso(b.at),
       optionIds: b.optionIds,
@@ -229,7 +229,7 @@ export function exportsService(
       });
       const filename = `ykien-comments-${q.site ?? 'all'}${q.status ? `-${q.status}` : ''}-${dateInZone(t, tz)}.${q.format}`;
       if (q.format === 'json') {
-        const head = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
+        const head: Omit<CommentsExport, 'comments'> = { site: q.site ?? null, status: q.status ?? null, from: isoInZoneOrNull(range.from ?? null, tz), to: isoInZoneOrNull(range.to ?? null, tz), exportedAt: isoInZone(t, tz) };
         return jsonFile(filename, () => jsonWithArray(head, 'comments', store.comments(range), view));
       }
       return tableFile(filename, q.format, commentsTable(tz, zoneOfSite), () => store.comments(range));
@@ -272,7 +272,7 @@ export function exportsService(
      * ballot, or over [from, to) when given. Counted by storage per 15-minute UTC slot (each slot
      * lies inside one local hour in every zone), then folded into local buckets.
      */
-    async timeline(id: string, q: TimelineQuery) {
+    async timeline(id: string, q: TimelineQuery): Promise<PollTimeline> {
       const site = await deps.polls.siteOf(id);
       if (!site) throw notFound(`Poll "${id}"`);
       const tz = await zoneOf(site);

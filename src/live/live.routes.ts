@@ -15,7 +15,8 @@ export const MAX_TOPICS = 20;
 const MAX_BUFFERED = 64 * 1024;
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id');
-const ids = z.preprocess((v) => (v === undefined ? [] : typeof v === 'string' ? [v] : v), z.array(id).max(MAX_TOPICS));
+// The default inside, so the OpenAPI document shows poll and survey as optional (either may be left out).
+const ids = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(id).max(MAX_TOPICS).default([]));
 export const liveQuery = z
   .object({ poll: ids, survey: ids, voterId: voterId.optional(), respondentId: voterId.optional() })
   .refine((q) => q.poll.length + q.survey.length > 0, 'name at least one poll or survey')
@@ -105,7 +106,7 @@ export async function openStream(req: Request, res: Response, hub: LiveHub, topi
   if (!open) unsubscribe();
 }
 
-const adminLiveQuery = z
+export const adminLiveQuery = z
   .object({ poll: ids, survey: ids })
   .refine((q) => q.poll.length + q.survey.length > 0, 'name at least one poll or survey')
   .refine((q) => q.poll.length + q.survey.length <= MAX_TOPICS, `at most ${MAX_TOPICS} polls and surveys at once`);

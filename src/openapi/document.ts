@@ -38,13 +38,12 @@ function operation(op: Operation): Json {
   const { params } = openApiPath(op.path);
   const responses: Json = {};
   for (const [status, a] of Object.entries(op.responses)) {
-    const content = a.schema
-      ? { 'application/json': { schema: jsonSchema(a.schema, 'output') } }
-      : a.content
-        ? { [a.content]: { schema: { type: 'string' } } }
-        : Number(status) >= 400
-          ? { 'application/problem+json': { schema: { $ref: REF('Problem') } } }
-          : undefined;
+    const others = Object.fromEntries([a.content ?? []].flat().map((type) => [type, { schema: { type: 'string' } }]));
+    const content = a.schema || a.content
+      ? { ...(a.schema && { 'application/json': { schema: jsonSchema(a.schema, 'output') } }), ...others }
+      : Number(status) >= 400
+        ? { 'application/problem+json': { schema: { $ref: REF('Problem') } } }
+        : undefined;
     responses[status] = { description: a.description, ...(content && { content }) };
   }
   responses.default = { description: 'Any other refusal, as problem+json with a stable `code`.', content: { 'application/problem+json': { schema: { $ref: REF('Problem') } } } };

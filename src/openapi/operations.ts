@@ -1,32 +1,13 @@
-import type { z } from 'zod';
 import { captchaQuery, listQuery, postCommentSchema, threadCountsQuery } from '../comments/comments.schema.js';
 import { viewSchema } from '../counters/counters.schema.js';
 import { liveQuery } from '../live/live.routes.js';
 import { voteSchema, voterQuerySchema } from '../polls/polls.schema.js';
 import { respondentQuerySchema, responseSchema } from '../surveys/surveys.schema.js';
+import { OPERATIONS_CONTENT } from './operations.content.js';
+import type { Answer, Operation } from './operation.js';
 import * as s from './schemas.js';
 
-export interface Answer {
-  description: string;
-  /** A JSON body of this shape (problem+json for 4xx/5xx when absent). */
-  schema?: z.ZodType;
-  /** Another content type, described in words (an event stream, a CSV file). */
-  content?: string;
-}
-
-export interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** As Express writes it: /v1/polls/:id. */
-  path: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  /** Who may call it: anyone (CORS per site), or the admin API's key or console session. */
-  auth?: 'admin' | 'staff';
-  query?: z.ZodType;
-  body?: z.ZodType;
-  responses: Record<number, Answer>;
-}
+export type { Answer, Operation } from './operation.js';
 
 const problem = (description: string): Answer => ({ description });
 const common = { 400: problem('The request is not valid (`validation_failed` names each field).'), 429: problem('Rate limited (`rate_limited`), with `Retry-After`.') };
@@ -54,6 +35,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/sites/:site/pages/:page/views', tag: 'Counters', summary: 'Count a view', body: viewSchema, responses: { 200: { description: 'The page\'s and the site\'s figures.', schema: s.figures }, ...common, ...site } },
   { method: 'get', path: '/v1/sites/:site/pages/:page/views', tag: 'Counters', summary: 'A page\'s figures', responses: { 200: { description: 'Without counting.', schema: s.figures }, ...common, ...site } },
   { method: 'get', path: '/v1/sites/:site/stats', tag: 'Counters', summary: 'The site\'s figures', responses: { 200: { description: 'Visits, online, views per day.', schema: s.siteStats }, ...common, ...site } },
+
+  ...OPERATIONS_CONTENT,
 
   { method: 'get', path: '/v1/sites/:site/live', tag: 'Live results', summary: 'A stream of results (server-sent events)', query: liveQuery, responses: { 200: { description: '`event: poll` / `event: survey`, `data:` {id, results}.', content: 'text/event-stream' }, ...common, 403: problem('`results_hidden`, or a foreign origin.'), 404: problem('No such site, poll or survey.'), 503: problem('`live_unavailable`: poll instead.') } },
 ];

@@ -23,8 +23,9 @@ ${params.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>
 ${op.requestBody ? html`<h4>Nội dung gửi (request body)</h4>${schemaBlock(op.requestBody.content['application/json'].schema)}` : ''}
 <h4>Trả lời (responses)</h4>
 <ul>${Object.entries(op.responses as Record<string, Json>).map(([status, r]) => {
-    const [type, c] = Object.entries((r.content ?? {}) as Record<string, Json>)[0] ?? [];
-    return html`<li><strong>${status}</strong> ${r.description}${type ? html` — <code>${type}</code> ${schemaBlock(c?.schema)}` : ''}</li>`;
+    // An export answers JSON, CSV or XLSX: each type it may send.
+    const types = Object.entries((r.content ?? {}) as Record<string, Json>);
+    return html`<li><strong>${status}</strong> ${r.description}${types.map(([type, c]) => html` — <code>${type}</code> ${schemaBlock(c?.schema)}`)}</li>`;
   })}</ul>
 </section>`;
 }

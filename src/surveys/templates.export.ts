@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { QuestionResults, SurveyResults } from '../api/surveys.js';
+import type { TemplateExport } from '../api/exports.js';
+import type { QuestionResults, SurveyResults, TemplateSurveyRow } from '../api/surveys.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { jsonFile, jsonWithArray, tableFile, type ExportFile, type ExportFormat } from '../exports/exports.service.js';
@@ -81,7 +82,7 @@ export function templateExports(deps: { results: (id: string, q: TemplateResults
     await deps.audit.record({ actor: opts.actor, action: 'survey.template.export', targetType: 'template', targetId: id, siteId: null, detail: { format: opts.format, surveys: t.surveys.length } });
     const filename = `ykien-mau-${id}-${dateInZone(at, REPORT_ZONE)}.${opts.format}`;
     if (opts.format === 'json') {
-      const head = {
+      const head: Omit<TemplateExport, 'surveys'> = {
         template: t.template,
         timezone: REPORT_ZONE,
         from: isoInZoneOrNull(q.from ?? null, REPORT_ZONE),
@@ -90,7 +91,7 @@ export function templateExports(deps: { results: (id: string, q: TemplateResults
         questions: t.questions,
         province: t.province,
       };
-      return jsonFile(filename, () => jsonWithArray(head, 'surveys', t.surveys, (s) => ({ ...s, createdAt: isoInZone(Date.parse(s.createdAt), REPORT_ZONE) })));
+      return jsonFile(filename, () => jsonWithArray(head, 'surveys', t.surveys, (s): TemplateSurveyRow => ({ ...s, createdAt: isoInZone(Date.parse(s.createdAt), REPORT_ZONE) })));
     }
     const cols = columnsOf(t);
     type Row = { site: string; name: string; survey: string; created: number | null; results: SurveyResults };

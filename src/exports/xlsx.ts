@@ -1,9 +1,13 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Column, Table } from './table.js';
 import { offsetMinutes } from './zone.js';
+
+/** exceljs (~29 MB of RSS with what it pulls in) loads with the first spreadsheet, not at start: most processes never write one. */
+let excel: Promise<typeof ExcelJS> | undefined;
+const loadExcel = () => (excel ??= import('exceljs').then((m) => m.default));
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -107,7 +111,9 @@ export async function writeXlsx<R>(t: Table<R>, rows: AsyncIterable<R> | Iterabl
   // gets its problem response, not a broken download.
   const sample: R[] = [];
   let ended = false;
+  let Excel: typeof ExcelJS;
   try {
+    Excel = await loadExcel();
     while (!ended && sample.length < SAMPLE_ROWS) {
       const r = await iterator.next();
       if (r.done) ended = true;
@@ -122,7 +128,7 @@ export async function writeXlsx<R>(t: Table<R>, rows: AsyncIterable<R> | Iterabl
   const ac = new AbortController();
   const delivered = pipeline(out, dest);
   delivered.catch(() => ac.abort());
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   // The archiver exceljs writes the zip with (not in its typings): its errors must not go unheard.
   const zip = (wb as unknown as { zip: NodeJS.EventEmitter & { abort(): void } }).zip;
   zip.on('error', (e: Error) => out.destroy(e));

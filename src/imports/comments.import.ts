@@ -11,7 +11,7 @@ import type { SitesService } from '../sites/sites.service.js';
 import { newId } from '../util/ids.js';
 import { optionalText, pageKey, text } from '../validation/validate.js';
 import { readDisqus } from './disqus.js';
-import { htmlToText } from './html.js';
+import { htmlToTextConverter } from './html.js';
 import type { ImportedComment, ImportsStore } from './imports.store.js';
 import { readJson } from './json.js';
 import type { SourceComment, SourceFile, SourceFormat, SourcePost } from './source.js';
@@ -106,6 +106,7 @@ export function importsService(store: ImportsStore, deps: { sites: SitesService;
     async comments(opts: { site: string; format: SourceFormat; file: string; threadKey: ThreadKeyMapping; dryRun: boolean; actor: ActorRef }): Promise<ImportReport> {
       const site = await deps.sites.require(opts.site);
       const source = await readSource(opts.file, opts.format, site.timezone);
+      const htmlToText = await htmlToTextConverter();
       const report: ImportReport = {
         file: path.basename(opts.file),
         format: opts.format,

@@ -1,4 +1,3 @@
-import { compile } from 'html-to-text';
 
 const OPTIONS = {
   wordwrap: false as const,
@@ -10,8 +9,16 @@ const OPTIONS = {
     { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
   ],
 };
-// Compiled once: html-to-text builds its selectors on every convert() otherwise (milliseconds per comment).
-const convert = compile(OPTIONS);
+// Loaded with the first import (html-to-text and its parser are ~11 MB of RSS nobody needs at start) and compiled
+// once: html-to-text builds its selectors on every convert() otherwise (milliseconds per comment).
+let converter: Promise<(html: string) => string> | undefined;
+
+/** htmlToText, once html-to-text is loaded: await it once per import, then convert each comment synchronously. */
+export const htmlToTextConverter = (): Promise<(html: string) => string> =>
+  (converter ??= import('html-to-text').then(({ compile }) => {
+    const convert = compile(OPTIONS);
+    return (html: string) => htmlToText(convert, html);
+  }));
 
 /**
  * The plain text an old portal's HTML comment says (WordPress and Disqus keep comments as HTML): paragraphs
@@ -19,7 +26,7 @@ const convert = compile(OPTIONS);
  * are text and are never rendered as HTML, so no markup may survive. WordPress stores a comment's own line
  * breaks as they were typed (it adds <p> only when showing it), so plain new lines are kept too.
  */
-export function htmlToText(html: string): string {
+function htmlToText(convert: (html: string) => string, html: string): string {
   // html-to-text folds white space as a browser would; WordPress's bare new lines are real breaks.
   const withBreaks = html.replace(/\r\n?/g, '\n').replace(/\n/g, '<br>');
   return convert(withBreaks)

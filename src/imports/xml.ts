@@ -1,4 +1,3 @@
-import { SaxesParser } from 'saxes';
 import { AppError } from '../errors.js';
 
 /** An element of an export that stands for one thing (a post, a comment), with the text of what it holds. */
@@ -35,6 +34,8 @@ export async function readXmlRecords(
   isRecord: (path: readonly string[]) => boolean,
   onRecord: (r: XmlRecord) => void,
 ): Promise<void> {
+  // saxes (~8 MB of RSS with its XML name tables) loads with the first XML import, not at start.
+  const { SaxesParser } = await import('saxes');
   const parser = new SaxesParser({ position: true });
   const stack: Frame[] = [];
   const names: string[] = [];

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** Why an attempt failed, as /metrics counts it: a short fixed list, whatever the server says. */
 export type MailFailure = 'rejected' | 'temporary' | 'timeout' | 'connection' | 'auth' | 'other';
@@ -38,14 +38,19 @@ function secretsOf(url: string): string[] {
 export function smtpSender(o: { url: string; from: string; timeoutMs: number }) {
   const secrets = secretsOf(o.url);
   const scrub = (s: string) => secrets.reduce((t, secret) => t.split(secret).join('***'), s).slice(0, 300);
-  const transport = nodemailer.createTransport({
-    url: o.url,
-    connectionTimeout: o.timeoutMs,
-    greetingTimeout: o.timeoutMs,
-    socketTimeout: o.timeoutMs,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
+  // nodemailer (~16 MB of RSS) loads with the first mail, not at start: most instances never send one.
+  let transport: Promise<Transporter> | undefined;
+  const transportOf = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: o.url,
+        connectionTimeout: o.timeoutMs,
+        greetingTimeout: o.timeoutMs,
+        socketTimeout: o.timeoutMs,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      }),
+    ));
 
   function classify(err: unknown): SmtpError {
     const e = err as { code?: string; responseCode?: number; message?: string };
@@ -64,13 +69,13 @@ export function smtpSender(o: { url: string; from: string; timeoutMs: number }) 
     /** One mail to one recipient (the others of its list never appear in it). */
     async send(m: { to: string; subject: string; text: string; html: string; headers?: Record<string, string> }): Promise<SmtpAnswer> {
       try {
-        const info = await transport.sendMail({ from: o.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers ?? {} });
+        const info = await (await transportOf()).sendMail({ from: o.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers ?? {} });
         return { response: scrub(String(info.response ?? '')) };
       } catch (err) {
         throw classify(err);
       }
     },
-    close: () => transport.close(),
+    close: (): void => void transport?.then((t) => t.close()),
   };
 }
 

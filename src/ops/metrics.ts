@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DomainEvent } from '../events.js';
+import { createHttpMetrics } from './httpMetrics.js';
 import type { OutboxCounts } from '../mail/mail.store.js';
 import type { StatsStore } from './stats.store.js';
 
@@ -36,19 +37,7 @@ export function createMetrics(opts: { stats?: StatsStore; mail?: { counts(): Pro
     return registry.metrics();
   };
 
-  const requests = new Counter({
-    name: 'ykien_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'ykien_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const http = createHttpMetrics(registry);
   const votes = new Counter({
     name: 'ykien_votes_total',
     help: 'Ballots cast, by site.',
@@ -179,8 +168,7 @@ export function createMetrics(opts: { stats?: StatsStore; mail?: { counts(): Pro
     },
     /** One answered HTTP request, by route pattern (src/http/metrics.ts), never by raw path or id. */
     requestAnswered(labels: { method: string; route: string; status: string }, seconds: number): void {
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      http.requestAnswered(labels, seconds);
     },
     text,
     /** One lookup in the response cache (src/http/responseCache.ts). */

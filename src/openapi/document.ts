@@ -41,11 +41,12 @@ function operation(op: Operation): Json {
     const content = a.schema
       ? { 'application/json': { schema: jsonSchema(a.schema, 'output') } }
       : a.content
-        ? { [a.content]: { schema: { type: 'string' } } }
+        ? Object.fromEntries([a.content].flat().map((type) => [type, { schema: /json/.test(type) ? { type: 'object' } : { type: 'string' } }]))
         : Number(status) >= 400
           ? { 'application/problem+json': { schema: { $ref: REF('Problem') } } }
           : undefined;
-    responses[status] = { description: a.description, ...(content && { content }) };
+    const headers = a.headers && Object.fromEntries(Object.entries(a.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+    responses[status] = { description: a.description, ...(headers && { headers }), ...(content && { content }) };
   }
   responses.default = { description: 'Any other refusal, as problem+json with a stable `code`.', content: { 'application/problem+json': { schema: { $ref: REF('Problem') } } } };
   return {
@@ -53,10 +54,15 @@ function operation(op: Operation): Json {
     summary: op.summary,
     ...(op.description && { description: op.description }),
     operationId: `${op.method}${op.path.replace(/[/:](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
-    parameters: [...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })), ...(op.query ? queryParams(op.query) : [])],
+    parameters: [
+      ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(op.query ? queryParams(op.query) : []),
+      // A session's writes prove they come from the console's own page; a key (no cookie) needs none.
+      ...(op.auth && op.method !== 'get' ? [{ name: 'X-CSRF-Token', in: 'header', required: op.auth === 'session', description: 'With a session: its `csrfToken` (GET /v1/session).', schema: { type: 'string' } }] : []),
+    ],
     ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }),
     responses,
-    ...(op.auth && { security: [{ bearer: [] }, { session: [] }] }),
+    ...(op.auth && { security: op.auth === 'session' ? [{ session: [] }] : [{ bearer: [] }, { session: [] }] }),
   };
 }
 

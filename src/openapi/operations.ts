@@ -4,14 +4,17 @@ import { viewSchema } from '../counters/counters.schema.js';
 import { liveQuery } from '../live/live.routes.js';
 import { voteSchema, voterQuerySchema } from '../polls/polls.schema.js';
 import { respondentQuerySchema, responseSchema } from '../surveys/surveys.schema.js';
+import { OPERATIONS_PEOPLE } from './operations.people.js';
 import * as s from './schemas.js';
 
 export interface Answer {
   description: string;
   /** A JSON body of this shape (problem+json for 4xx/5xx when absent). */
   schema?: z.ZodType;
-  /** Another content type, described in words (an event stream, a CSV file). */
-  content?: string;
+  /** Another content type, described in words (an event stream), or the types a download may come as (CSV, XLSX). */
+  content?: string | string[];
+  /** Response headers worth naming (Set-Cookie, Location): name → what it carries. */
+  headers?: Record<string, string>;
 }
 
 export interface Operation {
@@ -21,8 +24,8 @@ export interface Operation {
   tag: string;
   summary: string;
   description?: string;
-  /** Who may call it: anyone (CORS per site), or the admin API's key or console session. */
-  auth?: 'admin' | 'staff';
+  /** Who may call it: anyone (CORS per site), the admin API's key or console session, or a console session only. */
+  auth?: 'admin' | 'staff' | 'session';
   query?: z.ZodType;
   body?: z.ZodType;
   responses: Record<number, Answer>;
@@ -56,4 +59,6 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/sites/:site/stats', tag: 'Counters', summary: 'The site\'s figures', responses: { 200: { description: 'Visits, online, views per day.', schema: s.siteStats }, ...common, ...site } },
 
   { method: 'get', path: '/v1/sites/:site/live', tag: 'Live results', summary: 'A stream of results (server-sent events)', query: liveQuery, responses: { 200: { description: '`event: poll` / `event: survey`, `data:` {id, results}.', content: 'text/event-stream' }, ...common, 403: problem('`results_hidden`, or a foreign origin.'), 404: problem('No such site, poll or survey.'), 503: problem('`live_unavailable`: poll instead.') } },
+
+  ...OPERATIONS_PEOPLE,
 ];

@@ -90,7 +90,7 @@ export function openApiDocument(): Json {
       schemas: components.schemas,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`ykien keys create`).' },
-        session: { type: 'apiKey', in: 'cookie', name: 'ykien_session', description: 'The console\'s session; writes also send X-CSRF-Token.' },
+        session: { type: 'apiKey', in: 'cookie', name: 'ykien_session', description: 'The console\'s session (`__Host-ykien_session` over https); writes also send X-CSRF-Token (the session\'s `csrfToken`).' },
       },
     },
   };

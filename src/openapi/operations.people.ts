@@ -6,7 +6,7 @@ import { changeOriginsSchema, createSiteSchema, deleteSiteQuery, originCheckQuer
 import { surveyExportQuery } from '../surveys/surveys.export.js';
 import { createSurveySchema, listSurveysQuerySchema, updateSurveySchema } from '../surveys/surveys.schema.js';
 import { changePasswordSchema, createUserSchema, loginSchema, passwordConfirmSchema, totpCodeSchema, updateUserSchema } from '../users/users.schema.js';
-import type { Answer, Operation } from './operations.js';
+import type { Answer, Operation } from './operation.js';
 import * as s from './schemas.js';
 import * as p from './schemas.people.js';
 

@@ -1,35 +1,13 @@
-import type { z } from 'zod';
 import { captchaQuery, listQuery, postCommentSchema, threadCountsQuery } from '../comments/comments.schema.js';
 import { viewSchema } from '../counters/counters.schema.js';
 import { liveQuery } from '../live/live.routes.js';
 import { voteSchema, voterQuerySchema } from '../polls/polls.schema.js';
 import { respondentQuerySchema, responseSchema } from '../surveys/surveys.schema.js';
 import { OPERATIONS_PEOPLE } from './operations.people.js';
+import type { Answer, Operation } from './operation.js';
 import * as s from './schemas.js';
 
-export interface Answer {
-  description: string;
-  /** A JSON body of this shape (problem+json for 4xx/5xx when absent). */
-  schema?: z.ZodType;
-  /** Another content type, described in words (an event stream), or the types a download may come as (CSV, XLSX). */
-  content?: string | string[];
-  /** Response headers worth naming (Set-Cookie, Location): name → what it carries. */
-  headers?: Record<string, string>;
-}
-
-export interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** As Express writes it: /v1/polls/:id. */
-  path: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  /** Who may call it: anyone (CORS per site), the admin API's key or console session, or a console session only. */
-  auth?: 'admin' | 'staff' | 'session';
-  query?: z.ZodType;
-  body?: z.ZodType;
-  responses: Record<number, Answer>;
-}
+export type { Answer, Operation } from './operation.js';
 
 const problem = (description: string): Answer => ({ description });
 const common = { 400: problem('The request is not valid (`validation_failed` names each field).'), 429: problem('Rate limited (`rate_limited`), with `Retry-After`.') };

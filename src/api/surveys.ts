@@ -152,3 +152,12 @@ export interface TemplateResults {
   /** The province: every survey's counts added up, then the same figures computed once (pooled, not a mean of means). */
   province: SurveyResults;
 }
+
+/** GET /v1/admin/surveys/:id/timeline: responses per local hour or day of the site's zone, zero-filled. */
+export interface SurveyTimeline {
+  surveyId: string;
+  bucket: 'hour' | 'day';
+  timezone: string;
+  total: number;
+  buckets: { start: string; responses: number }[];
+}

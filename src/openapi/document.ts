@@ -38,13 +38,15 @@ function operation(op: Operation): Json {
   const { params } = openApiPath(op.path);
   const responses: Json = {};
   for (const [status, a] of Object.entries(op.responses)) {
-    const others = Object.fromEntries([a.content ?? []].flat().map((type) => [type, { schema: { type: 'string' } }]));
+    // A download may come as JSON, CSV or XLSX: each type it may send, the JSON one by its schema when it has one.
+    const others = Object.fromEntries([a.content ?? []].flat().map((type) => [type, { schema: /json/.test(type) ? { type: 'object' } : { type: 'string' } }]));
     const content = a.schema || a.content
-      ? { ...(a.schema && { 'application/json': { schema: jsonSchema(a.schema, 'output') } }), ...others }
+      ? { ...others, ...(a.schema && { 'application/json': { schema: jsonSchema(a.schema, 'output') } }) }
       : Number(status) >= 400
         ? { 'application/problem+json': { schema: { $ref: REF('Problem') } } }
         : undefined;
-    responses[status] = { description: a.description, ...(content && { content }) };
+    const headers = a.headers && Object.fromEntries(Object.entries(a.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+    responses[status] = { description: a.description, ...(headers && { headers }), ...(content && { content }) };
   }
   responses.default = { description: 'Any other refusal, as problem+json with a stable `code`.', content: { 'application/problem+json': { schema: { $ref: REF('Problem') } } } };
   return {
@@ -52,10 +54,15 @@ function operation(op: Operation): Json {
     summary: op.summary,
     ...(op.description && { description: op.description }),
     operationId: `${op.method}${op.path.replace(/[/:](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
-    parameters: [...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })), ...(op.query ? queryParams(op.query) : [])],
+    parameters: [
+      ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(op.query ? queryParams(op.query) : []),
+      // A session's writes prove they come from the console's own page; a key (no cookie) needs none.
+      ...(op.auth && op.method !== 'get' ? [{ name: 'X-CSRF-Token', in: 'header', required: op.auth === 'session', description: 'With a session: its `csrfToken` (GET /v1/session).', schema: { type: 'string' } }] : []),
+    ],
     ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }),
     responses,
-    ...(op.auth && { security: [{ bearer: [] }, { session: [] }] }),
+    ...(op.auth && { security: op.auth === 'session' ? [{ session: [] }] : [{ bearer: [] }, { session: [] }] }),
   };
 }
 
@@ -83,7 +90,7 @@ export function openApiDocument(): Json {
       schemas: components.schemas,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`ykien keys create`).' },
-        session: { type: 'apiKey', in: 'cookie', name: 'ykien_session', description: 'The console\'s session; writes also send X-CSRF-Token.' },
+        session: { type: 'apiKey', in: 'cookie', name: 'ykien_session', description: 'The console\'s session (`__Host-ykien_session` over https); writes also send X-CSRF-Token (the session\'s `csrfToken`).' },
       },
     },
   };

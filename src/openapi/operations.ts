@@ -4,6 +4,7 @@ import { liveQuery } from '../live/live.routes.js';
 import { voteSchema, voterQuerySchema } from '../polls/polls.schema.js';
 import { respondentQuerySchema, responseSchema } from '../surveys/surveys.schema.js';
 import { OPERATIONS_CONTENT } from './operations.content.js';
+import { OPERATIONS_PEOPLE } from './operations.people.js';
 import type { Answer, Operation } from './operation.js';
 import * as s from './schemas.js';
 
@@ -39,4 +40,6 @@ export const OPERATIONS: Operation[] = [
   ...OPERATIONS_CONTENT,
 
   { method: 'get', path: '/v1/sites/:site/live', tag: 'Live results', summary: 'A stream of results (server-sent events)', query: liveQuery, responses: { 200: { description: '`event: poll` / `event: survey`, `data:` {id, results}.', content: 'text/event-stream' }, ...common, 403: problem('`results_hidden`, or a foreign origin.'), 404: problem('No such site, poll or survey.'), 503: problem('`live_unavailable`: poll instead.') } },
+
+  ...OPERATIONS_PEOPLE,
 ];

@@ -11,12 +11,20 @@ function schemaBlock(schema: Json | undefined): Raw | string {
   return name ? html`<a href="#schema-${name}"><code>${name}</code></a>` : html`<pre><code>${schemaText(schema)}</code></pre>`;
 }
 
+/** Who may call it, in words: nobody named (public), a key or a session, or a session only. */
+function access(security: Json[] | undefined): string {
+  if (!security) return '';
+  return security.length === 1 && 'session' in security[0]!
+    ? ' (chỉ phiên đăng nhập bảng điều khiển / console session only)'
+    : ' (khóa quản trị hoặc phiên đăng nhập / admin key or console session)';
+}
+
 function operation(method: string, path: string, op: Json): Raw {
   const params = (op.parameters ?? []) as Json[];
   return html`
 <section class="op" id="${op.operationId}">
 <h3><span class="method">${method.toUpperCase()}</span> <code>${path}</code></h3>
-<p>${op.summary}${op.security ? ' (khóa quản trị hoặc phiên đăng nhập / admin key or console session)' : ''}</p>
+<p>${op.summary}${access(op.security)}</p>
 ${params.length ? html`<table><caption>Tham số (parameters)</caption><thead><tr><th scope="col">Tên</th><th scope="col">Ở đâu</th><th scope="col">Bắt buộc</th><th scope="col">Kiểu</th></tr></thead><tbody>
 ${params.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${p.required ? 'có' : 'không'}</td><td><code>${JSON.stringify(p.schema)}</code></td></tr>`)}
 </tbody></table>` : ''}
@@ -25,7 +33,8 @@ ${op.requestBody ? html`<h4>Nội dung gửi (request body)</h4>${schemaBlock(op
 <ul>${Object.entries(op.responses as Record<string, Json>).map(([status, r]) => {
     // An export answers JSON, CSV or XLSX: each type it may send.
     const types = Object.entries((r.content ?? {}) as Record<string, Json>);
-    return html`<li><strong>${status}</strong> ${r.description}${types.map(([type, c]) => html` — <code>${type}</code> ${schemaBlock(c?.schema)}`)}</li>`;
+    const headers = Object.keys((r.headers ?? {}) as Record<string, Json>);
+    return html`<li><strong>${status}</strong> ${r.description}${headers.length ? html` (${headers.map((h) => html`<code>${h}</code> `)})` : ''}${types.map(([type, c]) => html` — <code>${type}</code> ${schemaBlock(c?.schema)}`)}</li>`;
   })}</ul>
 </section>`;
 }

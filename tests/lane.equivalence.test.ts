@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildWidget } from '../scripts/build-widget.mjs';
 import { createApp, type App } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -121,6 +122,11 @@ const ORIGIN = 'https://xa-a.example.vn';
 const FOREIGN = 'https://lua-dao.example.com';
 
 describe('the fast lane answers hot reads exactly as Express does', () => {
+  // A clean checkout has no widget build until a test makes one: the lane serves only files that exist.
+  beforeAll(async () => {
+    await buildWidget();
+  });
+
   it('polls, results, surveys, threads, comment counts: 200 from the cache, 304, HEAD, CORS allowed and refused', async () => {
     const s = await setup();
     const paths = [

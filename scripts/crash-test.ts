@@ -25,11 +25,10 @@
  *   CRASH_AFTER        201s to wait for in each round before the kill (default 1500)
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { crashPostgres } from './lib/crash-postgres.js';
-import { request } from './lib/http.js';
+import { keepAliveAgent, request } from './lib/http.js';
 import { benchEnv, DIST_SERVER, freePort, requireBuild, SERVICE_NODE_ARGS, spawnNode, tempDir, type Child } from './lib/service.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
@@ -71,7 +70,7 @@ async function main() {
         const poll = JSON.parse((await (await fetch(`${service.url}/v1/polls/${POLL}`)).text())) as { options: { id: string }[] };
         options = poll.options.map((o) => o.id);
       }
-      const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+      const agent = keepAliveAgent(CONCURRENCY);
       const url = `${service.url}/v1/polls/${POLL}/votes`;
       let ackedThisRound = 0;
       let seq = 0;
@@ -108,7 +107,7 @@ async function main() {
 
     // Restart on the same database and check what the service says.
     service = await start(ROUNDS + 1);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+    const agent = keepAliveAgent(50);
     const voters = [...acked.keys()];
     let notVoted = 0;
     let i = 0;

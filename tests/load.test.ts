@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from '../scripts/lib/http.js';
+import { keepAliveAgent, request } from '../scripts/lib/http.js';
 import { createPoll, createSite, makeTestApp } from './helpers/app.js';
 
 /**
@@ -36,7 +36,7 @@ describe('load', () => {
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((r) => server!.once('listening', r));
     const { port } = server.address() as AddressInfo;
-    agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    agent = keepAliveAgent(CLIENTS);
 
     // The work list: vote i by voter i for option i mod 3; every REPEAT_EVERY-th vote is
     // followed a little later by a second ballot from the same voter (other option).

@@ -3,10 +3,10 @@
  * provincial centre runs behind its load balancer, one instance SIGKILLed mid-load each round.
  */
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
-import { request } from './http.js';
+import { keepAliveAgent, request } from './http.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { benchEnv, DIST_SERVER, freePort, SERVICE_NODE_ARGS, spawnNode, tempDir, type Child } from './service.js';
 
@@ -53,7 +53,7 @@ export async function crashPostgres(o: Options): Promise<void> {
     postgres = await startPostgres(dir);
     for (const name of ['A', 'B'] as const) {
       const port = await freePort();
-      slots.push({ name, port, agent: new http.Agent({ keepAlive: true, maxSockets: o.concurrency }), url: `http://127.0.0.1:${port}` });
+      slots.push({ name, port, agent: keepAliveAgent(o.concurrency), url: `http://127.0.0.1:${port}` });
     }
     const [a, b] = slots as [Slot, Slot];
     // One after the other: the first migrates and seeds the demo poll, the second finds it done.
@@ -114,7 +114,7 @@ export async function crashPostgres(o: Options): Promise<void> {
         while (!killed) await new Promise((r) => setTimeout(r, 10));
         await victim.child!.exited;
         victim.agent.destroy();
-        victim.agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
+        victim.agent = keepAliveAgent(o.concurrency);
         await start(victim, postgres!.url);
         downMs = Date.now() - killedAt;
         restarted = true;

@@ -23,3 +23,13 @@ export function request(agent: http.Agent, url: string, method: string, body?: s
     req.end(body);
   });
 }
+
+/**
+ * A keep-alive agent for load and crash tests. Its idle sockets are dropped after 2 s, well before
+ * the service closes them (KEEP_ALIVE_TIMEOUT_MS, 5 s): reusing a socket at the moment the server
+ * closes it is a "socket hang up" for a request the service never saw (nodejs/node#47130), the
+ * same reason docs/deploy.md keeps nginx's upstream keepalive_timeout at 4 s.
+ */
+export function keepAliveAgent(maxSockets = Infinity): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets, timeout: 2_000 });
+}

@@ -1,7 +1,7 @@
-import http from 'node:http';
+import type http from 'node:http';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from '../../scripts/lib/http.js';
+import { keepAliveAgent, request } from '../../scripts/lib/http.js';
 import { solvePow, type PowChallenge } from '../comments.fixtures.js';
 import { runCommand } from '../helpers/cli.js';
 import { startInstance, type Instance } from '../helpers/instances.js';
@@ -22,7 +22,7 @@ describe('comments on two instances sharing PostgreSQL', () => {
     const key = (await runCommand(['keys', 'create', '--role', 'admin', '--name', 'Trung tâm CNTT'], { env: { DATABASE_URL: db.url } })).out.at(-1)!;
     const env = { DATABASE_URL: db.url, TRUST_PROXY: 'loopback', RATE_LIMIT_WRITE_PER_MIN: '0', RATE_LIMIT_READ_PER_MIN: '0', RATE_LIMIT_CAPTCHA_PER_MIN: '0', RATE_LIMIT_COMMENT_PER_MIN: '0', POW_MAX_NUMBER: '1000', COMMENT_MIN_SECONDS: '0', PG_POOL_SIZE: '4' };
     const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-    agent = new http.Agent({ keepAlive: true });
+    agent = keepAliveAgent();
     const call = (i: Instance, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
       request(agent!, `${i.url}${path}`, method, body === undefined ? undefined : JSON.stringify(body), headers);
     const admin = (i: Instance, method: string, path: string, body?: unknown) => call(i, method, path, body, { authorization: `Bearer ${key}` });

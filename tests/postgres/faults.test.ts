@@ -1,6 +1,5 @@
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from '../../scripts/lib/http.js';
+import { keepAliveAgent, request } from '../../scripts/lib/http.js';
 import { runCommand } from '../helpers/cli.js';
 import { startInstance, waitReady } from '../helpers/instances.js';
 import { tcpProxy } from '../helpers/tcpProxy.js';
@@ -32,7 +31,7 @@ describe('PostgreSQL down and back', () => {
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       TRUST_PROXY: 'loopback',
     });
-    const agent = new http.Agent({ keepAlive: true });
+    const agent = keepAliveAgent();
     cleanup.push(async () => agent.destroy());
     const call = (method: string, path: string, body?: unknown, admin = false) =>
       request(agent, `${app.url}${path}`, method, body === undefined ? undefined : JSON.stringify(body), admin ? { authorization: `Bearer ${key}` } : {});

@@ -1,6 +1,6 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from '../../scripts/lib/http.js';
+import { keepAliveAgent, request } from '../../scripts/lib/http.js';
 import { runCommand } from '../helpers/cli.js';
 import { startInstance, type Instance } from '../helpers/instances.js';
 import { freshPostgresUrl } from '../storage/backends.js';
@@ -25,7 +25,7 @@ async function pair(env: Record<string, string> = {}) {
   const key = (await runCommand(['keys', 'create', '--role', 'admin', '--name', 'Trung tâm CNTT'], { env: { DATABASE_URL: db.url } })).out.at(-1)!;
   const common = { DATABASE_URL: db.url, TRUST_PROXY: 'loopback', RATE_LIMIT_WRITE_PER_MIN: '0', RATE_LIMIT_READ_PER_MIN: '0', RATE_LIMIT_VIEWS_PER_MIN: '0', VOTE_LIMIT_PER_IP: '0', PG_POOL_SIZE: '8', ...env };
   const [a, b] = await Promise.all([startInstance(common), startInstance(common)]);
-  agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  agent = keepAliveAgent(CLIENTS);
   const admin = (i: Instance, method: string, path: string, body?: unknown) =>
     request(agent!, `${i.url}${path}`, method, body === undefined ? undefined : JSON.stringify(body), { authorization: `Bearer ${key}` });
   const pgClient = async <R>(sql: string, params: unknown[] = []) => {

@@ -249,11 +249,22 @@ async function seedResponses(s: Storage, n: number): Promise<void> {
       SELECT id, 'q1', 'o1', NULL, NULL FROM survey_responses UNION ALL SELECT id, 'q4', 'i1', 4, NULL FROM survey_responses
       UNION ALL SELECT id, 'q5', '', NULL, 'Góp ý khá dài về thủ tục hành chính, số ' || id FROM survey_responses`);
   } else {
-    const pool = (s as PostgresStorage).pool;
-    await pool.query(`INSERT INTO survey_responses (survey_id, voter_hash, created_at) SELECT 's1', 'v' || i, ${T0}::bigint + i FROM generate_series(1, ${n}) AS i`);
-    await pool.query(`INSERT INTO survey_answers (response_id, question_id, choice_id, value, text)
-      SELECT id, 'q1', 'o1', NULL, NULL FROM survey_responses UNION ALL SELECT id, 'q4', 'i1', 4, NULL FROM survey_responses
-      UNION ALL SELECT id, 'q5', '', NULL, 'Góp ý khá dài về thủ tục hành chính, số ' || id FROM survey_responses`);
+    // The storage's 5 s statement timeout is for requests; a loaded CI machine took longer than that to write
+    // 180,000 answers in one statement, so the seeding runs in a transaction that lifts it on both ends.
+    const client = await (s as PostgresStorage).pool.connect();
+    // node-postgres reads query_timeout from a query's config, which its types leave out.
+    const seed = (text: string) => client.query({ text, query_timeout: 600_000 } as { text: string });
+    try {
+      await seed('BEGIN');
+      await seed('SET LOCAL statement_timeout = 0');
+      await seed(`INSERT INTO survey_responses (survey_id, voter_hash, created_at) SELECT 's1', 'v' || i, ${T0}::bigint + i FROM generate_series(1, ${n}) AS i`);
+      await seed(`INSERT INTO survey_answers (response_id, question_id, choice_id, value, text)
+        SELECT id, 'q1', 'o1', NULL, NULL FROM survey_responses UNION ALL SELECT id, 'q4', 'i1', 4, NULL FROM survey_responses
+        UNION ALL SELECT id, 'q5', '', NULL, 'Góp ý khá dài về thủ tục hành chính, số ' || id FROM survey_responses`);
+      await seed('COMMIT');
+    } finally {
+      client.release();
+    }
   }
 }
 

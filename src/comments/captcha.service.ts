@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
-import { captchaImage, captchaText, CAPTCHA_LENGTH } from './captcha.render.js';
+import type * as Render from './captcha.render.js';
+
+/** svg-captcha and resvg (~19 MB of RSS) load with the first image challenge, not at start: most requests never draw one. */
+let render: Promise<typeof Render> | undefined;
+const loadRender = () => (render ??= import('./captcha.render.js'));
 import type { CaptchaMode, CaptchaStore } from './captcha.store.js';
 import { powService, type PowChallenge, type PowSolution } from './pow.js';
 
@@ -56,6 +60,7 @@ export function captchaService(store: CaptchaStore, opts: CaptchaOptions) {
         return { id, mode, pow: challenge, expiresAt };
       }
       const challenge = opts.pow.enabled ? await pow.issue(siteId, id, 'image', expires) : undefined;
+      const { captchaImage, captchaText, CAPTCHA_LENGTH } = await loadRender();
       const text = captchaText();
       const picture = captchaImage(text);
       await store.add({ id, siteId, answer: text.toLowerCase(), mode: 'image', createdAt: t, expiresAt: expires });

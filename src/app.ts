@@ -39,7 +39,6 @@ import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetFiles } from './widget/widget.routes.js';
 import { createLane } from './http/lane/lane.js';
 import { hotReads } from './http/lane/hotReads.js';
-import { skippedAfterLane } from './http/lane/skip.js';
 import type { RequestListener } from 'node:http';
 import { consoleRoutes } from './console/console.routes.js';
 import { sessionRoutes } from './users/session.routes.js';
@@ -92,7 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The front stages, run by the fast lane too (src/http/lane/): the same instances on both paths.
   const front = [requestLog(logger), requestMetrics(metrics), securityHeaders(HELMET_OPTIONS)];
-  for (const stage of front) app.use(skippedAfterLane(stage));
+  for (const stage of front) app.use(stage);
 
 
   app.get('/healthz', (_req, res) => {
@@ -122,9 +121,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }),
     site: siteCors((req) => siteNamed(String(req.params.site))),
   };
-  app.use('/v1/polls/:id', skippedAfterLane(cors.poll));
-  app.use('/v1/surveys/:id', skippedAfterLane(cors.survey));
-  app.use('/v1/sites/:site', skippedAfterLane(cors.site));
+  app.use('/v1/polls/:id', cors.poll);
+  app.use('/v1/surveys/:id', cors.survey);
+  app.use('/v1/sites/:site', cors.site);
 
   app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
   app.use(
@@ -140,11 +139,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Hot public reads are served from one cache emptied by any database write.
   const responses = responseCache(storage.version, { onLookup: metrics.responseCacheLookup });
-  // The hot reads' limiter, run by the lane too: one instance, so both paths count against one limit.
-  const hotLimits = { ...limits, read: skippedAfterLane(limits.read) };
-  app.use('/v1/polls', pollsPublicRoutes(polls, hotLimits, responses));
-  app.use('/v1/surveys', surveysPublicRoutes(services.surveys, hotLimits, responses));
-  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, hotLimits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
+  // limits.read is the instance the lane runs too: both paths count against one limit.
+  app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
+  app.use('/v1/surveys', surveysPublicRoutes(services.surveys, limits, responses));
+  app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use(
     '/v1/sites/:site',
     liveRoutes({ hub: services.live, polls, surveys: services.surveys, limits, maxPerClient: config.LIVE_MAX_PER_CLIENT, maxStreams: config.LIVE_MAX_STREAMS, ipv6PrefixLength: config.IPV6_PREFIX_LENGTH }),

@@ -26,6 +26,10 @@ export function mountPatterns(stack: unknown, prefix = ''): string[] {
   return [...new Set(out)];
 }
 
+/** Base URLs whose pattern is remembered, and the longest one kept: ~0.5 MB at most. */
+const MEMO_ENTRIES = 2_000;
+const MEMO_LENGTH = 200;
+
 type Segment = { param: true } | { param: false; text: string };
 
 /**
@@ -44,12 +48,23 @@ export function mountMatcher(patterns: readonly string[]): (baseUrl: string) => 
       return { pattern, segments, literals: segments.filter((s) => !s.param).length };
     })
     .sort((a, b) => b.literals - a.literals);
-  return (baseUrl) => {
+  const match = (baseUrl: string) => {
     const parts = baseUrl.split('/').slice(1);
     for (const c of compiled) {
       if (c.segments.length !== parts.length) continue;
       if (c.segments.every((s, i) => (s.param ? parts[i] !== '' : parts[i]!.toLowerCase() === s.text))) return c.pattern;
     }
     return undefined;
+  };
+  // Every request with a route asks, and most ask about the same few sites and polls; a public client
+  // chooses the ids, so the memory of answers is emptied when full rather than growing with them.
+  const seen = new Map<string, string | undefined>();
+  return (baseUrl) => {
+    if (seen.has(baseUrl)) return seen.get(baseUrl);
+    if (baseUrl.length > MEMO_LENGTH) return match(baseUrl);
+    if (seen.size >= MEMO_ENTRIES) seen.clear();
+    const pattern = match(baseUrl);
+    seen.set(baseUrl, pattern);
+    return pattern;
   };
 }

@@ -23,7 +23,7 @@ export interface HotRead {
   params: Record<string, string>;
   /** What runs between the app's front stages and the answer, in Express's order: the site's CORS, then the read limit. */
   stages: readonly RequestHandler[];
-  /** The answer as of now; undefined when none is ready. Asked before the lane commits, and again right before it sends. */
+  /** The answer as of now; undefined when none is ready (a miss: the request is Express's). Asked once, before the lane commits. */
   ready(): Promise<Answer | undefined>;
 }
 

@@ -1,7 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
-import type { HotRead } from './hotReads.js';
-import { markLaneRan } from './skip.js';
+import type { Answer, HotRead } from './hotReads.js';
 import { runStages } from './stages.js';
 
 export interface LaneDeps {
@@ -25,7 +24,6 @@ const UNMODELLED = ['range', 'if-range', 'if-match', 'if-modified-since', 'if-un
  */
 export function createLane(d: LaneDeps): RequestListener {
   const { app, front, onError } = d;
-  const noop = () => undefined;
 
   /** As Express's app.handle does before routing. */
   const enter = (req: IncomingMessage, res: ServerResponse): [Request, Response] => {
@@ -41,7 +39,7 @@ export function createLane(d: LaneDeps): RequestListener {
     return [r, s];
   };
 
-  const serve = (req: IncomingMessage, res: ServerResponse, hot: HotRead) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, hot: HotRead, answer: Answer) => {
     const [r, s] = enter(req, res);
     r.params = hot.params;
     runStages(front, r, s, onError, () => {
@@ -50,17 +48,9 @@ export function createLane(d: LaneDeps): RequestListener {
       runStages(cors ? [cors] : [], r, s, onError, () => {
         r.baseUrl = hot.baseUrl;
         (r as { route?: unknown }).route = { path: hot.route };
-        runStages(rest, r, s, onError, () => {
-          // Asked again: a write that landed while the limiter waited has emptied the cache.
-          hot.ready().then(
-            (answer) => {
-              if (answer) return answer(r, s);
-              markLaneRan(r);
-              app(r, s);
-            },
-            (err: unknown) => onError(err, r, s, noop),
-          );
-        });
+        // The answer as of the request's arrival: a write that lands while the limiter waits is as
+        // concurrent with this read as one landing a moment later, so either state is a right answer.
+        runStages(rest, r, s, onError, () => answer(r, s));
       });
     });
   };
@@ -70,7 +60,7 @@ export function createLane(d: LaneDeps): RequestListener {
     const hot = d.match(req);
     if (!hot) return app(req, res);
     hot.ready().then(
-      (answer) => (answer ? serve(req, res, hot) : app(req, res)),
+      (answer) => (answer ? serve(req, res, hot, answer) : app(req, res)),
       () => app(req, res),
     );
   };

@@ -2,17 +2,14 @@
 // and in bulk, are refused what is not theirs in plain words, and an admin creates a poll that the
 // public API and the portal's poll page then show. axe-core checks each page; screenshots are kept
 // for a person to look at when YKIEN_SCREENSHOTS names a folder.
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../scripts/build-console.mjs';
 import { DEMO_SITE_ID, DEMO_THREAD } from '../../src/demo/seed.js';
 import { runCommand } from '../helpers/cli.js';
-import axe from 'axe-core';
 import { launch, startApp } from '../widget/browser.js';
+import { axeViolations, openConsole, overflowing, PASSWORD, shot, signIn } from './consoleBrowser.js';
 
-const PASSWORD = 'Hoa-sen-no-giua-dam-2026';
 let browser: Browser;
 let app: Awaited<ReturnType<typeof startApp>>;
 
@@ -51,69 +48,15 @@ async function pending(content: string, site = DEMO_SITE_ID, name = 'Nguyễn V�
 const statusOf = async (id: string) => (await app.t.admin.get(`/v1/admin/comments/${id}`)).body.status as string;
 const publicThread = async () => (await app.t.http.get(`/v1/sites/${DEMO_SITE_ID}/threads/${encodeURIComponent(DEMO_THREAD)}/comments`)).body;
 
-async function open(viewport: { width: number; height: number }, phone = false) {
-  const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    // The first GET /v1/session of a signed-out browser answers 401 by design.
-    if (m.type() === 'error' && !/401/.test(m.text())) errors.push(m.text());
-  });
-  // A violation of the console's CSP would be reported here.
-  page.on('console', (m) => /Content Security Policy/i.test(m.text()) && errors.push(m.text()));
-  return { context, page, errors };
-}
-
-/**
- * axe-core's WCAG 2.2 A/AA rules on the page. Evaluated through the DevTools protocol: the console's
- * CSP (rightly) refuses the inline script tag tests/widget/browser.ts would add.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe.run;
-    const r = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.flatMap((v) => v.targets.map((t) => `${v.id} (${v.help}): ${t}`));
-}
-
-async function signIn(page: Page, username: string, hash = '') {
-  await page.goto(`${app.origin}/admin/${hash}`);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
-}
-
-/** Elements reaching past the right edge of the screen. */
-const overflowing = (page: Page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
-  );
-
-async function shot(page: Page, name: string) {
-  const dir = process.env.YKIEN_SCREENSHOTS;
-  const png = await page.screenshot({ fullPage: true });
-  expect(png.length).toBeGreaterThan(2_000);
-  if (dir) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${name}.png`), png);
-  }
-}
-
 describe('the console in Chromium', () => {
   it('signs a moderator in; approves with the keyboard (j, a) and the comment is on the public thread', async () => {
     const first = await pending('Đề nghị xã công khai tiến độ làm đường thôn 3.');
     app.t.clock.advance(60_000); // the app's clock stands still otherwise: the queue's order is by time
     const second = await pending('Cảm ơn Ban biên tập đã đăng tin kịp thời.', DEMO_SITE_ID, 'Trần Thị Bích');
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
     await page.goto(`${app.origin}/admin/`);
     expect(await axeViolations(page)).toEqual([]);
-    await signIn(page, 'bientap');
+    await signIn(page, app.origin, 'bientap');
     await page.getByRole('tab', { name: /Chờ duyệt \(2\)/ }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await shot(page, 'console-queue-desktop');
@@ -144,8 +87,8 @@ describe('the console in Chromium', () => {
 
   it('selects many and rejects them in one action', async () => {
     const ids = [await pending('Ý kiến thứ nhất về chợ.'), await pending('Ý kiến thứ hai về chợ.'), await pending('Ý kiến thứ ba về chợ.')];
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
-    await signIn(page, 'bientap');
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'bientap');
     await page.getByRole('tab', { name: /Chờ duyệt/ }).first().waitFor();
     await page.getByLabel('Tìm trong bình luận').fill('về chợ');
     await page.getByRole('button', { name: 'Lọc', exact: true }).click();
@@ -162,8 +105,8 @@ describe('the console in Chromium', () => {
 
   it('refuses another site\'s queue in plain words', async () => {
     const other = await pending('Bình luận của xã khác.', 'xa-khac');
-    const { context, page } = await open({ width: 1280, height: 900 });
-    await signIn(page, 'bientap', '#/comments?site=xa-khac');
+    const { context, page } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'bientap', '#/comments?site=xa-khac');
     await page.getByRole('alert').filter({ hasText: 'Bạn không có quyền với trang này.' }).first().waitFor();
     expect(await page.getByText('Bình luận của xã khác.').count()).toBe(0);
     expect(await page.getByRole('alert').first().textContent()).not.toMatch(/forbidden|403/);
@@ -174,8 +117,8 @@ describe('the console in Chromium', () => {
   it('shows a comment carrying markup as text, never as HTML', async () => {
     const evil = '<img src=x onerror="window.__pwned=1"><b>đậm</b>';
     await pending(evil);
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
-    await signIn(page, 'bientap');
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'bientap');
     await page.getByText(evil).waitFor();
     expect(await page.evaluate(() => document.querySelectorAll('#app img, #app b').length)).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -184,9 +127,9 @@ describe('the console in Chromium', () => {
   });
 
   it('lets an admin create a poll that the public API and the portal\'s poll page show', async () => {
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
     await app.t.admin.patch(`/v1/admin/sites/${DEMO_SITE_ID}`, { timezone: 'Europe/Berlin' }).expect(200);
-    await signIn(page, 'quantri', `#/polls?site=${DEMO_SITE_ID}`);
+    await signIn(page, app.origin, 'quantri', `#/polls?site=${DEMO_SITE_ID}`);
     await page.getByRole('button', { name: 'Tạo bình chọn' }).click();
     await page.getByLabel('Câu hỏi').fill('Bạn đánh giá thế nào về dịch vụ công trực tuyến của xã?');
     await page.getByLabel('Phương án 1', { exact: true }).fill('Hài lòng');
@@ -235,8 +178,8 @@ describe('the console in Chromium', () => {
 
   it('works on a 375 px phone: the queue and the polls page', async () => {
     await pending('Đề nghị sửa chữa đèn chiếu sáng đường liên thôn.');
-    const { context, page, errors } = await open({ width: 375, height: 812 }, true);
-    await signIn(page, 'quantri', `#/comments?site=${DEMO_SITE_ID}`);
+    const { context, page, errors } = await openConsole(browser, { width: 375, height: 812 }, { phone: true });
+    await signIn(page, app.origin, 'quantri', `#/comments?site=${DEMO_SITE_ID}`);
     await page.getByRole('tab', { name: /Chờ duyệt/ }).first().waitFor();
     await page.getByText('Đề nghị sửa chữa đèn chiếu sáng đường liên thôn.').waitFor();
     // Nothing wider than the screen (named, when something is).
@@ -253,8 +196,8 @@ describe('the console in Chromium', () => {
 
   it('after the session ends, asks to sign in again over the page, keeping what was typed', async () => {
     const id = await pending('Bình luận cần sửa trước khi duyệt: 0905 123 456.');
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
-    await signIn(page, 'bientap');
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'bientap');
     await page.locator('article', { hasText: '0905 123 456' }).getByRole('button', { name: 'Sửa' }).click();
     // One comment is being edited: its text field names it from here on.
     const row = page.locator('article').filter({ has: page.getByLabel('Nội dung bình luận') });

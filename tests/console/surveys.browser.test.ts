@@ -3,20 +3,17 @@
 // response sent there shows in the console's results. Also: the builder's and the edit rules' refusals in
 // words at the right field, axe-core on every survey page, and the pages at 375 px. Screenshots are kept for
 // a person to look at when YKIEN_SCREENSHOTS names a folder.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import axe from 'axe-core';
 import { buildConsole } from '../../scripts/build-console.mjs';
 import type { AdminSurvey } from '../../src/api/surveys.js';
 import { DEMO_SITE_ID } from '../../src/demo/seed.js';
 import { runCommand } from '../helpers/cli.js';
 import { launch, newPage, startApp, startFixture } from '../widget/browser.js';
+import { axeViolations, openConsole, overflowing, PASSWORD, shot, signIn } from './consoleBrowser.js';
 
 /** Whole forms typed key by key with axe scans between: minutes, not seconds, on a loaded shared machine. */
 const BROWSER_TIMEOUT = 240_000;
-const PASSWORD = 'Hoa-sen-no-giua-dam-2026';
 let browser: Browser;
 let app: Awaited<ReturnType<typeof startApp>>;
 let portal: Awaited<ReturnType<typeof startFixture>> | undefined;
@@ -39,53 +36,6 @@ afterEach(async () => {
   await app?.close();
 });
 
-async function open(viewport: { width: number; height: number }, phone = false) {
-  const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/401/.test(m.text())) errors.push(m.text());
-  });
-  return { context, page, errors };
-}
-
-/** axe-core's WCAG 2.2 A/AA rules, evaluated through DevTools: the console's CSP refuses an inline script tag. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe.run;
-    const r = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.flatMap((v) => v.targets.map((t) => `${v.id} (${v.help}): ${t}`));
-}
-
-async function signIn(page: Page, hash: string) {
-  await page.goto(`${app.origin}/admin/${hash}`);
-  await page.getByLabel('Tên đăng nhập').fill('quantri');
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
-}
-
-const overflowing = (page: Page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
-  );
-
-async function shot(page: Page, name: string) {
-  const dir = process.env.YKIEN_SCREENSHOTS;
-  const png = await page.screenshot({ fullPage: true });
-  expect(png.length).toBeGreaterThan(2_000);
-  if (dir) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${name}.png`), png);
-  }
-}
-
 /** A commune portal on another origin, allowed for the site, embedding the widget with one script tag. */
 async function portalWith(markup: string) {
   const body = `<!doctype html>
@@ -107,8 +57,8 @@ describe('surveys in the console', () => {
   it('an admin builds a survey (single, scale, text), a portal page shows it, and a response sent there shows in the results', async () => {
     // The site's clock is not Vietnam's: times are typed in the SITE's zone, whatever the PC's.
     await app.t.services.sites.update(DEMO_SITE_ID, { timezone: 'Asia/Tokyo' }, 'test');
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
-    await signIn(page, `#/surveys?site=${DEMO_SITE_ID}`);
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'quantri', `#/surveys?site=${DEMO_SITE_ID}`);
     await page.getByRole('heading', { name: 'Khảo sát', level: 1 }).waitFor();
     // The demo site comes with the citizen-satisfaction survey (seeded, no responses).
     await page.getByRole('button', { name: /^Xem kết quả: Khảo sát mức độ hài lòng/ }).waitFor();
@@ -246,8 +196,8 @@ describe('surveys in the console', () => {
     const answered = await app.t.http.post(`/v1/surveys/${sv.id}/responses`).send({ respondentId: 'nguoi-tra-loi-1', answers: { [single.id]: single.options[1]!.id } });
     expect(answered.status).toBe(201);
 
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
-    await signIn(page, `#/surveys?site=${DEMO_SITE_ID}`);
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'quantri', `#/surveys?site=${DEMO_SITE_ID}`);
     await page.getByRole('button', { name: 'Xem kết quả: Khảo sát về đường thôn' }).click();
     await page.getByRole('button', { name: 'Sửa' }).click();
     const q1 = card(page, 1);
@@ -279,9 +229,9 @@ describe('surveys in the console', () => {
   }, BROWSER_TIMEOUT);
 
   it('creates a survey from a server template; the list shows status, responses and times, and closes and reopens', async () => {
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
     const seeded = new Set((await surveysOf()).map((x) => x.id));
-    await signIn(page, `#/surveys?site=${DEMO_SITE_ID}`);
+    await signIn(page, app.origin, 'quantri', `#/surveys?site=${DEMO_SITE_ID}`);
     await page.getByLabel('Mẫu khảo sát').selectOption('hai-long-dich-vu-cong');
     await page.getByRole('button', { name: 'Tạo từ mẫu' }).click();
     await page.getByText('Từ mẫu: hai-long-dich-vu-cong').waitFor();
@@ -307,8 +257,8 @@ describe('surveys in the console', () => {
   }, BROWSER_TIMEOUT);
 
   it('an admin creates a poll in the console and a portal page with the poll widget shows it', async () => {
-    const { context, page, errors } = await open({ width: 1280, height: 900 });
-    await signIn(page, `#/polls?site=${DEMO_SITE_ID}`);
+    const { context, page, errors } = await openConsole(browser, { width: 1280, height: 900 });
+    await signIn(page, app.origin, 'quantri', `#/polls?site=${DEMO_SITE_ID}`);
     await page.getByRole('button', { name: 'Tạo bình chọn' }).click();
     await page.getByLabel('Câu hỏi').fill('Xã nên ưu tiên làm gì trong năm 2027?');
     await page.getByLabel('Phương án 1', { exact: true }).fill('Đường giao thông');
@@ -342,8 +292,8 @@ describe('surveys in the console', () => {
     }
     for (const n of [1, 2]) expect((await app.t.http.post(`/v1/surveys/${sv!.id}/responses`).send({ respondentId: `nguoi-dan-so-${n}`, answers })).status).toBe(201);
 
-    const { context, page, errors } = await open({ width: 375, height: 812 }, true);
-    await signIn(page, `#/surveys?site=${DEMO_SITE_ID}`);
+    const { context, page, errors } = await openConsole(browser, { width: 375, height: 812 }, { phone: true });
+    await signIn(page, app.origin, 'quantri', `#/surveys?site=${DEMO_SITE_ID}`);
     await page.getByText('2 phiếu trả lời').waitFor();
     expect(await overflowing(page)).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);

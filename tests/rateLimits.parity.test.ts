@@ -16,7 +16,7 @@ const limited: RequestHandler = (_req, res) => sendProblem(res, 429, 'rate_limit
 
 const theirs = (limit: number) =>
   rateLimit({ windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false, keyGenerator: key, handler: limited, validate: { keyGeneratorIpFallback: false } });
-const ours = (limit: number) => fixedWindowLimiter({ perMinute: limit, name: 'x', store: new MemoryStore(), key, onLimited: (req, res) => limited(req, res, () => undefined) });
+const ours = (limit: number) => fixedWindowLimiter({ perMinute: limit, store: new MemoryStore(), key, onLimited: (req, res) => limited(req, res, () => undefined) });
 
 const appWith = (make: (limit: number) => RequestHandler) => {
   const app = express();

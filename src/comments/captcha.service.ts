@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type * as Render from './captcha.render.js';
+import type { CaptchaMode, CaptchaStore } from './captcha.store.js';
+import { powService, type PowChallenge, type PowSolution } from './pow.js';
 
 /** svg-captcha and resvg (~19 MB of RSS) load with the first image challenge, not at start: most requests never draw one. */
 let render: Promise<typeof Render> | undefined;
 const loadRender = () => (render ??= import('./captcha.render.js'));
-import type { CaptchaMode, CaptchaStore } from './captcha.store.js';
-import { powService, type PowChallenge, type PowSolution } from './pow.js';
 
 export type { CaptchaMode } from './captcha.store.js';
 

@@ -57,7 +57,7 @@ function append(res: Response, name: string, value: string): void {
  * that middleware cost ~25 µs of CPU per request (five awaits, a SHA-256 and validations each time),
  * about a quarter of a cached read (bench/results.md); here a request costs one store call.
  */
-export function fixedWindowLimiter(o: { perMinute: number; name: string; store: Store; key: (req: Request) => string; onLimited: (req: Request, res: Response) => void }): RequestHandler {
+export function fixedWindowLimiter(o: { perMinute: number; store: Store; key: (req: Request) => string; onLimited: (req: Request, res: Response) => void }): RequestHandler {
   const { perMinute, store } = o;
   store.init?.({ windowMs: WINDOW_MS, limit: perMinute } as Options);
   const identifier = `"${perMinute}-in-${WINDOW_MS / 60_000}min"`;
@@ -98,7 +98,6 @@ export function createRateLimiters(config: Config, onLimited?: (tier: string) =>
     if (perMinute <= 0) return pass;
     return fixedWindowLimiter({
       perMinute,
-      name,
       store: hits ? sharedStore(hits, name) : new MemoryStore(),
       // req.ip honours TRUST_PROXY and nothing else; an IPv6 client counts as its /64 (IPV6_PREFIX_LENGTH).
       key: (req) => networkKey(req.ip, config.IPV6_PREFIX_LENGTH),

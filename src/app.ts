@@ -90,8 +90,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
 
   // The front stages, run by the fast lane too (src/http/lane/): the same instances on both paths.
-  const front = [requestLog(logger), requestMetrics(metrics), securityHeaders(HELMET_OPTIONS)];
-  for (const stage of front) app.use(stage);
+  const front = { log: requestLog(logger), metrics: requestMetrics(metrics), security: securityHeaders(HELMET_OPTIONS) };
+  app.use(front.log, front.metrics, front.security);
 
 
   app.get('/healthz', (_req, res) => {
@@ -111,15 +111,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The site's origins at once when cached (the usual case), from storage otherwise.
   const siteNamed = (id: string | undefined) => (id === undefined ? undefined : (sites.peek(id) ?? sites.get(id)));
   const cors = {
-    poll: siteCors((req) => {
-      const site = polls.siteOf(String(req.params.id));
+    poll: siteCors((params) => {
+      const site = polls.siteOf(String(params.id));
       return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
     }),
-    survey: siteCors((req) => {
-      const site = services.surveys.siteOf(String(req.params.id));
+    survey: siteCors((params) => {
+      const site = services.surveys.siteOf(String(params.id));
       return site instanceof Promise ? site.then(siteNamed) : siteNamed(site);
     }),
-    site: siteCors((req) => siteNamed(String(req.params.site))),
+    site: siteCors((params) => siteNamed(String(params.site))),
   };
   app.use('/v1/polls/:id', cors.poll);
   app.use('/v1/surveys/:id', cors.survey);

@@ -33,7 +33,18 @@ async function setup(overrides: Partial<Config> = {}) {
     viaExpress++;
     handle(...a);
   };
-  const lane = request(app.locals.lane as Listener);
+  // Headers set one by one on the lane: none when it writes a hit itself with one writeHead (the direct
+  // path), some when it runs the app's middleware on Express's objects (a refusal, a 429, an If-None-Match list).
+  let laneSetHeaders = 0;
+  const laneListener = app.locals.lane as Listener;
+  const lane = request((req: IncomingMessage, res: ServerResponse) => {
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = (...a: Parameters<ServerResponse['setHeader']>) => {
+      laneSetHeaders++;
+      return setHeader(...a);
+    };
+    laneListener(req, res);
+  });
   const plain = request(app as unknown as Listener);
   const admin = {
     get: (url: string) => plain.get(url).set('Authorization', `Bearer ${adminKey}`),
@@ -88,10 +99,12 @@ async function setup(overrides: Partial<Config> = {}) {
     const m0 = await metrics();
     const l0 = lines.length;
     const e0 = viaExpress;
+    const s0 = laneSetHeaders;
     const res = await send(agent);
     const expressed = viaExpress - e0;
+    const direct = laneSetHeaders === s0;
     const logged = requestLines(l0);
-    return { res, expressed, logged, metrics: delta(m0, await metrics()) };
+    return { res, expressed, direct, logged, metrics: delta(m0, await metrics()) };
   };
   /** A write outside HTTP (no log line, no request count): every cached answer is gone after it. */
   const emptyCache = async () => {
@@ -113,7 +126,7 @@ async function setup(overrides: Partial<Config> = {}) {
     expect(a.logged).toEqual(b.logged);
     expect(Object.keys(a.metrics).length).toBeGreaterThan(0);
     expect(a.metrics).toEqual(b.metrics);
-    return { lane: a.res, plain: b.res, metrics: a.metrics, line: a.logged[0]! };
+    return { lane: a.res, plain: b.res, metrics: a.metrics, line: a.logged[0]!, direct: a.direct };
   };
   return { app, services, config, lane, plain, admin, poll, survey, same, lines, seenByExpress: () => viaExpress };
 }
@@ -144,18 +157,31 @@ describe('the fast lane answers hot reads exactly as Express does', () => {
       await s.same((h) => h.get(path), false);
       const hit = await s.same((h) => h.get(path), true);
       expect(hit.lane.status, path).toBe(200);
+      expect(hit.direct, `${path}: written directly`).toBe(true);
       expect(hit.lane.headers.etag).toMatch(/^"/);
       const etag = hit.lane.headers.etag!;
       const fresh = await s.same((h) => h.get(path).set('If-None-Match', etag), true);
       expect(fresh.lane.status).toBe(304);
       expect(fresh.lane.text).toBe('');
+      expect(fresh.direct).toBe(true);
+      // A list, a weak tag or a reload's Cache-Control: Express's send decides, run by the lane on Express's objects.
+      const listed = await s.same((h) => h.get(path).set('If-None-Match', `"x", W/${etag}`), true);
+      expect(listed.lane.status).toBe(304);
+      expect(listed.direct).toBe(false);
+      const reload = await s.same((h) => h.get(path).set('If-None-Match', etag).set('Cache-Control', 'no-cache'), true);
+      expect(reload.lane.status).toBe(200);
+      const stale = await s.same((h) => h.get(path).set('If-None-Match', '"other"'), true);
+      expect(stale.lane.status).toBe(200);
       const head = await s.same((h) => h.head(path), true);
       expect(head.lane.status).toBe(200);
+      expect(head.direct).toBe(true);
       const allowed = await s.same((h) => h.get(path).set('Origin', ORIGIN), true);
       expect(allowed.lane.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(allowed.direct).toBe(true);
       const refused = await s.same((h) => h.get(path).set('Origin', FOREIGN), true);
       expect(refused.lane.status).toBe(403);
       expect(refused.lane.body.code).toBe('origin_not_allowed');
+      expect(refused.direct).toBe(false);
     }
   });
 
@@ -178,7 +204,12 @@ describe('the fast lane answers hot reads exactly as Express does', () => {
     if (js.lane.status === 503) throw new Error('the widget is not built: npm run build:widget');
     expect(js.lane.status).toBe(200);
     expect(js.lane.headers['cross-origin-resource-policy']).toBe('cross-origin');
-    await s.same((h) => h.get('/widget.js').set('If-None-Match', js.lane.headers.etag!), true);
+    expect(js.direct).toBe(true);
+    const fresh = await s.same((h) => h.get('/widget.js').set('If-None-Match', js.lane.headers.etag!), true);
+    expect(fresh.lane.status).toBe(304);
+    expect(fresh.direct).toBe(true);
+    await s.same((h) => h.get('/widget.js').set('If-None-Match', `W/${js.lane.headers.etag!}`), true);
+    await s.same((h) => h.get('/widget.js').set('If-None-Match', '*'), true);
     await s.same((h) => h.get('/widget.js').set('Accept-Encoding', 'gzip, br'), true);
     await s.same((h) => h.head('/widget.js'), true);
     const hashed = await s.same((h) => h.get('/survey.0123456789.js'), true);
@@ -260,6 +291,7 @@ describe('the fast lane answers hot reads exactly as Express does', () => {
     const limited = await s.same((h) => h.get(path).set('X-Forwarded-For', '2001:db8:1::99'), true);
     expect(limited.lane.status).toBe(429);
     expect(limited.lane.body.code).toBe('rate_limited');
+    expect(limited.direct).toBe(false);
     expect(Number(limited.lane.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.line).toMatchObject({ level: 30, res: { status: 429 } });
     // Another /64 is counted on its own.

@@ -1,4 +1,5 @@
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express, Request, RequestHandler } from 'express';
 import type { Metrics } from '../ops/metrics.js';
 import { mountMatcher, mountPatterns } from './routePatterns.js';
 
@@ -7,6 +8,14 @@ const ROUTE_LABEL = Symbol('routeLabel');
 interface RouteSlots {
   [ROUTE]?: unknown;
   [ROUTE_LABEL]?: string;
+}
+
+/** The middleware, and what the fast lane (src/http/lane/) calls for a request it answers without Express. */
+export interface RequestMetrics extends RequestHandler {
+  /** The label Express's path gives a route matched under `baseUrl` (undefined for a RegExp route: "other"). */
+  label(app: Express, baseUrl: string, route: string | RegExp): string | undefined;
+  /** Counts `res` under `label` once it is answered, as the middleware does for a matched route. */
+  begin(req: IncomingMessage, res: ServerResponse, label: string | undefined): void;
 }
 
 /**
@@ -18,18 +27,22 @@ interface RouteSlots {
  * app's request prototype, installed once: defining it on each request object cost ~20 µs of CPU per
  * request under load (bench/results.md).
  */
-export function requestMetrics(metrics: Pick<Metrics, 'requestAnswered'>): RequestHandler {
+export function requestMetrics(metrics: Pick<Metrics, 'requestAnswered'>): RequestMetrics {
   const watched = new WeakSet<object>();
-  // One per app (its request prototype), read from its router stack at the first matched route,
-  // when every route has been added.
+  // One per app, read from its router stack at the first matched route, when every route has been added.
   const mounts = new WeakMap<object, (baseUrl: string) => string | undefined>();
-  const mountOf = (req: Request): ((baseUrl: string) => string | undefined) => {
-    let m = mounts.get(req.app);
+  const mountOf = (app: Express): ((baseUrl: string) => string | undefined) => {
+    let m = mounts.get(app);
     if (!m) {
-      m = mountMatcher(mountPatterns((req.app as unknown as { router?: { stack?: unknown } }).router?.stack));
-      mounts.set(req.app, m);
+      m = mountMatcher(mountPatterns((app as unknown as { router?: { stack?: unknown } }).router?.stack));
+      mounts.set(app, m);
     }
     return m;
+  };
+  const label = (app: Express, baseUrl: string, p: unknown): string | undefined => {
+    if (typeof p !== 'string') return undefined;
+    const base = baseUrl ? mountOf(app)(baseUrl) : '';
+    return base === undefined ? 'other' : p === '/' && base ? base : `${base}${p}`;
   };
   const watchRoutes = (req: Request) => {
     const proto = Object.getPrototypeOf(req) as object | null;
@@ -43,24 +56,32 @@ export function requestMetrics(metrics: Pick<Metrics, 'requestAnswered'>): Reque
       },
       set(this: RouteSlots & Request, value: unknown) {
         this[ROUTE] = value;
-        const p = (value as { path?: unknown } | undefined)?.path;
-        if (typeof p !== 'string') return;
-        const base = this.baseUrl ? mountOf(this)(this.baseUrl) : '';
-        this[ROUTE_LABEL] = base === undefined ? 'other' : p === '/' && base ? base : `${base}${p}`;
+        const l = label(this.app as Express, this.baseUrl, (value as { path?: unknown } | undefined)?.path);
+        if (l !== undefined) this[ROUTE_LABEL] = l;
       },
     });
   };
-  return (req, res, next) => {
-    watchRoutes(req);
+  const count = (req: IncomingMessage, res: ServerResponse) => {
     const start = performance.now();
     res.once('finish', () => {
       const labels = {
-        method: req.method,
-        route: (req as RouteSlots & Request)[ROUTE_LABEL] ?? (res.statusCode === 404 ? 'unmatched' : 'other'),
+        method: req.method!,
+        route: (req as RouteSlots)[ROUTE_LABEL] ?? (res.statusCode === 404 ? 'unmatched' : 'other'),
         status: String(res.statusCode),
       };
       metrics.requestAnswered(labels, (performance.now() - start) / 1000);
     });
+  };
+  const middleware: RequestHandler = (req, res, next) => {
+    watchRoutes(req);
+    count(req, res);
     next();
   };
+  return Object.assign(middleware, {
+    label,
+    begin(req: IncomingMessage, res: ServerResponse, l: string | undefined) {
+      if (l !== undefined) (req as RouteSlots)[ROUTE_LABEL] = l;
+      count(req, res);
+    },
+  });
 }

@@ -6,18 +6,39 @@ import type { Config } from '../config.js';
 import { networkKey } from '../util/network.js';
 import { sendProblem } from './problem.js';
 
+/** One hit counted for a client, with the headers the limiter answers it with. */
+export interface LimitCount {
+  /** RateLimit's and RateLimit-Policy's values for this hit. */
+  rateLimit: string;
+  policy: string;
+  /** Over the limit: the answer is a 429 with Retry-After (seconds). */
+  over: boolean;
+  retryAfter: string;
+}
+
+/** The middleware, and what the fast lane (src/http/lane/) calls for a read it answers without Express. */
+export interface Limiter extends RequestHandler {
+  /**
+   * Counts one hit for the client at `ip` (req.ip) exactly as the middleware does; undefined on a limiter
+   * that is off. Throws when no key can be made of `ip` (the middleware passes that error on).
+   */
+  readonly count?: (ip: string | undefined) => Promise<LimitCount>;
+  /** What the middleware answers to a hit over the limit, once the count's headers are set. */
+  readonly refuse?: (req: Request, res: Response) => void;
+}
+
 export interface RateLimiters {
   /** Public writes: votes, comments, captcha, page views. */
   write: RequestHandler;
   /** Public reads. */
-  read: RequestHandler;
+  read: Limiter;
   /** Anything under /v1/admin. */
   admin: RequestHandler;
   /** Build a limiter of your own (per-feature tiers); perMinute 0 = off. */
-  make(perMinute: number, name: string): RequestHandler;
+  make(perMinute: number, name: string): Limiter;
 }
 
-const pass: RequestHandler = (_req, _res, next) => next();
+const pass: Limiter = (_req, _res, next) => next();
 
 /** express-rate-limit's store over counts shared by every instance (PostgreSQL), one key space per limiter. */
 function sharedStore(hits: HitCounter, name: string): Store {
@@ -57,7 +78,13 @@ function append(res: Response, name: string, value: string): void {
  * that middleware cost ~25 µs of CPU per request (five awaits, a SHA-256 and validations each time),
  * about a quarter of a cached read (bench/results.md); here a request costs one store call.
  */
-export function fixedWindowLimiter(o: { perMinute: number; store: Store; key: (req: Request) => string; onLimited: (req: Request, res: Response) => void }): RequestHandler {
+export function fixedWindowLimiter(o: {
+  perMinute: number;
+  store: Store;
+  /** The client's key from its address (req.ip): the fast lane has no Express request to give. */
+  key(req: Pick<Request, 'ip'>): string;
+  onLimited: (req: Request, res: Response) => void;
+}): Limiter {
   const { perMinute, store } = o;
   store.init?.({ windowMs: WINDOW_MS, limit: perMinute } as Options);
   const identifier = `"${perMinute}-in-${WINDOW_MS / 60_000}min"`;
@@ -72,29 +99,41 @@ export function fixedWindowLimiter(o: { perMinute: number; store: Store; key: (r
     }
     return pk;
   };
-  return (req, res, next) => {
-    let key: string;
+  const count = (ip: string | undefined): Promise<LimitCount> => {
+    const key = o.key({ ip });
+    return Promise.resolve(store.increment(key)).then((info) => {
+      const reset = info.resetTime ? Math.max(0, Math.ceil((info.resetTime.getTime() - Date.now()) / 1000)) : WINDOW_MS / 1000;
+      return {
+        rateLimit: `${identifier}; r=${Math.max(perMinute - info.totalHits, 0)}; t=${reset}`,
+        policy: `${policy}${partitionKey(key)}:`,
+        over: info.totalHits > perMinute,
+        retryAfter: String(reset),
+      };
+    });
+  };
+  const middleware: RequestHandler = (req, res, next) => {
+    let counted: Promise<LimitCount>;
     try {
-      key = o.key(req);
+      counted = count(req.ip);
     } catch (err) {
       return next(err);
     }
-    Promise.resolve(store.increment(key)).then((info) => {
-      const reset = info.resetTime ? Math.max(0, Math.ceil((info.resetTime.getTime() - Date.now()) / 1000)) : WINDOW_MS / 1000;
+    counted.then((c) => {
       if (!res.headersSent) {
-        append(res, 'RateLimit', `${identifier}; r=${Math.max(perMinute - info.totalHits, 0)}; t=${reset}`);
-        append(res, 'RateLimit-Policy', `${policy}${partitionKey(key)}:`);
+        append(res, 'RateLimit', c.rateLimit);
+        append(res, 'RateLimit-Policy', c.policy);
       }
-      if (info.totalHits <= perMinute) return next();
-      if (!res.headersSent) res.setHeader('Retry-After', String(reset));
+      if (!c.over) return next();
+      if (!res.headersSent) res.setHeader('Retry-After', c.retryAfter);
       o.onLimited(req, res);
     }, next);
   };
+  return Object.assign(middleware, { count, refuse: o.onLimited });
 }
 
 /** `hits`: counts shared between instances (several instances on PostgreSQL); without it each process counts alone. */
 export function createRateLimiters(config: Config, onLimited?: (tier: string) => void, hits?: HitCounter): RateLimiters {
-  const make = (perMinute: number, name: string): RequestHandler => {
+  const make = (perMinute: number, name: string): Limiter => {
     if (perMinute <= 0) return pass;
     return fixedWindowLimiter({
       perMinute,

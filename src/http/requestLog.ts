@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 
@@ -51,15 +52,19 @@ export function loggablePath(url: string): string {
  * of the service's CPU under load (see bench/results.md). Here nothing is built unless the
  * level is enabled.
  */
-export function requestLog(logger: Logger): RequestHandler {
-  return (req, res, next) => {
+/** The middleware, and what the fast lane (src/http/lane/) calls for a request it answers without Express. */
+export interface RequestLog extends RequestHandler {
+  /** Starts the request's log line, written when `res` closes; returns its id (sending X-Request-Id is the caller's). */
+  begin(req: IncomingMessage, res: ServerResponse, url: string): string;
+}
+
+export function requestLog(logger: Logger): RequestLog {
+  const begin = (req: IncomingMessage, res: ServerResponse, url: string): string => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
     (req as { id?: string }).id = id;
-    res.setHeader('X-Request-Id', id);
     const start = performance.now();
     const method = req.method;
-    const url = req.originalUrl;
     const done = (aborted: boolean) => {
       const status = res.statusCode;
       const level = status >= 500 ? 'error' : status >= 400 || aborted ? 'info' : 'debug';
@@ -74,6 +79,11 @@ export function requestLog(logger: Logger): RequestHandler {
       );
     };
     res.once('close', () => done(!res.writableFinished));
+    return id;
+  };
+  const middleware: RequestHandler = (req, res, next) => {
+    res.setHeader('X-Request-Id', begin(req, res, req.originalUrl));
     next();
   };
+  return Object.assign(middleware, { begin });
 }

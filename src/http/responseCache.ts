@@ -14,6 +14,8 @@ export interface ResponseCache {
   peek(key: string): Promise<CachedAnswer | undefined>;
   /** Sends an answer peek() gave exactly as json() sends a hit, counted as one. */
   sendHit(res: Response, entry: CachedAnswer): void;
+  /** Counts a hit the fast lane sent itself (the headers sendHit sets, the same 304 rule as Express's). */
+  countHit(): void;
 }
 
 export interface CachedAnswer {
@@ -85,6 +87,9 @@ export function responseCache(
       onLookup?.(true);
       send(res, entry);
     },
+    countHit() {
+      onLookup?.(true);
+    },
   };
 }
 
@@ -96,5 +101,8 @@ export const noResponseCache: ResponseCache = {
   peek: async () => undefined,
   sendHit: () => {
     throw new Error('noResponseCache holds no answer to send');
+  },
+  countHit: () => {
+    throw new Error('noResponseCache holds no answer to count');
   },
 };

@@ -7,7 +7,12 @@ import helmet, { type HelmetOptions } from 'helmet';
  * recompute it. Helmet is called once on a recording response at start-up, then one small
  * middleware copies the recorded headers onto each response.
  */
-export function securityHeaders(options: Readonly<HelmetOptions>): RequestHandler {
+export interface SecurityHeaders extends RequestHandler {
+  /** The same headers as one flat list (name, value, name, value, …), for the fast lane's writeHead. */
+  readonly pairs: readonly string[];
+}
+
+export function securityHeaders(options: Readonly<HelmetOptions>): SecurityHeaders {
   const headers = new Map<string, string>();
   const recorder = {
     setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, String(value)),
@@ -18,8 +23,9 @@ export function securityHeaders(options: Readonly<HelmetOptions>): RequestHandle
   helmet(options)({} as never, recorder as never, () => (done = true));
   if (!done) throw new Error('helmet did not finish synchronously');
   const entries = [...headers];
-  return (_req, res, next) => {
+  const middleware: RequestHandler = (_req, res, next) => {
     for (const [name, value] of entries) res.setHeader(name, value);
     next();
   };
+  return Object.assign(middleware, { pairs: entries.flat() });
 }

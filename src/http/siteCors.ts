@@ -19,16 +19,40 @@ export interface SiteOrigins {
  * of showing readers a network error. Safe to expose: the body names only the origin (which the
  * page sent) and the site (which the page asked for).
  */
-export function siteCors(resolveSite: (req: Request) => SiteOrigins | undefined | Promise<SiteOrigins | undefined>): RequestHandler {
+/** The middleware, and what the fast lane (src/http/lane/) asks for a read it answers without Express. */
+export interface SiteCors extends RequestHandler {
+  /**
+   * The headers this middleware adds to a GET or HEAD with `origin` (the Origin header) that it lets
+   * through with an allowance or without one, or undefined when it would answer or decide otherwise (a
+   * refusal, a same-origin request with a foreign-looking origin): those are Express's to answer.
+   */
+  readHeaders(params: Record<string, string>, origin: string | undefined): readonly string[] | undefined | Promise<readonly string[] | undefined>;
+}
+
+const EXPOSE = 'ETag, RateLimit, RateLimit-Policy, Retry-After';
+const NO_ORIGIN = ['Vary', 'Origin'] as const;
+
+export function siteCors(resolveSite: (params: Record<string, string>) => SiteOrigins | undefined | Promise<SiteOrigins | undefined>): SiteCors {
   // Synchronous unless the site must be read: most requests carry no Origin, or name a cached site.
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     res.vary('Origin');
     const origin = req.get('origin');
     if (!origin) return next();
-    const site = resolveSite(req);
+    const site = resolveSite(req.params as Record<string, string>);
     if (site instanceof Promise) return site.then((s) => decide(s, origin, req, res, next));
     decide(site, origin, req, res, next);
   };
+  const allowing = (resolved: SiteOrigins | undefined, origin: string) =>
+    resolved === undefined || originAllowed(resolved.origins, origin) !== undefined
+      ? ['Vary', 'Origin', 'Access-Control-Allow-Origin', origin, 'Access-Control-Expose-Headers', EXPOSE]
+      : undefined;
+  return Object.assign(middleware, {
+    readHeaders(params: Record<string, string>, origin: string | undefined) {
+      if (!origin) return NO_ORIGIN;
+      const site = resolveSite(params);
+      return site instanceof Promise ? site.then((s) => allowing(s, origin)) : allowing(site, origin);
+    },
+  });
 }
 
 function decide(resolved: SiteOrigins | undefined, origin: string, req: Request, res: Response, next: NextFunction): void {
@@ -41,7 +65,7 @@ function decide(resolved: SiteOrigins | undefined, origin: string, req: Request,
   const sameOrigin = origin === publicOrigin(req);
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Expose-Headers', 'ETag, RateLimit, RateLimit-Policy, Retry-After');
+    res.setHeader('Access-Control-Expose-Headers', EXPOSE);
   }
   if (req.method === 'OPTIONS') {
     if (allowed) {

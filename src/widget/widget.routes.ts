@@ -10,7 +10,12 @@ interface Bundle {
   /** "widget.<hash>.js", the versioned file name. */
   file: string;
   mtimeMs: number;
+  /** When the file's mtime was last looked at (Date.now()). */
+  checkedAt: number;
 }
+
+/** How often a built file's mtime is looked at: a rebuild shows within a second, and a request costs no stat(). */
+const RECHECK_MS = 1_000;
 
 /**
  * Serves the built widget (scripts/build-widget.mjs → dist/widget):
@@ -28,6 +33,10 @@ export interface WidgetAnswer {
   /** The route pattern it is served under (the metrics label: a string, or the hashed names' RegExp). */
   route: string | RegExp;
   send(res: Response, ifNoneMatch: string | undefined): void;
+  /** What send() sets besides ETag and Content-Length, as name, value pairs: one array per cache policy. */
+  headers: readonly string[];
+  etag: string;
+  body: Buffer;
 }
 
 export interface WidgetFiles {
@@ -40,9 +49,23 @@ export function widgetFiles(dir: string): WidgetFiles {
   const SHORT = 'public, max-age=300, stale-while-revalidate=86400';
   const IMMUTABLE = 'public, max-age=31536000, immutable';
   const cached: Record<string, Bundle | undefined> = {};
+  const headersFor = (cacheControl: string): readonly string[] => [
+    'Content-Type',
+    'text/javascript; charset=utf-8',
+    'Cache-Control',
+    cacheControl,
+    'Cross-Origin-Resource-Policy',
+    'cross-origin',
+    'X-Content-Type-Options',
+    'nosniff',
+  ];
+  const HEADERS = { [SHORT]: headersFor(SHORT), [IMMUTABLE]: headersFor(IMMUTABLE) } as Record<string, readonly string[]>;
 
   // Re-read only when the file changed (a rebuild during development), never per request.
   const load = (name: 'widget' | 'survey'): Bundle | undefined => {
+    const c0 = cached[name];
+    const now = Date.now();
+    if (c0 && now - c0.checkedAt < RECHECK_MS) return c0;
     const file = path.join(dir, `${name}.js`);
     let stat: fs.Stats;
     try {
@@ -50,21 +73,19 @@ export function widgetFiles(dir: string): WidgetFiles {
     } catch {
       return (cached[name] = undefined);
     }
-    const c = cached[name];
-    if (c && c.mtimeMs === stat.mtimeMs) return c;
+    if (c0 && c0.mtimeMs === stat.mtimeMs) {
+      c0.checkedAt = now;
+      return c0;
+    }
     const code = fs.readFileSync(file);
     const hash = createHash('sha256').update(code).digest('hex').slice(0, 10);
-    return (cached[name] = { code, etag: `"${hash}"`, file: `${name}.${hash}.js`, mtimeMs: stat.mtimeMs });
+    return (cached[name] = { code, etag: `"${hash}"`, file: `${name}.${hash}.js`, mtimeMs: stat.mtimeMs, checkedAt: now });
   };
 
   const send = (res: Response, b: Bundle, cacheControl: string, ifNoneMatch: string | undefined) => {
-    res.set({
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': cacheControl,
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-      ETag: b.etag,
-      'X-Content-Type-Options': 'nosniff',
-    });
+    const headers = HEADERS[cacheControl]!;
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    res.setHeader('ETag', b.etag);
     if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === b.etag)) {
       res.status(304).end();
       return;
@@ -80,6 +101,9 @@ export function widgetFiles(dir: string): WidgetFiles {
   const answering = (route: string | RegExp, b: Bundle, cacheControl: string): WidgetAnswer => ({
     route,
     send: (res, ifNoneMatch) => send(res, b, cacheControl, ifNoneMatch),
+    headers: HEADERS[cacheControl]!,
+    etag: b.etag,
+    body: b.code,
   });
 
   /** What the routes below answer for `pathname` (undefined: the widget is not built, or not a widget file). */

@@ -1,12 +1,17 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
-import type { Answer, HotRead } from './hotReads.js';
+import proxyaddr from 'proxy-addr';
+import type { RequestMetrics } from '../metrics.js';
+import type { LimitCount } from '../rateLimits.js';
+import type { RequestLog } from '../requestLog.js';
+import type { SecurityHeaders } from '../securityHeaders.js';
+import type { Answer, FastReply, HotRead, Ready } from './hotReads.js';
 import { runStages } from './stages.js';
 
 export interface LaneDeps {
   app: Express;
-  /** The app's own front middleware instances, in its order: request id and log, metrics, security headers. */
-  front: readonly RequestHandler[];
+  /** The app's own front middleware instances: request id and log, metrics, security headers (app.use'd in this order). */
+  front: { log: RequestLog; metrics: RequestMetrics; security: SecurityHeaders };
   /** The app's error handler: an error in a stage the lane runs is answered as Express would answer it. */
   onError: ErrorRequestHandler;
   match(req: IncomingMessage): HotRead | undefined;
@@ -14,16 +19,24 @@ export interface LaneDeps {
 
 /** Request headers whose meaning the lane does not model: such a request is Express's. */
 const UNMODELLED = ['range', 'if-range', 'if-match', 'if-modified-since', 'if-unmodified-since', 'content-length', 'transfer-encoding', 'expect'];
+const NONE: readonly string[] = [];
+const NO_STAGES: readonly RequestHandler[] = [];
 
 /**
  * The fast lane for hot public reads (issue 17): a request listener in front of the Express app that
- * answers a response-cache hit (or a widget file) without Express's router, running the app's own
- * middleware instances on the same Express request and response objects, so status, headers, 304s,
- * CORS, the request id and log line, the metrics and the read limit are the normal path's by
- * construction. Everything it does not recognise, and every miss, goes to Express untouched.
+ * answers a response-cache hit (or a widget file) without Express's router. The common case (no
+ * conditional header but an If-None-Match equal to the ETag, an Origin the site allows or none, a
+ * count under the read limit) is written with one writeHead of precomputed header pairs, from what
+ * the app's own middleware instances say they would set: their log line, metrics, security headers,
+ * CORS decision and limiter count, called directly. Anything else a hit asks (a refusal, a 429, an
+ * If-None-Match list, a store that fails) runs those same instances on Express's request and response,
+ * so the answer is the normal path's by construction. Every miss, and everything the lane does not
+ * recognise, goes to Express untouched. tests/lane.equivalence.test.ts holds both paths side by side.
  */
 export function createLane(d: LaneDeps): RequestListener {
-  const { app, front, onError } = d;
+  const { app, onError } = d;
+  const { log, metrics, security } = d.front;
+  const frontStages: readonly RequestHandler[] = [log, metrics, security];
 
   /** As Express's app.handle does before routing. */
   const enter = (req: IncomingMessage, res: ServerResponse): [Request, Response] => {
@@ -39,20 +52,112 @@ export function createLane(d: LaneDeps): RequestListener {
     return [r, s];
   };
 
+  /** Through Express's objects and the app's middleware instances, in Express's order. */
   const serve = (req: IncomingMessage, res: ServerResponse, hot: HotRead, answer: Answer) => {
     const [r, s] = enter(req, res);
     r.params = hot.params;
-    runStages(front, r, s, onError, () => {
+    runStages(frontStages, r, s, onError, () => {
       // The route "matches" here, as in Express: after CORS at the mount, before the route's own limiter.
-      const [cors, ...rest] = hot.stages;
-      runStages(cors ? [cors] : [], r, s, onError, () => {
+      runStages(hot.cors ? [hot.cors] : NO_STAGES, r, s, onError, () => {
         r.baseUrl = hot.baseUrl;
         (r as { route?: unknown }).route = { path: hot.route };
         // The answer as of the request's arrival: a write that lands while the limiter waits is as
         // concurrent with this read as one landing a moment later, so either state is a right answer.
-        runStages(rest, r, s, onError, () => answer(r, s));
+        runStages(hot.limit ? [hot.limit] : NO_STAGES, r, s, onError, () => answer(r, s));
       });
     });
+  };
+
+  /** The security headers with `head` over them (a header of the same name replaces helmet's, as setHeader does); once per `head`. */
+  const merged = new WeakMap<readonly string[], readonly string[]>();
+  const withHead = (head: readonly string[]): readonly string[] => {
+    let m = merged.get(head);
+    if (m) return m;
+    const out = [...security.pairs];
+    for (let i = 0; i < head.length; i += 2) {
+      const name = head[i]!.toLowerCase();
+      const at = out.findIndex((n, j) => j % 2 === 0 && n.toLowerCase() === name);
+      if (at === -1) out.push(head[i]!, head[i + 1]!);
+      else out[at + 1] = head[i + 1]!;
+    }
+    merged.set(head, (m = out));
+    return m;
+  };
+
+  /** 200 or 304 where the lane answers as the route's send would; undefined where only that send models the request. */
+  const statusOf = (req: IncomingMessage, reply: FastReply): 200 | 304 | undefined => {
+    const inm = req.headers['if-none-match'];
+    if (inm === undefined) return 200;
+    return inm === reply.etag && req.headers['cache-control'] === undefined ? 304 : undefined;
+  };
+
+  /** Onto Express's objects with what the front stages, CORS and the limiter set: for a refusal or an error after the count. */
+  const toExpress = (req: IncomingMessage, res: ServerResponse, hot: HotRead, id: string, cors: readonly string[], c: LimitCount | undefined): [Request, Response] => {
+    const [r, s] = enter(req, res);
+    r.params = hot.params;
+    r.baseUrl = hot.baseUrl;
+    const set = (pairs: readonly string[]) => {
+      for (let i = 0; i < pairs.length; i += 2) s.setHeader(pairs[i]!, pairs[i + 1]!);
+    };
+    s.setHeader('X-Request-Id', id);
+    set(security.pairs);
+    set(cors);
+    if (c) set(['RateLimit', c.rateLimit, 'RateLimit-Policy', c.policy]);
+    return [r, s];
+  };
+
+  const write = (req: IncomingMessage, res: ServerResponse, status: 200 | 304, reply: FastReply, id: string, cors: readonly string[], c: LimitCount | undefined) => {
+    const h = ['X-Request-Id', id, ...withHead(status === 200 ? reply.head : reply.head304), ...cors];
+    if (c) h.push('RateLimit', c.rateLimit, 'RateLimit-Policy', c.policy);
+    h.push('ETag', reply.etag);
+    if (status === 200) h.push('Content-Length', String(reply.body.length));
+    res.writeHead(status, h);
+    res.end(status === 200 && req.method !== 'HEAD' ? reply.body : undefined);
+    reply.counted?.();
+  };
+
+  /** CORS has let the read through with `cors`: count it against the read limit, then answer. */
+  const counted = (req: IncomingMessage, res: ServerResponse, hot: HotRead, ready: Ready, status: 200 | 304, cors: readonly string[]) => {
+    const count = hot.limit?.count;
+    let counting: Promise<LimitCount> | undefined;
+    if (count) {
+      try {
+        counting = count(proxyaddr(req, app.get('trust proxy fn') as (addr: string, i: number) => boolean));
+      } catch {
+        return serve(req, res, hot, ready.slow); // no key: the limiter says why, on Express's path
+      }
+    }
+    // From here the request is the lane's: its log line and its count start as the front stages start them.
+    const id = log.begin(req, res, req.url!);
+    metrics.begin(req, res, metrics.label(app, hot.baseUrl, hot.route));
+    if (!counting) return write(req, res, status, ready.fast, id, cors, undefined);
+    counting.then(
+      (c) => {
+        if (!c.over) return write(req, res, status, ready.fast, id, cors, c);
+        const [r, s] = toExpress(req, res, hot, id, cors, c);
+        s.setHeader('Retry-After', c.retryAfter);
+        hot.limit!.refuse!(r, s);
+      },
+      (err: unknown) => {
+        const [r, s] = toExpress(req, res, hot, id, cors, undefined);
+        onError(err, r, s, () => undefined);
+      },
+    );
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, hot: HotRead, ready: Ready) => {
+    const status = statusOf(req, ready.fast);
+    if (status === undefined) return serve(req, res, hot, ready.slow);
+    const cors = hot.cors ? hot.cors.readHeaders(hot.params, req.headers.origin) : NONE;
+    if (cors instanceof Promise) {
+      cors.then(
+        (c) => (c ? counted(req, res, hot, ready, status, c) : serve(req, res, hot, ready.slow)),
+        () => serve(req, res, hot, ready.slow),
+      );
+      return;
+    }
+    if (!cors) return serve(req, res, hot, ready.slow);
+    counted(req, res, hot, ready, status, cors);
   };
 
   return (req, res) => {
@@ -60,7 +165,7 @@ export function createLane(d: LaneDeps): RequestListener {
     const hot = d.match(req);
     if (!hot) return app(req, res);
     hot.ready().then(
-      (answer) => (answer ? serve(req, res, hot, answer) : app(req, res)),
+      (ready) => (ready ? answer(req, res, hot, ready) : app(req, res)),
       () => app(req, res),
     );
   };

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import express, { type Express } from 'express';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
@@ -26,7 +25,7 @@ import { countersAdminRoutes, countersPublicRoutes } from './counters/counters.r
 import { exportsAdminRoutes } from './exports/exports.routes.js';
 import { requestMetrics } from './http/metrics.js';
 import { metricsHandler } from './ops/metrics.routes.js';
-import { pollsAdminRoutes, pollsPublicRoutes } from './polls/polls.routes.js';
+import { pollsAdminRoutes, pollsPublicRoutes, voteRoute } from './polls/polls.routes.js';
 import { adminLiveRoutes, liveRoutes } from './live/live.routes.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { keysAdminRoutes } from './keys/keys.routes.js';
@@ -37,6 +36,7 @@ import { overviewRoutes } from './overview/overview.routes.js';
 import { demoLiveCheck, demoSurveyId } from './demo/seed.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { widgetFiles } from './widget/widget.routes.js';
+import { jsonBody } from './http/jsonBody.js';
 import { createLane } from './http/lane/lane.js';
 import { hotReads } from './http/lane/hotReads.js';
 import type { RequestListener } from 'node:http';
@@ -125,22 +125,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/v1/surveys/:id', cors.survey);
   app.use('/v1/sites/:site', cors.site);
 
-  app.use(refuseOversizedBody(config.BODY_LIMIT_BYTES));
-  app.use(
-    express.json({
-      limit: config.BODY_LIMIT_BYTES,
-      strict: true,
-      // Bytes that are not UTF-8 would be decoded to U+FFFD and stored silently: refuse them instead.
-      verify: (_req, _res, buf) => {
-        if (!isUtf8(buf)) throw new AppError(400, 'invalid_utf8', 'The request body is not valid UTF-8.');
-      },
-    }),
-  );
+  // The body stages, run by the fast lane's vote path too (src/http/lane/): the same instances on both paths.
+  const body = [
+    refuseOversizedBody(config.BODY_LIMIT_BYTES),
+    jsonBody(config.BODY_LIMIT_BYTES),
+  ] as const;
+  app.use(...body);
 
   // Hot public reads are served from one cache emptied by any database write.
   const responses = responseCache(storage.version, { onLookup: metrics.responseCacheLookup });
   // limits.read is the instance the lane runs too: both paths count against one limit.
-  app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses));
+  const vote = voteRoute(polls);
+  app.use('/v1/polls', pollsPublicRoutes(polls, limits, responses, vote));
   app.use('/v1/surveys', surveysPublicRoutes(services.surveys, limits, responses));
   app.use('/v1/sites/:site', commentsPublicRoutes(services.comments, sites, limits, { comment: config.RATE_LIMIT_COMMENT_PER_MIN, captcha: config.RATE_LIMIT_CAPTCHA_PER_MIN }, responses));
   app.use(
@@ -190,6 +186,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     app,
     front,
     onError,
+    vote: { cors: cors.poll, body, limit: limits.write, handler: vote },
     match: hotReads({ polls, surveys: services.surveys, sites, responses, widget, cors, readLimit: limits.read }),
   });
   return app as App;

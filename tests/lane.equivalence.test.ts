@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../scripts/build-widget.mjs';
@@ -128,7 +129,7 @@ async function setup(overrides: Partial<Config> = {}) {
     expect(a.metrics).toEqual(b.metrics);
     return { lane: a.res, plain: b.res, metrics: a.metrics, line: a.logged[0]!, direct: a.direct };
   };
-  return { app, services, config, lane, plain, admin, poll, survey, same, lines, seenByExpress: () => viaExpress };
+  return { app, services, config, lane, plain, admin, poll, survey, same, through, metrics, delta, lines, seenByExpress: () => viaExpress };
 }
 
 const ORIGIN = 'https://xa-a.example.vn';
@@ -296,5 +297,86 @@ describe('the fast lane answers hot reads exactly as Express does', () => {
     expect(limited.line).toMatchObject({ level: 30, res: { status: 429 } });
     // Another /64 is counted on its own.
     expect((await s.lane.get(path).set('X-Forwarded-For', '2001:db8:2::1')).status).toBe(200);
+  });
+});
+
+describe('the fast lane casts a vote exactly as Express does', () => {
+  const votes = (id: string) => `/v1/polls/${id}/votes`;
+  let seq = 0;
+  /** Each vote from an address of its own: the per-address cap is not what these tests are about. */
+  const from = () => ({ 'X-Forwarded-For': `198.51.100.${++seq % 250}` });
+
+  it('a vote: 201 with the fresh results, the same headers, log line and counts on both paths', async () => {
+    const s = await setup();
+    const option = s.poll.options[0]!.id;
+    const cast = (h: ReturnType<typeof request>) => h.post(votes(s.poll.id)).set(from()).set('Origin', ORIGIN).send({ optionIds: [option], voterId: newVoter() });
+    const a = await s.through(s.lane, cast);
+    const b = await s.through(s.plain, cast);
+    expect(a.expressed, 'requests Express saw on the lane').toBe(0);
+    expect(b.expressed).toBe(1);
+    expect(a.res.status, JSON.stringify(a.res.body)).toBe(201);
+    expect(b.res.status).toBe(201);
+    const headers = (res: request.Response) => {
+      const { date: _d, 'x-request-id': _id, ratelimit, 'content-length': length, ...rest } = res.headers as Record<string, string>;
+      expect(Number(length)).toBe(Buffer.byteLength(res.text));
+      return { ...rest, ratelimit: ratelimit?.replace(/r=\d+/, 'r=n') };
+    };
+    expect(headers(a.res)).toEqual(headers(b.res));
+    expect(a.res.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The second vote's answer counts the first: otherwise the two answers are the same.
+    const voters = (res: request.Response) => (res.body as { results: { voters: number } }).results.voters;
+    expect(voters(b.res)).toBe(voters(a.res) + 1);
+    const shape = (res: request.Response) => JSON.parse(res.text.replace(/\d+(\.\d+)?/g, '0')) as unknown;
+    expect(shape(a.res)).toEqual(shape(b.res));
+    expect(a.logged).toHaveLength(1);
+    expect(a.logged).toEqual(b.logged);
+    expect(Object.keys(a.metrics).join('\n')).toContain('route="/v1/polls/:id/votes"');
+    expect(a.metrics).toEqual(b.metrics);
+  });
+
+  it('refusals, malformed and unusual bodies: the same problem, headers, log line and counts on both paths', async () => {
+    const s = await setup();
+    const option = s.poll.options[0]!.id;
+    const json = (body: string | Buffer) => (h: ReturnType<typeof request>) => h.post(votes(s.poll.id)).set(from()).set('Content-Type', 'application/json').send(body);
+    const cases: [string, (h: ReturnType<typeof request>) => request.Test, number][] = [
+      ['not JSON', json('{"optionIds": ['), 400],
+      ['a string, not an object', json('"abc"'), 400],
+      ['not UTF-8', json(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])), 400],
+      ['an empty body', json(''), 400],
+      ['whitespace before a bad token', json('  \n nope'), 400],
+      ['a byte-order mark, then a vote with no voter', json(`\ufeff{"optionIds":["${option}"]}`), 400],
+      ['an unknown option', json('{"optionIds":["khong-co"],"voterId":"v-1"}'), 400],
+      ['Latin-1', (h) => h.post(votes(s.poll.id)).set(from()).set('Content-Type', 'application/json; charset=latin1').send('{}'), 415],
+      ['text/plain', (h) => h.post(votes(s.poll.id)).set(from()).set('Content-Type', 'text/plain').send('{}'), 400],
+      ['gzip', (h) => h.post(votes(s.poll.id)).set(from()).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(gzipSync('{"optionIds":[]}')), 400],
+      ['too large', (h) => h.post(votes(s.poll.id)).set(from()).set('Content-Type', 'application/json').send(`{"voterId":"${'x'.repeat(s.config.BODY_LIMIT_BYTES)}"}`), 413],
+      ['a foreign origin', (h) => h.post(votes(s.poll.id)).set(from()).set('Origin', FOREIGN).send({ optionIds: [option], voterId: newVoter() }), 403],
+      ['an unknown poll', (h) => h.post(votes('khong-co')).set(from()).send({ optionIds: [option], voterId: newVoter() }), 404],
+    ];
+    for (const [name, send, status] of cases) {
+      const r = await s.same(send, true);
+      expect(r.lane.status, `${name}: ${JSON.stringify(r.lane.body)}`).toBe(status);
+      expect(String(r.lane.headers['content-type']), name).toMatch(/^application\/problem\+json/);
+    }
+    // The same voter twice: the second vote is refused alike on each path.
+    const voterId = newVoter();
+    const first = await s.lane.post(votes(s.poll.id)).set(from()).send({ optionIds: [option], voterId });
+    expect(first.status).toBe(201);
+    const again = await s.same((h) => h.post(votes(s.poll.id)).set(from()).send({ optionIds: [option], voterId }), true);
+    expect(again.lane.status).toBe(409);
+  });
+
+  it('the write limit: one count for both paths, 429 with Retry-After after the same number', async () => {
+    const s = await setup({ RATE_LIMIT_WRITE_PER_MIN: 3 });
+    const option = s.poll.options[0]!.id;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const agent = i % 2 ? s.plain : s.lane;
+      statuses.push((await agent.post(votes(s.poll.id)).set('X-Forwarded-For', '2001:db8:5::1').send({ optionIds: [option], voterId: newVoter() })).status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    const limited = await s.same((h) => h.post(votes(s.poll.id)).set('X-Forwarded-For', '2001:db8:5::2').send({ optionIds: [option], voterId: newVoter() }), true);
+    expect(limited.lane.status).toBe(429);
+    expect(Number(limited.lane.headers['retry-after'])).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { actorOf, requireAdmin } from '../http/auth.js';
 import type { RateLimiters } from '../http/rateLimits.js';
 import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
+import { sendJson } from '../http/sendJson.js';
 import { parse } from '../validation/validate.js';
 import { createPollSchema, listPollsQuerySchema, startingFiguresSchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
 import type { PollsService } from './polls.service.js';
@@ -10,8 +11,16 @@ import type { PollsService } from './polls.service.js';
 export const pollCacheKey = async (polls: PollsService, kind: 'poll' | 'results', id: string, voterId: string | undefined) =>
   `${kind}\0${await polls.viewKey(id, voterId)}`;
 
+/** POST /v1/polls/:id/votes after its limiter: mounted below, and run by the fast lane (src/http/lane/) on the same objects. */
+export function voteRoute(polls: PollsService): RequestHandler {
+  return async (req, res) => {
+    const input = parse(voteSchema, req.body);
+    sendJson(res, 201, await polls.vote(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') }));
+  };
+}
+
 /** /v1/polls — public, no key; CORS is applied per site in app.ts. */
-export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cache: ResponseCache = noResponseCache): Router {
+export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cache: ResponseCache = noResponseCache, vote = voteRoute(polls)): Router {
   const r = Router();
   // Reads are answered from the response cache until the next write (src/http/responseCache.ts).
   r.get('/:id', limits.read, async (req, res) => {
@@ -26,10 +35,7 @@ export function pollsPublicRoutes(polls: PollsService, limits: RateLimiters, cac
     res.set('Cache-Control', 'private, no-cache');
     await cache.json(res, await pollCacheKey(polls, 'results', id, voterId), () => polls.publicResults(id, voterId));
   });
-  r.post('/:id/votes', limits.write, async (req, res) => {
-    const input = parse(voteSchema, req.body);
-    res.status(201).json(await polls.vote(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') }));
-  });
+  r.post('/:id/votes', limits.write, vote);
   return r;
 }
 

@@ -15,7 +15,11 @@ export interface LaneDeps {
   /** The app's error handler: an error in a stage the lane runs is answered as Express would answer it. */
   onError: ErrorRequestHandler;
   match(req: IncomingMessage): HotRead | undefined;
+  /** POST /v1/polls/:id/votes: the stage instances its Express path runs, in order (CORS at the mount, the body, the limiter, the route). */
+  vote?: { cors: RequestHandler; body: readonly RequestHandler[]; limit: RequestHandler; handler: RequestHandler };
 }
+
+const VOTE = /^\/v1\/polls\/([A-Za-z0-9_-]+)\/votes$/;
 
 /** Request headers whose meaning the lane does not model: such a request is Express's. */
 const UNMODELLED = ['range', 'if-range', 'if-match', 'if-modified-since', 'if-unmodified-since', 'content-length', 'transfer-encoding', 'expect'];
@@ -30,8 +34,10 @@ const NO_STAGES: readonly RequestHandler[] = [];
  * the app's own middleware instances say they would set: their log line, metrics, security headers,
  * CORS decision and limiter count, called directly. Anything else a hit asks (a refusal, a 429, an
  * If-None-Match list, a store that fails) runs those same instances on Express's request and response,
- * so the answer is the normal path's by construction. Every miss, and everything the lane does not
- * recognise, goes to Express untouched. tests/lane.equivalence.test.ts holds both paths side by side.
+ * so the answer is the normal path's by construction. A vote (POST /v1/polls/:id/votes) runs the very
+ * stages its Express path runs, in that order, on Express's objects, without the router's search through
+ * some thirty layers for them. Every miss, and everything the lane does not recognise, goes to Express
+ * untouched. tests/lane.equivalence.test.ts holds both paths side by side.
  */
 export function createLane(d: LaneDeps): RequestListener {
   const { app, onError } = d;
@@ -160,7 +166,25 @@ export function createLane(d: LaneDeps): RequestListener {
     counted(req, res, hot, ready, status, cors);
   };
 
+  /** A vote on Express's objects through the stages its route has, without the router's search for them. */
+  const vote = d.vote;
+  const voteStages = vote && [...frontStages, vote.cors, ...vote.body];
+  const voteRoute = vote && [vote.limit, vote.handler];
+  const castVote = (req: IncomingMessage, res: ServerResponse, id: string) => {
+    const [r, s] = enter(req, res);
+    r.params = { id };
+    runStages(voteStages!, r, s, onError, () => {
+      r.baseUrl = '/v1/polls';
+      (r as { route?: unknown }).route = { path: '/:id/votes' };
+      runStages(voteRoute!, r, s, onError, () => onError(new Error('the vote route passed its request on'), r, s, () => undefined));
+    });
+  };
+
   return (req, res) => {
+    if (vote && req.method === 'POST') {
+      const m = VOTE.exec(req.url!);
+      if (m) return castVote(req, res, m[1]!);
+    }
     if ((req.method !== 'GET' && req.method !== 'HEAD') || UNMODELLED.some((h) => req.headers[h] !== undefined)) return app(req, res);
     const hot = d.match(req);
     if (!hot) return app(req, res);

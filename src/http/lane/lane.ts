@@ -136,10 +136,20 @@ export function createLane(d: LaneDeps): RequestListener {
     // From here the request is the lane's: its log line and its count start as the front stages start them.
     const id = log.begin(req, res, req.url!);
     metrics.begin(req, res, metrics.label(app, hot.baseUrl, hot.route));
-    if (!counting) return write(req, res, status, ready.fast, id, cors, undefined);
+    // A header Node refuses (none should reach here: the values are ours or validated) is answered as Express would.
+    const send = (c: LimitCount | undefined) => {
+      try {
+        write(req, res, status, ready.fast, id, cors, c);
+      } catch (err) {
+        if (res.headersSent) return void res.destroy();
+        const [r, s] = toExpress(req, res, hot, id, NONE, undefined);
+        onError(err, r, s, () => undefined);
+      }
+    };
+    if (!counting) return send(undefined);
     counting.then(
       (c) => {
-        if (!c.over) return write(req, res, status, ready.fast, id, cors, c);
+        if (!c.over) return send(c);
         const [r, s] = toExpress(req, res, hot, id, cors, c);
         s.setHeader('Retry-After', c.retryAfter);
         hot.limit!.refuse!(r, s);

@@ -81,7 +81,17 @@ export function checkedAgainstDocument(app: (req: IncomingMessage, res: ServerRe
     };
     res.write = ((c: unknown, ...rest: unknown[]) => (keep(c, rest[0]), write(c, ...rest))) as typeof res.write;
     res.end = ((c?: unknown, ...rest: unknown[]) => (keep(c, rest[0]), end(c, ...rest))) as typeof res.end;
-    res.on('finish', () => checkResponse(req.method ?? 'GET', url, res.statusCode, res.getHeader('content-type') as string | undefined, Buffer.concat(chunks)));
+    // The fast lane writes its headers in one writeHead(status, pairs), which getHeader() does not see afterwards.
+    let written: string | undefined;
+    const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      const pairs = rest.find((r) => Array.isArray(r)) as string[] | undefined;
+      for (let i = 0; pairs && i < pairs.length; i += 2) if (String(pairs[i]).toLowerCase() === 'content-type') written = String(pairs[i + 1]);
+      return writeHead(status, ...rest);
+    }) as typeof res.writeHead;
+    res.on('finish', () =>
+      checkResponse(req.method ?? 'GET', url, res.statusCode, (res.getHeader('content-type') as string | undefined) ?? written, Buffer.concat(chunks)),
+    );
     app(req, res);
   };
 }

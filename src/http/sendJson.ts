@@ -3,8 +3,8 @@ import type { ServerResponse } from 'node:http';
 /**
  * What Express's res.status(status).json(value) sends for a write's answer (no ETag, never fresh: a
  * POST), without its steps: res.json sets the type through mime and send parses it again to add the
- * charset, measures, looks for an ETag function and checks freshness. On a vote that was ~4 % of its CPU
- * (bench/results.md). Same bytes, same headers: tests/lane.votes.test.ts compares them.
+ * charset, measures, looks for an ETag function and checks freshness. On a vote that was up to a tenth of
+ * its CPU (bench/results.md, session 20). Same bytes, same headers: tests/sendJson.test.ts compares them.
  */
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);

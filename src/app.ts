@@ -126,11 +126,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/v1/sites/:site', cors.site);
 
   // The body stages, run by the fast lane's vote path too (src/http/lane/): the same instances on both paths.
-  const body = [
-    refuseOversizedBody(config.BODY_LIMIT_BYTES),
-    jsonBody(config.BODY_LIMIT_BYTES),
-  ] as const;
-  app.use(...body);
+  const body = { guard: refuseOversizedBody(config.BODY_LIMIT_BYTES), json: jsonBody(config.BODY_LIMIT_BYTES) };
+  app.use(body.guard, body.json);
 
   // Hot public reads are served from one cache emptied by any database write.
   const responses = responseCache(storage.version, { onLookup: metrics.responseCacheLookup });
@@ -186,7 +183,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     app,
     front,
     onError,
-    vote: { cors: cors.poll, body, limit: limits.write, handler: vote },
+    vote: { cors: cors.poll, ...body, limit: limits.write, route: vote },
     match: hotReads({ polls, surveys: services.surveys, sites, responses, widget, cors, readLimit: limits.read }),
   });
   return app as App;

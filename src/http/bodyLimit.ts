@@ -1,5 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { sendProblem } from './problem.js';
+
+/** The middleware, and what the fast lane's vote (src/http/lane/) asks before it reads a body itself. */
+export interface BodyGuard extends RequestHandler {
+  /** Whether the middleware lets `req` through (it refuses from the headers alone). */
+  passes(req: IncomingMessage): boolean;
+}
 
 /**
  * Refuses a request whose Content-Length announces more than `limit` bytes at once, from the
@@ -8,14 +15,18 @@ import { sendProblem } from './problem.js';
  * the connection busy until REQUEST_TIMEOUT_MS. Bodies without a length (chunked) are still
  * cut off by express.json's own limit.
  */
-export function refuseOversizedBody(limit: number): RequestHandler {
-  return (req, res, next) => {
+export function refuseOversizedBody(limit: number): BodyGuard {
+  const passes = (req: IncomingMessage) => {
     const length = req.headers['content-length'];
-    if (length !== undefined && Number(length) > limit) {
+    return length === undefined || !(Number(length) > limit);
+  };
+  const middleware: RequestHandler = (req, res, next) => {
+    if (!passes(req)) {
       res.setHeader('Connection', 'close');
       sendProblem(res, 413, 'body_too_large', 'The request body is too large.');
       return;
     }
     next();
   };
+  return Object.assign(middleware, { passes });
 }

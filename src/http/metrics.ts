@@ -16,6 +16,8 @@ export interface RequestMetrics extends RequestHandler {
   label(app: Express, baseUrl: string, route: string | RegExp): string | undefined;
   /** Counts `res` under `label` once it is answered, as the middleware does for a matched route. */
   begin(req: IncomingMessage, res: ServerResponse, label: string | undefined): void;
+  /** Names the route a request begun without one has matched since (where Express's path would set req.route). */
+  matched(req: IncomingMessage, label: string | undefined): void;
 }
 
 /**
@@ -82,6 +84,9 @@ export function requestMetrics(metrics: Pick<Metrics, 'requestAnswered'>): Reque
     begin(req: IncomingMessage, res: ServerResponse, l: string | undefined) {
       if (l !== undefined) (req as RouteSlots)[ROUTE_LABEL] = l;
       count(req, res);
+    },
+    matched(req: IncomingMessage, l: string | undefined) {
+      if (l !== undefined) (req as RouteSlots)[ROUTE_LABEL] = l;
     },
   });
 }

@@ -29,7 +29,7 @@ export interface Limiter extends RequestHandler {
 
 export interface RateLimiters {
   /** Public writes: votes, comments, captcha, page views. */
-  write: RequestHandler;
+  write: Limiter;
   /** Public reads. */
   read: Limiter;
   /** Anything under /v1/admin. */

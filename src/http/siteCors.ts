@@ -27,6 +27,8 @@ export interface SiteCors extends RequestHandler {
    * refusal, a same-origin request with a foreign-looking origin): those are Express's to answer.
    */
   readHeaders(params: Record<string, string>, origin: string | undefined): readonly string[] | undefined | Promise<readonly string[] | undefined>;
+  /** The same for a POST (a write: an origin outside the site's is never let through, an unknown site allows none). */
+  writeHeaders(params: Record<string, string>, origin: string | undefined): readonly string[] | undefined | Promise<readonly string[] | undefined>;
 }
 
 const EXPOSE = 'ETag, RateLimit, RateLimit-Policy, Retry-After';
@@ -42,17 +44,17 @@ export function siteCors(resolveSite: (params: Record<string, string>) => SiteOr
     if (site instanceof Promise) return site.then((s) => decide(s, origin, req, res, next));
     decide(site, origin, req, res, next);
   };
-  const allowing = (resolved: SiteOrigins | undefined, origin: string) =>
-    resolved === undefined || originAllowed(resolved.origins, origin) !== undefined
-      ? ['Vary', 'Origin', 'Access-Control-Allow-Origin', origin, 'Access-Control-Expose-Headers', EXPOSE]
-      : undefined;
-  return Object.assign(middleware, {
-    readHeaders(params: Record<string, string>, origin: string | undefined) {
-      if (!origin) return NO_ORIGIN;
-      const site = resolveSite(params);
-      return site instanceof Promise ? site.then((s) => allowing(s, origin)) : allowing(site, origin);
-    },
-  });
+  const allowance = (origin: string) => ['Vary', 'Origin', 'Access-Control-Allow-Origin', origin, 'Access-Control-Expose-Headers', EXPOSE];
+  const allowingRead = (resolved: SiteOrigins | undefined, origin: string) =>
+    resolved === undefined || originAllowed(resolved.origins, origin) !== undefined ? allowance(origin) : undefined;
+  const allowingWrite = (resolved: SiteOrigins | undefined, origin: string) =>
+    resolved !== undefined && originAllowed(resolved.origins, origin) !== undefined ? allowance(origin) : undefined;
+  const asking = (allowing: typeof allowingRead) => (params: Record<string, string>, origin: string | undefined) => {
+    if (!origin) return NO_ORIGIN;
+    const site = resolveSite(params);
+    return site instanceof Promise ? site.then((s) => allowing(s, origin)) : allowing(site, origin);
+  };
+  return Object.assign(middleware, { readHeaders: asking(allowingRead), writeHeaders: asking(allowingWrite) });
 }
 
 function decide(resolved: SiteOrigins | undefined, origin: string, req: Request, res: Response, next: NextFunction): void {

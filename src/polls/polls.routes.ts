@@ -5,18 +5,25 @@ import { noResponseCache, type ResponseCache } from '../http/responseCache.js';
 import { sendJson } from '../http/sendJson.js';
 import { parse } from '../validation/validate.js';
 import { createPollSchema, listPollsQuerySchema, startingFiguresSchema, updatePollSchema, voteSchema, voterQuerySchema } from './polls.schema.js';
-import type { PollsService } from './polls.service.js';
+import type { PollsService, VoteClient } from './polls.service.js';
+import type { VoteAnswer } from '../api/polls.js';
 
 /** The response cache's key of a public read: the route below and the fast lane (src/http/lane/) must agree. */
 export const pollCacheKey = async (polls: PollsService, kind: 'poll' | 'results', id: string, voterId: string | undefined) =>
   `${kind}\0${await polls.viewKey(id, voterId)}`;
 
-/** POST /v1/polls/:id/votes after its limiter: mounted below, and run by the fast lane (src/http/lane/) on the same objects. */
-export function voteRoute(polls: PollsService): RequestHandler {
-  return async (req, res) => {
-    const input = parse(voteSchema, req.body);
-    sendJson(res, 201, await polls.vote(String(req.params.id), input, { ip: req.ip, userAgent: req.get('user-agent') }));
+/** POST /v1/polls/:id/votes after its limiter, and what the fast lane (src/http/lane/) calls without Express's objects. */
+export interface VoteRoute extends RequestHandler {
+  /** The 201's value for a body read as JSON (the route's whole work but the send); throws as the route does. */
+  cast(id: string, body: unknown, client: VoteClient): Promise<VoteAnswer>;
+}
+
+export function voteRoute(polls: PollsService): VoteRoute {
+  const cast = async (id: string, body: unknown, client: VoteClient) => polls.vote(id, parse(voteSchema, body), client);
+  const route: RequestHandler = async (req, res) => {
+    sendJson(res, 201, await cast(String(req.params.id), req.body, { ip: req.ip, userAgent: req.get('user-agent') }));
   };
+  return Object.assign(route, { cast });
 }
 
 /** /v1/polls — public, no key; CORS is applied per site in app.ts. */

@@ -6,7 +6,9 @@ import type { LimitCount } from '../rateLimits.js';
 import type { RequestLog } from '../requestLog.js';
 import type { SecurityHeaders } from '../securityHeaders.js';
 import type { Answer, FastReply, HotRead, Ready } from './hotReads.js';
+import { expressEntry } from './express.js';
 import { runStages } from './stages.js';
+import { voteLane, type VoteStages } from './vote.js';
 
 export interface LaneDeps {
   app: Express;
@@ -15,8 +17,8 @@ export interface LaneDeps {
   /** The app's error handler: an error in a stage the lane runs is answered as Express would answer it. */
   onError: ErrorRequestHandler;
   match(req: IncomingMessage): HotRead | undefined;
-  /** POST /v1/polls/:id/votes: the stage instances its Express path runs, in order (CORS at the mount, the body, the limiter, the route). */
-  vote?: { cors: RequestHandler; body: readonly RequestHandler[]; limit: RequestHandler; handler: RequestHandler };
+  /** POST /v1/polls/:id/votes: the stage instances its Express path runs (src/http/lane/vote.ts). */
+  vote?: VoteStages;
 }
 
 const VOTE = /^\/v1\/polls\/([A-Za-z0-9_-]+)\/votes$/;
@@ -44,19 +46,8 @@ export function createLane(d: LaneDeps): RequestListener {
   const { log, metrics, security } = d.front;
   const frontStages: readonly RequestHandler[] = [log, metrics, security];
 
-  /** As Express's app.handle does before routing. */
-  const enter = (req: IncomingMessage, res: ServerResponse): [Request, Response] => {
-    const r = req as Request;
-    const s = res as Response;
-    r.res = s;
-    s.req = r;
-    Object.setPrototypeOf(r, app.request);
-    Object.setPrototypeOf(s, app.response);
-    if (!s.locals) s.locals = Object.create(null) as Response['locals'];
-    r.originalUrl = r.url;
-    r.baseUrl = '';
-    return [r, s];
-  };
+  const entry = expressEntry(app, security.pairs);
+  const { enter } = entry;
 
   /** Through Express's objects and the app's middleware instances, in Express's order. */
   const serve = (req: IncomingMessage, res: ServerResponse, hot: HotRead, answer: Answer) => {
@@ -98,19 +89,8 @@ export function createLane(d: LaneDeps): RequestListener {
   };
 
   /** Onto Express's objects with what the front stages, CORS and the limiter set: for a refusal or an error after the count. */
-  const toExpress = (req: IncomingMessage, res: ServerResponse, hot: HotRead, id: string, cors: readonly string[], c: LimitCount | undefined): [Request, Response] => {
-    const [r, s] = enter(req, res);
-    r.params = hot.params;
-    r.baseUrl = hot.baseUrl;
-    const set = (pairs: readonly string[]) => {
-      for (let i = 0; i < pairs.length; i += 2) s.setHeader(pairs[i]!, pairs[i + 1]!);
-    };
-    s.setHeader('X-Request-Id', id);
-    set(security.pairs);
-    set(cors);
-    if (c) set(['RateLimit', c.rateLimit, 'RateLimit-Policy', c.policy]);
-    return [r, s];
-  };
+  const toExpress = (req: IncomingMessage, res: ServerResponse, hot: HotRead, id: string, cors: readonly string[], c: LimitCount | undefined) =>
+    entry.resume(req, res, hot, id, cors, c);
 
   const write = (req: IncomingMessage, res: ServerResponse, status: 200 | 304, reply: FastReply, id: string, cors: readonly string[], c: LimitCount | undefined) => {
     const h = ['X-Request-Id', id, ...withHead(status === 200 ? reply.head : reply.head304), ...cors];
@@ -176,22 +156,10 @@ export function createLane(d: LaneDeps): RequestListener {
     counted(req, res, hot, ready, status, cors);
   };
 
-  /** A vote on Express's objects through the stages its route has, without the router's search for them. */
-  const vote = d.vote;
-  const voteStages = vote && [...frontStages, vote.cors, ...vote.body];
-  const voteRoute = vote && [vote.limit, vote.handler];
-  const castVote = (req: IncomingMessage, res: ServerResponse, id: string) => {
-    const [r, s] = enter(req, res);
-    r.params = { id };
-    runStages(voteStages!, r, s, onError, () => {
-      r.baseUrl = '/v1/polls';
-      (r as { route?: unknown }).route = { path: '/:id/votes' };
-      runStages(voteRoute!, r, s, onError, () => onError(new Error('the vote route passed its request on'), r, s, () => undefined));
-    });
-  };
+  const castVote = d.vote && voteLane({ app, front: d.front, onError, entry, stages: d.vote });
 
   return (req, res) => {
-    if (vote && req.method === 'POST') {
+    if (castVote && req.method === 'POST') {
       const m = VOTE.exec(req.url!);
       if (m) return castVote(req, res, m[1]!);
     }

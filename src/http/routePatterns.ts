@@ -1,3 +1,5 @@
+import { memoized } from '../util/memo.js';
+
 /**
  * The route pattern a request matched, for metric labels. Express gives a route's own pattern
  * (req.route.path) but, for a mounted router, only the path it matched (req.baseUrl,
@@ -58,13 +60,6 @@ export function mountMatcher(patterns: readonly string[]): (baseUrl: string) => 
   };
   // Every request with a route asks, and most ask about the same few sites and polls; a public client
   // chooses the ids, so the memory of answers is emptied when full rather than growing with them.
-  const seen = new Map<string, string | undefined>();
-  return (baseUrl) => {
-    if (seen.has(baseUrl)) return seen.get(baseUrl);
-    if (baseUrl.length > MEMO_LENGTH) return match(baseUrl);
-    if (seen.size >= MEMO_ENTRIES) seen.clear();
-    const pattern = match(baseUrl);
-    seen.set(baseUrl, pattern);
-    return pattern;
-  };
+  const remembered = memoized(match, MEMO_ENTRIES);
+  return (baseUrl) => (baseUrl.length > MEMO_LENGTH ? match(baseUrl) : remembered(baseUrl));
 }

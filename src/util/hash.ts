@@ -1,5 +1,6 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ConfigError } from '../config.js';
+import { memoized } from './memo.js';
 import { networkKey } from './network.js';
 import type { SettingsStore } from '../settings/settings.store.js';
 
@@ -37,6 +38,9 @@ export interface Hasher {
  */
 export type VoterHashScheme = 'database' | 'legacy-database' | 'legacy-HASH_SALT';
 
+/** Addresses whose hash is remembered (a few MB at most). */
+const IP_MEMO_ENTRIES = 10_000;
+
 const hmac = (key: string | Buffer, v: string) => createHmac('sha256', key).update(v).digest('base64url').slice(0, 22);
 const derive = (secret: string, purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'ykien', `ykien hash key: ${purpose}`, 32));
 
@@ -47,9 +51,11 @@ export function createHasher(keys: { voter: (voterId: string) => string; secret:
   const viewVisitor = derive(keys.secret, 'view visitor');
   const formToken = derive(keys.secret, 'no-js form token');
   const net = (ip: string) => networkKey(ip, keys.ipv6PrefixLength);
+  // Every ballot hashes its address, and a busy network casts many: its hash is remembered.
+  const ballotIpOf = memoized((ip) => hmac(ballotIp, net(ip)), IP_MEMO_ENTRIES);
   return {
     voter: keys.voter,
-    ballotIp: (ip) => (ip ? hmac(ballotIp, net(ip)) : null),
+    ballotIp: (ip) => (ip ? ballotIpOf(ip) : null),
     commentIp: (ip) => (ip ? hmac(commentIp, net(ip)) : null),
     viewVisitor: (visitorId) => hmac(viewVisitor, visitorId),
     formToken: (browser, pollId) => hmac(formToken, `${browser}\0${pollId}`),

@@ -98,6 +98,30 @@ forEachBackend('polls store', (open) => {
     }).catch(() => undefined);
   });
 
+  it('in one batch, each ballot\'s rules see the ballots before it: the network\'s count, a voter already cast', async () => {
+    const s = await withPoll(open);
+    const seen: BallotState[] = [];
+    const cap = 3;
+    const capped = (st: BallotState) => {
+      seen.push(st);
+      if (st.alreadyVoted) throw new AppError(409, 'already_voted', 'no');
+      if (st.votesFromIp !== null && st.votesFromIp >= cap) throw new AppError(429, 'ip_vote_limit', 'no');
+    };
+    // Sent together, so they share one group commit: five voters of one network, one of them twice, and one elsewhere.
+    const settled = await Promise.allSettled([
+      ...['a', 'b', 'a', 'c', 'd', 'e'].map((v) => s.polls.castBallot(ballot(v, ['o1'], { ipHash: 'net-1' }), T0, capped)),
+      s.polls.castBallot(ballot('f', ['o2'], { ipHash: 'net-2' }), T0, capped),
+    ]);
+    const codes = settled.map((r) => (r.status === 'fulfilled' ? r.value.outcome : (r.reason as AppError).code));
+    expect(codes).toEqual(['ok', 'ok', 'already_voted', 'ok', 'ip_vote_limit', 'ip_vote_limit', 'ok']);
+    const net1 = seen.filter((_, i) => i < 6);
+    expect(net1.map((st) => st.votesFromIp)).toEqual([0, 1, 2, 2, 3, 3]);
+    expect(net1.map((st) => st.alreadyVoted)).toEqual([false, false, true, false, false, false]);
+    const { counters } = await s.polls.state('p1', null);
+    expect(counters).toMatchObject({ voters: 4, total: 4 });
+    expect(Object.fromEntries(counters.votes)).toEqual({ o1: 3, o2: 1, o3: 0 });
+  });
+
   it('a refused ballot in a batch rolls back alone; the others of the same batch land', async () => {
     const s = await withPoll(open);
     const refuseB = (st: BallotState) => {

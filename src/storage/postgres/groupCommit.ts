@@ -19,6 +19,12 @@ class UnitFailed extends Error {
 export interface BatchKind<U, B, D> {
   begin(): B;
   run(c: Client, unit: U, batch: B): Promise<(done: D) => void>;
+  /**
+   * Every unit of a batch in a few statements (what `run` does for each, in their order, with each unit's
+   * rules seeing the units before it): round trips per batch instead of per unit. When one of its statements
+   * fails, the batch is written again unit by unit with `run`, so the unit at fault is refused alone.
+   */
+  runAll?(c: Client, units: readonly U[], batch: B): Promise<((done: D) => void)[]>;
   end(c: Client, batch: B): Promise<D>;
   /** The order units are written in within a batch (every batch takes its locks in the same order). */
   order?: (a: U, b: U) => number;
@@ -37,10 +43,15 @@ export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
 
   async function writeBatch(units: Queued[]): Promise<void> {
     let pending = units;
+    let together = kind.runAll !== undefined && units.length > 1;
     for (;;) {
       try {
         const { settles, done } = await db.write(async (c) => {
           const batch = kind.begin();
+          if (together) {
+            const settles = await kind.runAll!(c, pending.map((q) => q.unit), batch);
+            return { settles, done: await kind.end(c, batch) };
+          }
           const settles: ((done: D) => void)[] = [];
           for (const [i, q] of pending.entries()) {
             try {
@@ -55,6 +66,10 @@ export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
         for (const settle of settles) settle(done);
         return;
       } catch (err) {
+        if (together && !isUnavailable(err)) {
+          together = false; // nothing of it was stored: find the unit at fault one by one
+          continue;
+        }
         if (err instanceof UnitFailed) {
           pending[err.index]!.reject(err.cause);
           pending = pending.filter((_, i) => i !== err.index);

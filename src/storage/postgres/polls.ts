@@ -122,9 +122,104 @@ function ballotWriter(db: PgDb) {
     return (done) => u.resolve({ outcome: 'ok', poll: poll!, counters: done.get(b.pollId) ?? noCounters });
   }
 
+  /**
+   * A whole batch in three statements: the advisory locks, every unit's state, the ballots with their
+   * choices. Each unit's rules see the ones before it in the batch as castOne would have read them: a voter
+   * already admitted in this batch has voted, and the network's count includes this batch's ballots.
+   */
+  async function castAll(c: Client, units: readonly Unit[], deltas: Deltas): Promise<((done: Map<string, Counters>) => void)[]> {
+    const capped = (u: Unit) => u.ipSince !== null && u.ballot.ipHash !== null;
+    const networks = [...new Set(units.filter(capped).map((u) => `${u.ballot.pollId}/${u.ballot.ipHash}`))];
+    // In the batch's order (sorted by poll and network), as castOne would take them one by one.
+    if (networks.length) await c.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [networks]);
+    const states = (
+      await c.query<PollRow & { i: string; voted: boolean; from_ip: number | null; option_ids: string[] | null }>(
+        `SELECT u.i, p.*,
+           EXISTS (SELECT 1 FROM ballots WHERE poll_id = u.poll_id AND voter_hash = u.voter_hash) AS voted,
+           CASE WHEN u.since IS NULL THEN NULL
+                ELSE (SELECT COUNT(*) FROM ballots WHERE poll_id = u.poll_id AND ip_hash = u.ip_hash AND created_at > u.since)::int END AS from_ip,
+           (SELECT array_agg(id) FROM poll_options WHERE poll_id = u.poll_id) AS option_ids
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS u(poll_id, voter_hash, ip_hash, since, i)
+         LEFT JOIN polls p ON p.id = u.poll_id ORDER BY u.i`,
+        [units.map((u) => u.ballot.pollId), units.map((u) => u.ballot.voterHash), units.map((u) => u.ballot.ipHash), units.map((u) => (capped(u) ? u.ipSince : null))],
+      )
+    ).rows;
+    const settles: ((done: Map<string, Counters>) => void)[] = [];
+    const admitted: { unit: Unit; poll: PollRecord; at: number }[] = [];
+    const votersHere = new Set<string>();
+    const fromNetworkHere = new Map<string, number>();
+    for (const [i, u] of units.entries()) {
+      const b = u.ballot;
+      const st = states[i]!;
+      const poll = st.id === null ? undefined : toPoll(st);
+      const voter = `${b.pollId}\0${b.voterHash}`;
+      const network = `${b.pollId}\0${b.ipHash}`;
+      try {
+        u.admit({ poll, alreadyVoted: poll ? st.voted || votersHere.has(voter) : false, votesFromIp: poll && st.from_ip !== null ? st.from_ip + (fromNetworkHere.get(network) ?? 0) : null });
+      } catch (err) {
+        settles.push(() => u.reject(err));
+        continue;
+      }
+      const known = new Set(st.option_ids ?? []);
+      const unknown = b.optionIds.find((o) => !known.has(o));
+      if (unknown) {
+        settles.push(() => u.reject(new AppError(422, 'unknown_option', `Option "${unknown}" is not in this poll.`)));
+        continue;
+      }
+      // The same voter again in this batch (rules that let it through): refused by the constraint, as castOne's insert is.
+      if (votersHere.has(voter)) {
+        settles.push(() => u.resolve({ outcome: 'duplicate' }));
+        continue;
+      }
+      votersHere.add(voter);
+      fromNetworkHere.set(network, (fromNetworkHere.get(network) ?? 0) + 1);
+      settles.push(() => undefined); // replaced below once the insert says whether it was stored
+      admitted.push({ unit: u, poll: poll!, at: settles.length - 1 });
+    }
+    if (!admitted.length) return settles;
+    const ballots = admitted.map((a) => a.unit.ballot);
+    const choices = ballots.flatMap((b) => b.optionIds.map((o) => [b.pollId, b.voterHash, o] as const));
+    const stored = await c.query<{ poll_id: string; voter_hash: string }>(
+      `WITH b AS (
+         INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+         ON CONFLICT (poll_id, voter_hash) DO NOTHING RETURNING id, poll_id, voter_hash),
+       c AS (
+         INSERT INTO ballot_choices (ballot_id, option_id)
+         SELECT b.id, x.option_id FROM b JOIN unnest($6::text[], $7::text[], $8::text[]) AS x(poll_id, voter_hash, option_id)
+           ON x.poll_id = b.poll_id AND x.voter_hash = b.voter_hash)
+       SELECT poll_id, voter_hash FROM b`,
+      [
+        ballots.map((b) => b.pollId),
+        ballots.map((b) => b.voterHash),
+        ballots.map((b) => b.ipHash),
+        ballots.map((b) => b.userAgent),
+        ballots.map((b) => b.at),
+        choices.map((x) => x[0]),
+        choices.map((x) => x[1]),
+        choices.map((x) => x[2]),
+      ],
+    );
+    const inserted = new Set(stored.rows.map((r) => `${r.poll_id}\0${r.voter_hash}`));
+    for (const { unit: u, poll, at } of admitted) {
+      const b = u.ballot;
+      // Not stored: another instance's ballot of the same voter committed since the state was read.
+      if (!inserted.has(`${b.pollId}\0${b.voterHash}`)) {
+        settles[at] = () => u.resolve({ outcome: 'duplicate' });
+        continue;
+      }
+      const d = deltas.polls.get(b.pollId) ?? [0, 0];
+      deltas.polls.set(b.pollId, [d[0] + 1, d[1] + b.optionIds.length]);
+      for (const o of b.optionIds) deltas.options.set(o, (deltas.options.get(o) ?? 0) + 1);
+      settles[at] = (done) => u.resolve({ outcome: 'ok', poll, counters: done.get(b.pollId) ?? noCounters });
+    }
+    return settles;
+  }
+
   const queue = pgGroupCommit<Unit, Deltas, Map<string, Counters>>(db, {
     begin: () => ({ polls: new Map(), options: new Map() }),
     run: castOne,
+    runAll: castAll,
     async end(c, deltas) {
       const pollIds = [...deltas.polls.keys()].sort();
       if (pollIds.length) {

@@ -177,7 +177,8 @@ function ballotWriter(db: PgDb) {
       admitted.push({ unit: u, poll: poll!, at: settles.length - 1 });
     }
     if (!admitted.length) return settles;
-    const ballots = admitted.map((a) => a.unit.ballot);
+    // Inserted in one order by every batch, so two batches with the same voters wait for each other instead of deadlocking.
+    const ballots = admitted.map((a) => a.unit.ballot).sort((x, y) => (x.pollId === y.pollId ? (x.voterHash < y.voterHash ? -1 : 1) : x.pollId < y.pollId ? -1 : 1));
     const choices = ballots.flatMap((b) => b.optionIds.map((o) => [b.pollId, b.voterHash, o] as const));
     const stored = await c.query<{ poll_id: string; voter_hash: string }>(
       `WITH b AS (

@@ -46,6 +46,7 @@ export function createLane(d: LaneDeps): RequestListener {
   const { log, metrics, security } = d.front;
   const frontStages: readonly RequestHandler[] = [log, metrics, security];
 
+  // `resume`: onto Express's objects with what the front stages, CORS and the limiter set, for a refusal or an error after the count.
   const entry = expressEntry(app, security.pairs);
   const { enter } = entry;
 
@@ -88,10 +89,6 @@ export function createLane(d: LaneDeps): RequestListener {
     return inm === reply.etag && req.headers['cache-control'] === undefined ? 304 : undefined;
   };
 
-  /** Onto Express's objects with what the front stages, CORS and the limiter set: for a refusal or an error after the count. */
-  const toExpress = (req: IncomingMessage, res: ServerResponse, hot: HotRead, id: string, cors: readonly string[], c: LimitCount | undefined) =>
-    entry.resume(req, res, hot, id, cors, c);
-
   const write = (req: IncomingMessage, res: ServerResponse, status: 200 | 304, reply: FastReply, id: string, cors: readonly string[], c: LimitCount | undefined) => {
     const h = ['X-Request-Id', id, ...withHead(status === 200 ? reply.head : reply.head304), ...cors];
     if (c) h.push('RateLimit', c.rateLimit, 'RateLimit-Policy', c.policy);
@@ -122,7 +119,7 @@ export function createLane(d: LaneDeps): RequestListener {
         write(req, res, status, ready.fast, id, cors, c);
       } catch (err) {
         if (res.headersSent) return void res.destroy();
-        const [r, s] = toExpress(req, res, hot, id, NONE, undefined);
+        const [r, s] = entry.resume(req, res, hot, id, NONE, undefined);
         onError(err, r, s, () => undefined);
       }
     };
@@ -130,12 +127,12 @@ export function createLane(d: LaneDeps): RequestListener {
     counting.then(
       (c) => {
         if (!c.over) return send(c);
-        const [r, s] = toExpress(req, res, hot, id, cors, c);
+        const [r, s] = entry.resume(req, res, hot, id, cors, c);
         s.setHeader('Retry-After', c.retryAfter);
         hot.limit!.refuse!(r, s);
       },
       (err: unknown) => {
-        const [r, s] = toExpress(req, res, hot, id, cors, undefined);
+        const [r, s] = entry.resume(req, res, hot, id, cors, undefined);
         onError(err, r, s, () => undefined);
       },
     );

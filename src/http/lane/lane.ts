@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { RequestMetrics } from '../metrics.js';
 import type { LimitCount } from '../rateLimits.js';

@@ -14,6 +14,8 @@ import { isUnavailable, type Pool } from './pool.js';
  * can write meanwhile); once it answers again the version jumps, and nothing cached before the outage is
  * served again.
  */
+const BUMP = "SELECT nextval('ykien_changes')";
+
 export function changeVersion(pool: Pool, opts: { onError?: (err: unknown) => void } = {}) {
   let last = 0;
   /** Added once per outage, so versions after it never equal versions before it. */
@@ -53,7 +55,9 @@ export function changeVersion(pool: Pool, opts: { onError?: (err: unknown) => vo
   return {
     version: fresh,
     /** Called after a write transaction committed. */
-    bump: () => pool.query("SELECT nextval('ykien_changes')").then(() => undefined),
+    bump: () => pool.query(BUMP).then(() => undefined),
+    /** The bump as a statement, to send in one message after a COMMIT (db.ts). */
+    bumpStatement: BUMP,
   };
 }
 

@@ -84,13 +84,11 @@ export function pgDb(pool: Pool, changes: ChangeVersion): PgDb {
           c.release();
         }
       }),
-    async write(fn, opts) {
-      const result = await inTransaction(pool, (c) => fn(nulSafe(c)));
-      // Committed, hence acknowledged whatever happens next; an instance that misses this bump (the database
-      // went away just now) learns of the change at the next one.
-      if (!opts?.unversioned) await changes.bump().catch(() => undefined);
-      return result;
-    },
+    write: (fn, opts) =>
+      // The version moves in the COMMIT's own round trip: the server runs the bump once the commit is durable,
+      // before it answers. Only a database lost between the two (a connection cut in the microseconds between
+      // them, as it may be cut between a COMMIT and its answer) makes a stored write look failed.
+      inTransaction(pool, (c) => fn(nulSafe(c)), 3, opts?.unversioned ? 'COMMIT' : `COMMIT; ${changes.bumpStatement}`),
     async writeStatement<R extends pg.QueryResultRow>(query: pg.QueryConfig, opts?: WriteOptions) {
       const result = await guard(async () => {
         for (let attempt = 0; ; attempt++) {

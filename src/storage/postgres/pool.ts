@@ -72,9 +72,10 @@ export const isRetryable = (err: unknown) => ['40P01', '40001'].includes((err as
 
 /**
  * Runs `fn` in a transaction on one connection; retries the whole of it on a deadlock or a
- * serialization failure (two instances writing the same rows), up to `retries` times.
+ * serialization failure (two instances writing the same rows), up to `retries` times. `commit` is the text
+ * that ends it: COMMIT, or COMMIT followed by a statement that must run only once the commit is durable.
  */
-export async function inTransaction<T>(pool: Pool, fn: (c: Client) => Promise<T>, retries = 3): Promise<T> {
+export async function inTransaction<T>(pool: Pool, fn: (c: Client) => Promise<T>, retries = 3, commit = 'COMMIT'): Promise<T> {
   return guard(async () => {
     for (let attempt = 0; ; attempt++) {
       const c = await pool.connect();
@@ -82,7 +83,7 @@ export async function inTransaction<T>(pool: Pool, fn: (c: Client) => Promise<T>
       try {
         await c.query('BEGIN');
         const result = await fn(c);
-        await c.query('COMMIT');
+        await c.query(commit);
         return result;
       } catch (err) {
         try {

@@ -21,6 +21,8 @@ interface PollRow {
   updated_at: number;
 }
 
+const POLL_COLUMNS = 'p.id, p.site_id, p.question, p.max_choices, p.opens_at, p.closes_at, p.closed_at, p.results_visibility, p.total_choices, p.total_voters, p.created_at, p.updated_at';
+
 const toPoll = (r: PollRow): PollRecord => ({
   id: r.id,
   siteId: r.site_id,
@@ -73,6 +75,8 @@ const noCounters: Counters = { total: 0, voters: 0, votes: new Map() };
 interface Deltas {
   polls: Map<string, [number, number]>;
   options: Map<string, number>;
+  /** The counters as the batch leaves them, when castAll read them with its writes. */
+  counted?: Map<string, Counters>;
 }
 
 /**
@@ -124,7 +128,7 @@ function ballotWriter(db: PgDb) {
 
   /**
    * A whole batch in three statements: the advisory locks, every unit's state, the ballots with their
-   * choices. Each unit's rules see the ones before it in the batch as castOne would have read them: a voter
+   * choices and counters. Each unit's rules see the ones before it in the batch as castOne would have read them: a voter
    * already admitted in this batch has voted, and the network's count includes this batch's ballots.
    */
   async function castAll(c: Client, units: readonly Unit[], deltas: Deltas): Promise<((done: Map<string, Counters>) => void)[]> {
@@ -133,16 +137,22 @@ function ballotWriter(db: PgDb) {
     // In the batch's order (sorted by poll and network), as castOne would take them one by one.
     if (networks.length) await c.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [networks]);
     const states = (
-      await c.query<PollRow & { i: string; voted: boolean; from_ip: number | null; option_ids: string[] | null }>(
-        `SELECT u.i, p.*,
-           EXISTS (SELECT 1 FROM ballots WHERE poll_id = u.poll_id AND voter_hash = u.voter_hash) AS voted,
+      await c.query<PollRow & { i: string; voted: boolean; from_ip: number | null; option_ids: string[] | null }>({
+        // Prepared once per connection (the hottest statements skip parsing and planning); its columns are
+        // named, so a column a later migration adds cannot change what the prepared statement answers.
+        name: 'ballots-state',
+        text: `SELECT u.i, ${POLL_COLUMNS},
+           v.voted IS NOT NULL AS voted,
            CASE WHEN u.since IS NULL THEN NULL
                 ELSE (SELECT COUNT(*) FROM ballots WHERE poll_id = u.poll_id AND ip_hash = u.ip_hash AND created_at > u.since)::int END AS from_ip,
            (SELECT array_agg(id) FROM poll_options WHERE poll_id = u.poll_id) AS option_ids
          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS u(poll_id, voter_hash, ip_hash, since, i)
-         LEFT JOIN polls p ON p.id = u.poll_id ORDER BY u.i`,
-        [units.map((u) => u.ballot.pollId), units.map((u) => u.ballot.voterHash), units.map((u) => u.ballot.ipHash), units.map((u) => (capped(u) ? u.ipSince : null))],
-      )
+         LEFT JOIN polls p ON p.id = u.poll_id
+         -- A lookup in the (poll, voter) index per ballot: as an EXISTS the planner may hash the whole table instead.
+         LEFT JOIN LATERAL (SELECT true AS voted FROM ballots WHERE poll_id = u.poll_id AND voter_hash = u.voter_hash LIMIT 1) v ON true
+         ORDER BY u.i`,
+        values: [units.map((u) => u.ballot.pollId), units.map((u) => u.ballot.voterHash), units.map((u) => u.ballot.ipHash), units.map((u) => (capped(u) ? u.ipSince : null))],
+      })
     ).rows;
     const settles: ((done: Map<string, Counters>) => void)[] = [];
     const admitted: { unit: Unit; poll: PollRecord; at: number }[] = [];
@@ -180,28 +190,50 @@ function ballotWriter(db: PgDb) {
     // Inserted in one order by every batch, so two batches with the same voters wait for each other instead of deadlocking.
     const ballots = admitted.map((a) => a.unit.ballot).sort((x, y) => (x.pollId === y.pollId ? (x.voterHash < y.voterHash ? -1 : 1) : x.pollId < y.pollId ? -1 : 1));
     const choices = ballots.flatMap((b) => b.optionIds.map((o) => [b.pollId, b.voterHash, o] as const));
-    const stored = await c.query<{ poll_id: string; voter_hash: string }>(
-      `WITH b AS (
-         INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-         ON CONFLICT (poll_id, voter_hash) DO NOTHING RETURNING id, poll_id, voter_hash),
-       c AS (
-         INSERT INTO ballot_choices (ballot_id, option_id)
-         SELECT b.id, x.option_id FROM b JOIN unnest($6::text[], $7::text[], $8::text[]) AS x(poll_id, voter_hash, option_id)
-           ON x.poll_id = b.poll_id AND x.voter_hash = b.voter_hash)
-       SELECT poll_id, voter_hash FROM b`,
-      [
-        ballots.map((b) => b.pollId),
-        ballots.map((b) => b.voterHash),
-        ballots.map((b) => b.ipHash),
-        ballots.map((b) => b.userAgent),
-        ballots.map((b) => b.at),
-        choices.map((x) => x[0]),
-        choices.map((x) => x[1]),
-        choices.map((x) => x[2]),
-      ],
-    );
-    const inserted = new Set(stored.rows.map((r) => `${r.poll_id}\0${r.voter_hash}`));
+    // The ballots, their choices, the counters they add and the counters as the batch leaves them, in one
+    // statement. Its parts see one snapshot, so each part reads what the others wrote through RETURNING: the
+    // options a batch did not touch are read as they were (no ballot of this batch moved them).
+    const [row] = (
+      await c.query<{ stored: [string, string][] | null; counters: [string, number, number, [string, number][] | null][] | null }>({
+        name: 'ballots-write',
+        text: `WITH b AS (
+           INSERT INTO ballots (poll_id, voter_hash, ip_hash, user_agent, created_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+           ON CONFLICT (poll_id, voter_hash) DO NOTHING RETURNING id, poll_id, voter_hash),
+         c AS (
+           INSERT INTO ballot_choices (ballot_id, option_id)
+           SELECT b.id, x.option_id FROM b JOIN unnest($6::text[], $7::text[], $8::text[]) AS x(poll_id, voter_hash, option_id)
+             ON x.poll_id = b.poll_id AND x.voter_hash = b.voter_hash
+           RETURNING ballot_id, option_id),
+         up AS (
+           UPDATE polls AS p SET total_voters = p.total_voters + d.v, total_choices = p.total_choices + d.n
+           FROM (SELECT b.poll_id, count(DISTINCT b.id) AS v, count(c.option_id) AS n FROM b LEFT JOIN c ON c.ballot_id = b.id GROUP BY b.poll_id) AS d
+           WHERE p.id = d.poll_id RETURNING p.id, p.total_choices, p.total_voters),
+         uo AS (
+           UPDATE poll_options AS o SET votes = o.votes + d.n
+           FROM (SELECT option_id, count(*) AS n FROM c GROUP BY option_id) AS d
+           WHERE o.id = d.option_id RETURNING o.id, o.votes)
+         SELECT (SELECT json_agg(json_build_array(poll_id, voter_hash)) FROM b) AS stored,
+                (SELECT json_agg(json_build_array(up.id, up.total_choices, up.total_voters,
+                   (SELECT json_agg(json_build_array(o.id, coalesce(uo.votes, o.votes)))
+                    FROM poll_options o LEFT JOIN uo ON uo.id = o.id WHERE o.poll_id = up.id)))
+                 FROM up) AS counters`,
+        values: [
+          ballots.map((b) => b.pollId),
+          ballots.map((b) => b.voterHash),
+          ballots.map((b) => b.ipHash),
+          ballots.map((b) => b.userAgent),
+          ballots.map((b) => b.at),
+          choices.map((x) => x[0]),
+          choices.map((x) => x[1]),
+          choices.map((x) => x[2]),
+        ],
+      })
+    ).rows;
+    const counted = new Map<string, Counters>();
+    for (const [id, total, voters, votes] of row?.counters ?? []) counted.set(id, { total, voters, votes: new Map(votes ?? []) });
+    deltas.counted = counted;
+    const inserted = new Set((row?.stored ?? []).map(([poll, voter]) => `${poll}\0${voter}`));
     for (const { unit: u, poll, at } of admitted) {
       const b = u.ballot;
       // Not stored: another instance's ballot of the same voter committed since the state was read.
@@ -209,9 +241,6 @@ function ballotWriter(db: PgDb) {
         settles[at] = () => u.resolve({ outcome: 'duplicate' });
         continue;
       }
-      const d = deltas.polls.get(b.pollId) ?? [0, 0];
-      deltas.polls.set(b.pollId, [d[0] + 1, d[1] + b.optionIds.length]);
-      for (const o of b.optionIds) deltas.options.set(o, (deltas.options.get(o) ?? 0) + 1);
       settles[at] = (done) => u.resolve({ outcome: 'ok', poll, counters: done.get(b.pollId) ?? noCounters });
     }
     return settles;
@@ -222,6 +251,7 @@ function ballotWriter(db: PgDb) {
     run: castOne,
     runAll: castAll,
     async end(c, deltas) {
+      if (deltas.counted) return deltas.counted;
       const pollIds = [...deltas.polls.keys()].sort();
       if (pollIds.length) {
         await c.query(

@@ -15,6 +15,12 @@ const MAX_ENTRIES = 10_000;
  */
 export function definitionCache<D>(store: { definition(id: string): Promise<D | undefined> }, now: () => number, version: () => number | Promise<number>) {
   const cache = new Map<string, { def: D | undefined; until: number }>();
+  /**
+   * Reads under way, one per id: when the cache is dropped (another write moved the version, or the entry
+   * expired) the requests that arrive before the read is back share it instead of each reading storage
+   * (fifty votes in flight would otherwise queue fifty reads ahead of the ballots' own transaction).
+   */
+  const reading = new Map<string, Promise<D | undefined>>();
   let seenVersion: number | undefined;
   let versionCheckedAt = -Infinity;
   // Calls that arrive while a check is under way wait for the same one, so they keep their order.
@@ -28,6 +34,7 @@ export function definitionCache<D>(store: { definition(id: string): Promise<D | 
         if (v !== seenVersion) {
           seenVersion = v;
           cache.clear();
+          reading.clear();
         }
       } finally {
         checking = undefined;
@@ -39,10 +46,25 @@ export function definitionCache<D>(store: { definition(id: string): Promise<D | 
       const t = now();
       const hit = cache.get(id);
       if (hit && hit.until > t) return hit.def;
-      const def = await store.definition(id);
-      if (cache.size >= MAX_ENTRIES) cache.clear();
-      cache.set(id, { def, until: t + DEFINITION_CACHE_MS });
-      return def;
+      const shared = reading.get(id);
+      if (shared) return shared;
+      const read = store.definition(id).then(
+        (def) => {
+          // Not kept when forgotten meanwhile (a change through this process): the next call reads again.
+          if (reading.get(id) !== read) return def;
+          reading.delete(id);
+          if (cache.size >= MAX_ENTRIES) cache.clear();
+          cache.set(id, { def, until: t + DEFINITION_CACHE_MS });
+          return def;
+        },
+        (err: unknown) => {
+          if (reading.get(id) === read) reading.delete(id);
+          throw err;
+        },
+      );
+      if (reading.size >= MAX_ENTRIES) reading.clear();
+      reading.set(id, read);
+      return read;
     },
     /** A cached definition without reading storage (undefined when not cached, stale, or time to look for others' changes). */
     peek(id: string): D | undefined {
@@ -50,7 +72,10 @@ export function definitionCache<D>(store: { definition(id: string): Promise<D | 
       const hit = cache.get(id);
       return hit && hit.until > now() ? hit.def : undefined;
     },
-    forget: (id: string) => void cache.delete(id),
+    forget: (id: string) => {
+      cache.delete(id);
+      reading.delete(id);
+    },
   };
 }
 

@@ -73,6 +73,16 @@ describe('ballots on PostgreSQL: one batch, a few statements', () => {
     expect(last?.outcome === 'ok' && Object.fromEntries(last.counters.votes)).toEqual({ o1: 15, o2: 30, o3: 0 });
   });
 
+  it('without a network cap, a batch is its state, its write and the change version: no BEGIN, no COMMIT', async () => {
+    const s = await withPoll();
+    const { result, sql } = await statements(() => Promise.all(Array.from({ length: 20 }, (_, i) => s.polls.castBallot(ballot(`w${i % 15}`), null, () => undefined))));
+    expect(result.map((r) => r.outcome).filter((o) => o === 'ok')).toHaveLength(15);
+    expect(sql.length, sql.join('\n---\n')).toBe(3);
+    expect(sql.some((q) => /\b(BEGIN|COMMIT)\b/.test(q)), sql.join('\n---\n')).toBe(false);
+    expect(sql[2]).toMatch(/nextval\('ykien_changes'\)/);
+    expect((await s.polls.state('p1', null)).counters).toMatchObject({ voters: 15, total: 15 });
+  });
+
   it('a statement that fails for one ballot: the batch is written again one by one, and only that ballot is refused', async () => {
     const s = await withPoll();
     const settled = await Promise.allSettled([

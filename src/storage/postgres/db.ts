@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import type { ChangeVersion } from './changes.js';
 import type pg from 'pg';
-import { guard, inTransaction, isRetryable, type Client, type Pool } from './pool.js';
+import { guard, inTransaction, retrying, type Client, type Pool } from './pool.js';
 
 /**
  * `unversioned`: the write touches only rows that no cached answer is built from (the view counters, whose
@@ -21,6 +21,12 @@ export interface PgDb {
   read<T>(fn: (c: Client) => Promise<T>): Promise<T>;
   /** A write transaction (retried whole on a deadlock); once it committed, the change version moves. */
   write<T>(fn: (c: Client) => Promise<T>, opts?: WriteOptions): Promise<T>;
+  /**
+   * Reads and single-statement writes on one connection, without BEGIN and COMMIT: each statement is its own
+   * transaction (a write of several statements that must stand or fall together belongs in `write`), so a
+   * statement that fails stored nothing of itself; once `fn` is done, the change version moves.
+   */
+  statements<T>(fn: (c: Client) => Promise<T>): Promise<T>;
   /**
    * A write that is ONE statement: its own transaction, without the BEGIN and COMMIT round trips (for hot
    * writes: a counted view); retried on a deadlock like `write`; once it committed, the change version moves.
@@ -84,24 +90,30 @@ export function pgDb(pool: Pool, changes: ChangeVersion): PgDb {
           c.release();
         }
       }),
+    async statements(fn) {
+      const result = await guard(async () => {
+        const c = await pool.connect();
+        try {
+          return await fn(nulSafe(c));
+        } finally {
+          c.release();
+        }
+      });
+      await changes.bump().catch(() => undefined);
+      return result;
+    },
     write: (fn, opts) =>
       // The version moves in the COMMIT's own round trip: the server runs the bump once the commit is durable,
       // before it answers. Only a database lost between the two (a connection cut in the microseconds between
       // them, as it may be cut between a COMMIT and its answer) makes a stored write look failed.
       inTransaction(pool, (c) => fn(nulSafe(c)), 3, opts?.unversioned ? 'COMMIT' : `COMMIT; ${changes.bumpStatement}`),
     async writeStatement<R extends pg.QueryResultRow>(query: pg.QueryConfig, opts?: WriteOptions) {
-      const result = await guard(async () => {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const run = (values: unknown[] | undefined) => pool.query<R>({ ...query, values });
-            return await ((nulOutcome(query.text, query.values, run) as Promise<pg.QueryResult<R>> | undefined) ?? run(query.values));
-          } catch (err) {
-            // A failed statement rolled itself back: nothing of it is stored.
-            if (isRetryable(err) && attempt < 3) continue;
-            throw err;
-          }
-        }
-      });
+      const result = await guard(() =>
+        retrying(() => {
+          const run = (values: unknown[] | undefined) => pool.query<R>({ ...query, values });
+          return (nulOutcome(query.text, query.values, run) as Promise<pg.QueryResult<R>> | undefined) ?? run(query.values);
+        }),
+      );
       if (!opts?.unversioned) await changes.bump().catch(() => undefined);
       return result;
     },

@@ -86,11 +86,13 @@ interface Deltas {
  * DO NOTHING), and the per-network cap is taken under an advisory lock on (poll, network), so two
  * instances cannot both let the 51st in.
  */
+const capped = (u: Unit) => u.ipSince !== null && u.ballot.ipHash !== null;
+
 function ballotWriter(db: PgDb) {
   async function castOne(c: Client, u: Unit, deltas: Deltas): Promise<(done: Map<string, Counters>) => void> {
     const b = u.ballot;
-    const capped = u.ipSince !== null && b.ipHash !== null;
-    if (capped) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${b.pollId}/${b.ipHash}`]);
+    const isCapped = capped(u);
+    if (isCapped) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${b.pollId}/${b.ipHash}`]);
     const st = (
       await c.query<PollRow & { voted: boolean; from_ip: number | null; option_ids: string[] | null }>(
         `SELECT p.*, EXISTS (SELECT 1 FROM ballots WHERE poll_id = p.id AND voter_hash = $2) AS voted,
@@ -98,7 +100,7 @@ function ballotWriter(db: PgDb) {
                 ELSE (SELECT COUNT(*) FROM ballots WHERE poll_id = p.id AND ip_hash = $4 AND created_at > $3)::int END AS from_ip,
            (SELECT array_agg(id) FROM poll_options WHERE poll_id = p.id) AS option_ids
          FROM polls p WHERE p.id = $1`,
-        [b.pollId, b.voterHash, capped ? u.ipSince : null, b.ipHash],
+        [b.pollId, b.voterHash, isCapped ? u.ipSince : null, b.ipHash],
       )
     ).rows[0];
     const poll = st && toPoll(st);
@@ -132,46 +134,49 @@ function ballotWriter(db: PgDb) {
    * already admitted in this batch has voted, and the network's count includes this batch's ballots.
    */
   async function castAll(c: Client, units: readonly Unit[], deltas: Deltas): Promise<((done: Map<string, Counters>) => void)[]> {
-    const capped = (u: Unit) => u.ipSince !== null && u.ballot.ipHash !== null;
     const networks = [...new Set(units.filter(capped).map((u) => `${u.ballot.pollId}/${u.ballot.ipHash}`))];
     // In the batch's order (sorted by poll and network), as castOne would take them one by one.
     if (networks.length) await c.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [networks]);
-    const states = (
-      await c.query<PollRow & { i: string; voted: boolean; from_ip: number | null; option_ids: string[] | null }>({
+    // One row: each unit's own state in the batch's order, and each poll of the batch once (as JSON: a batch of
+    // one poll's votes has its poll parsed once, not once per vote).
+    const [state] = (
+      await c.query<{ units: [boolean, number | null][]; polls: (PollRow & { option_ids: string[] | null })[] | null }>({
         // Prepared once per connection (the hottest statements skip parsing and planning); its columns are
         // named, so a column a later migration adds cannot change what the prepared statement answers.
         name: 'ballots-state',
-        text: `SELECT u.i, ${POLL_COLUMNS},
-           v.voted IS NOT NULL AS voted,
-           CASE WHEN u.since IS NULL THEN NULL
-                ELSE (SELECT COUNT(*) FROM ballots WHERE poll_id = u.poll_id AND ip_hash = u.ip_hash AND created_at > u.since)::int END AS from_ip,
-           (SELECT array_agg(id) FROM poll_options WHERE poll_id = u.poll_id) AS option_ids
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS u(poll_id, voter_hash, ip_hash, since, i)
-         LEFT JOIN polls p ON p.id = u.poll_id
-         -- A lookup in the (poll, voter) index per ballot: as an EXISTS the planner may hash the whole table instead.
-         LEFT JOIN LATERAL (SELECT true AS voted FROM ballots WHERE poll_id = u.poll_id AND voter_hash = u.voter_hash LIMIT 1) v ON true
-         ORDER BY u.i`,
+        text: `WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS u(poll_id, voter_hash, ip_hash, since, i))
+         SELECT
+           (SELECT json_agg(json_build_array(
+              -- A lookup in the (poll, voter) index per ballot: as an EXISTS the planner may hash the whole table instead.
+              (SELECT true FROM ballots WHERE poll_id = u.poll_id AND voter_hash = u.voter_hash LIMIT 1) IS NOT NULL,
+              CASE WHEN u.since IS NULL THEN NULL
+                   ELSE (SELECT COUNT(*) FROM ballots WHERE poll_id = u.poll_id AND ip_hash = u.ip_hash AND created_at > u.since)::int END)
+            ORDER BY u.i) FROM u) AS units,
+           (SELECT json_agg(x) FROM (
+              SELECT ${POLL_COLUMNS}, (SELECT json_agg(o.id) FROM poll_options o WHERE o.poll_id = p.id) AS option_ids
+              FROM polls p WHERE p.id IN (SELECT poll_id FROM u)) x) AS polls`,
         values: [units.map((u) => u.ballot.pollId), units.map((u) => u.ballot.voterHash), units.map((u) => u.ballot.ipHash), units.map((u) => (capped(u) ? u.ipSince : null))],
       })
     ).rows;
+    const polls = new Map((state?.polls ?? []).map((r) => [r.id, { poll: toPoll(r), options: new Set(r.option_ids ?? []) }]));
     const settles: ((done: Map<string, Counters>) => void)[] = [];
     const admitted: { unit: Unit; poll: PollRecord; at: number }[] = [];
     const votersHere = new Set<string>();
     const fromNetworkHere = new Map<string, number>();
     for (const [i, u] of units.entries()) {
       const b = u.ballot;
-      const st = states[i]!;
-      const poll = st.id === null ? undefined : toPoll(st);
+      const [voted, fromIp] = state!.units[i]!;
+      const found = polls.get(b.pollId);
+      const poll = found?.poll;
       const voter = `${b.pollId}\0${b.voterHash}`;
       const network = `${b.pollId}\0${b.ipHash}`;
       try {
-        u.admit({ poll, alreadyVoted: poll ? st.voted || votersHere.has(voter) : false, votesFromIp: poll && st.from_ip !== null ? st.from_ip + (fromNetworkHere.get(network) ?? 0) : null });
+        u.admit({ poll, alreadyVoted: poll ? voted || votersHere.has(voter) : false, votesFromIp: poll && fromIp !== null ? fromIp + (fromNetworkHere.get(network) ?? 0) : null });
       } catch (err) {
         settles.push(() => u.reject(err));
         continue;
       }
-      const known = new Set(st.option_ids ?? []);
-      const unknown = b.optionIds.find((o) => !known.has(o));
+      const unknown = b.optionIds.find((o) => !found?.options.has(o));
       if (unknown) {
         settles.push(() => u.reject(new AppError(422, 'unknown_option', `Option "${unknown}" is not in this poll.`)));
         continue;
@@ -250,6 +255,9 @@ function ballotWriter(db: PgDb) {
     begin: () => ({ polls: new Map(), options: new Map() }),
     run: castOne,
     runAll: castAll,
+    // Without a network cap nothing needs holding from the state's read to the write (read committed takes
+    // no lock on a read either way): the write is one statement, so the batch needs no BEGIN and COMMIT.
+    transactional: (units) => units.some(capped),
     async end(c, deltas) {
       if (deltas.counted) return deltas.counted;
       const pollIds = [...deltas.polls.keys()].sort();

@@ -70,6 +70,18 @@ export const isForeignKeyViolation = (err: unknown) => (err as { code?: string }
 /** Deadlocks and serialization failures: the transaction can simply be run again. */
 export const isRetryable = (err: unknown) => ['40P01', '40001'].includes((err as { code?: string }).code ?? '');
 
+/** Runs one statement (its own transaction) again when it deadlocked with another instance's: a failed statement stored nothing. */
+export async function retrying<T>(run: () => Promise<T>, retries = 3): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (isRetryable(err) && attempt < retries) continue;
+      throw err;
+    }
+  }
+}
+
 /**
  * Runs `fn` in a transaction on one connection; retries the whole of it on a deadlock or a
  * serialization failure (two instances writing the same rows), up to `retries` times. `commit` is the text

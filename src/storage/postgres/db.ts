@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import type { ChangeVersion } from './changes.js';
 import type pg from 'pg';
-import { guard, inTransaction, retrying, type Client, type Pool } from './pool.js';
+import { guard, inTransaction, isUnavailable, retrying, type Client, type Pool } from './pool.js';
 
 /**
  * `unversioned`: the write touches only rows that no cached answer is built from (the view counters, whose
@@ -90,18 +90,23 @@ export function pgDb(pool: Pool, changes: ChangeVersion): PgDb {
           c.release();
         }
       }),
-    async statements(fn) {
-      const result = await guard(async () => {
+    statements: (fn) =>
+      guard(async () => {
         const c = await pool.connect();
+        let broken = false;
         try {
-          return await fn(nulSafe(c));
+          const result = await fn(nulSafe(c));
+          // On the same connection, without waiting for another from the pool. Its failure is not the write's:
+          // an instance that misses this bump learns of the change at the next one.
+          await c.query(changes.bumpStatement).catch((err: unknown) => (broken = isUnavailable(err)));
+          return result;
+        } catch (err) {
+          broken = isUnavailable(err);
+          throw err;
         } finally {
-          c.release();
+          c.release(broken);
         }
-      });
-      await changes.bump().catch(() => undefined);
-      return result;
-    },
+      }),
     write: (fn, opts) =>
       // The version moves in the COMMIT's own round trip: the server runs the bump once the commit is durable,
       // before it answers. Only a database lost between the two (a connection cut in the microseconds between

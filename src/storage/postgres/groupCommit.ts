@@ -46,7 +46,10 @@ export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
   let queue: Queued[] = [];
   let running = false;
 
-  async function writeBatch(units: Queued[]): Promise<void> {
+  const nothing = () => undefined;
+
+  /** Writes a batch; answers how to tell its units they are stored (refusals and failures are told at once). */
+  async function writeBatch(units: Queued[]): Promise<() => void> {
     let pending = units;
     let together = kind.runAll !== undefined;
     for (;;) {
@@ -70,8 +73,9 @@ export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
           }
           return { settles, done: await kind.end(c, batch) };
         });
-        for (const settle of settles) settle(done);
-        return;
+        return () => {
+          for (const settle of settles) settle(done);
+        };
       } catch (err) {
         if (together && !isUnavailable(err)) {
           together = false; // nothing of it was stored: find the unit at fault one by one
@@ -81,10 +85,10 @@ export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
           pending[err.index]!.reject(err.cause);
           pending = pending.filter((_, i) => i !== err.index);
           if (pending.length) continue;
-          return;
+          return nothing;
         }
         for (const q of pending) q.reject(err);
-        return;
+        return nothing;
       }
     }
   }
@@ -96,7 +100,11 @@ export function pgGroupCommit<U, B, D>(db: PgDb, kind: BatchKind<U, B, D>) {
         const units = queue.slice(0, MAX_BATCH);
         queue = queue.slice(MAX_BATCH);
         if (kind.order) units.sort((a, b) => kind.order!(a.unit, b.unit));
-        await writeBatch(units);
+        const answer = await writeBatch(units);
+        // With more waiting, the next batch's first statement goes out before this batch's answers are written
+        // (as many HTTP responses as units), so the database works on it meanwhile instead of waiting for them.
+        if (queue.length) setImmediate(answer);
+        else answer();
       }
     } finally {
       running = false;

@@ -79,15 +79,16 @@ interface Deltas {
   counted?: Map<string, Counters>;
 }
 
+/** Whether the per-network cap applies to a ballot (its advisory lock must then be held until the write). */
+const capped = (u: Unit) => u.ipSince !== null && u.ballot.ipHash !== null;
+
 /**
- * Ballots are group-committed per instance (groupCommit.ts). Each ballot's rules see the state read in
- * the batch's transaction; counters are added at the end of the batch, so a poll row is locked once per
- * batch, not once per ballot. Across instances a voter's uniqueness is the UNIQUE constraint (ON CONFLICT
+ * Ballots are group-committed per instance (groupCommit.ts). Each ballot's rules see the state read for
+ * the batch (in its transaction when a cap applies); counters are added once per batch, so a poll row is
+ * locked once per batch, not once per ballot. Across instances a voter's uniqueness is the UNIQUE constraint (ON CONFLICT
  * DO NOTHING), and the per-network cap is taken under an advisory lock on (poll, network), so two
  * instances cannot both let the 51st in.
  */
-const capped = (u: Unit) => u.ipSince !== null && u.ballot.ipHash !== null;
-
 function ballotWriter(db: PgDb) {
   async function castOne(c: Client, u: Unit, deltas: Deltas): Promise<(done: Map<string, Counters>) => void> {
     const b = u.ballot;
@@ -129,8 +130,8 @@ function ballotWriter(db: PgDb) {
   }
 
   /**
-   * A whole batch in three statements: the advisory locks, every unit's state, the ballots with their
-   * choices and counters. Each unit's rules see the ones before it in the batch as castOne would have read them: a voter
+   * A whole batch in two statements, three with a cap: the advisory locks, every unit's state, the ballots with
+   * their choices and counters. Each unit's rules see the ones before it in the batch as castOne would have read them: a voter
    * already admitted in this batch has voted, and the network's count includes this batch's ballots.
    */
   async function castAll(c: Client, units: readonly Unit[], deltas: Deltas): Promise<((done: Map<string, Counters>) => void)[]> {

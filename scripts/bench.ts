@@ -77,6 +77,8 @@ interface Row {
   errors?: number;
   /** Server CPU time per request, µs: far less noisy than requests/s on a shared machine. */
   cpuUs?: number;
+  /** Bare Express measured just before and just after this scenario (their mean): the yardstick beside it. */
+  bare?: { rps: number; cpuUs?: number | undefined };
   note?: string;
 }
 
@@ -177,55 +179,92 @@ const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.
 
 function table(rows: Row[], bare: number): string {
   const lines = [
-    '| Scenario | Requests/s | p50 ms | p99 ms | vs bare Express | Target | Server CPU µs/req | Non-2xx / errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | Requests/s | p50 ms | p99 ms | vs bare Express | Target | Server CPU µs/req | Non-2xx / errors | bare Express beside it: req/s, CPU µs/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     if (r.rps === undefined) {
-      lines.push(`| ${r.name} | – | – | – | – | ${r.target ? `≥ ${Math.round(r.target * 100)} %` : ''} | – | ${r.note ?? ''} |`);
+      lines.push(`| ${r.name} | – | – | – | – | ${r.target ? `≥ ${Math.round(r.target * 100)} %` : ''} | – | ${r.note ?? ''} | |`);
       continue;
     }
-    const ratio = r.rps / bare;
+    const ratio = r.rps / (r.bare?.rps ?? bare);
     const met = r.target === undefined ? '' : ratio >= r.target ? ' ✅' : ' ❌';
     lines.push(
-      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)}${(r.p99 ?? 0) >= 30 ? ' ❌' : ''} | ${Math.round(ratio * 100)} %${met} | ${r.target ? `≥ ${Math.round(r.target * 100)} %` : ''} | ${fmt(r.cpuUs)} | ${r.non2xx ?? 0} / ${r.errors ?? 0} |`,
+      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)}${(r.p99 ?? 0) >= 30 ? ' ❌' : ''} | ${Math.round(ratio * 100)} %${met} | ${r.target ? `≥ ${Math.round(r.target * 100)} %` : ''} | ${fmt(r.cpuUs)} | ${r.non2xx ?? 0} / ${r.errors ?? 0} | ${r.bare ? `${fmt(r.bare.rps)}, ${fmt(r.bare.cpuUs)}` : ''} |`,
     );
   }
   return lines.join('\n');
 }
 
+/** One scenario's CPU per request over another's, with bare Express's beside each, to read the machine's drift by. */
+function costRatio(what: string, from: Row | undefined, to: Row | undefined): string[] {
+  if (from?.cpuUs === undefined || to?.cpuUs === undefined) return [];
+  const ratio = to.cpuUs / from.cpuUs;
+  const beside = from.bare?.cpuUs && to.bare?.cpuUs ? ` (bare Express beside them ${fmt(from.bare.cpuUs)} → ${fmt(to.bare.cpuUs)} µs)` : '';
+  return [`${what} ${fmt(from.cpuUs)} → ${fmt(to.cpuUs)} µs${beside}: ${ratio.toFixed(2)}×${ratio <= 1.2 ? ' ✅' : ' ❌'}`];
+}
+
 /** "Đang truy cập" must cost the same at any number online: CPU per request at 20,000 online over the same at 0. */
 function onlineCost(rows: Row[]): string[] {
-  const cpu = (name: string) => rows.find((r) => r.name === name)?.cpuUs;
+  const row = (name: string) => rows.find((r) => r.name === name);
   const pairs = [
     ['a counter read', 'GET page views'],
     ['a counted view', 'POST page view (counted)'],
   ] as const;
-  const parts = pairs.flatMap(([what, name]) => {
-    const empty = cpu(`${name}, 0 online`);
-    const full = cpu(`${name}, 20,000 online`);
-    if (empty === undefined || full === undefined) return [];
-    const ratio = full / empty;
-    return [`${what} ${fmt(empty)} → ${fmt(full)} µs (${ratio.toFixed(2)}×${ratio <= 1.2 ? ' ✅' : ' ❌'})`];
-  });
+  const parts = pairs.flatMap(([what, name]) => costRatio(what, row(`${name}, 0 online`), row(`${name}, 20,000 online`)));
   return parts.length ? [`Server CPU per request at 0 → 20,000 online (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
 }
 
 const pathOf = (sc: { path: string | (() => string) }) => (typeof sc.path === 'function' ? sc.path() : sc.path);
 
-/** A province's history must not slow the poll down: CPU per request with 1,000,000 ballots over the same on the demo poll. */
-function ballotsCost(rows: Row[]): string[] {
-  const cpu = (name: string) => rows.find((r) => r.name === name)?.cpuUs;
-  const parts = ([
-    ['a poll read', 'GET /v1/polls/:id'],
-    ['its results', 'GET /v1/polls/:id/results'],
-    ['a vote', 'POST /v1/polls/:id/votes'],
-  ] as const).flatMap(([what, name]) => {
-    const small = cpu(name);
-    const big = cpu(`${name}, ${BALLOTS_LABEL}`);
-    if (small === undefined || big === undefined) return [];
-    const ratio = big / small;
-    return [`${what} ${fmt(small)} → ${fmt(big)} µs (${ratio.toFixed(2)}×${ratio <= 1.2 ? ' ✅' : ' ❌'})`];
+const BALLOT_PAIRS = [
+  ['a poll read', 'GET /v1/polls/:id'],
+  ['its results', 'GET /v1/polls/:id/results'],
+  ['a vote', 'POST /v1/polls/:id/votes'],
+] as const;
+
+/** CPU per request of both sides of a pair, measured in alternating slices. */
+type Alternating = Map<string, { from: number; to: number }>;
+
+/**
+ * The demo poll and the poll of many ballots once more, side by side: short slices alternating between the two
+ * (the order flips every slice, as BENCH_COMPARE does), so that both meet the same moments of a machine whose
+ * speed swings by a quarter from one 5 s run to the next. Requests and CPU are summed over the slices.
+ */
+async function alternate(base: string, pid: number, scenarios: Scenario[], rows: Row[]): Promise<Alternating> {
+  const out: Alternating = new Map();
+  const slices = 6;
+  const seconds = Math.max(1, Math.round(SECONDS / 2));
+  for (const [, name] of BALLOT_PAIRS) {
+    const pair = [name, `${name}, ${BALLOTS_LABEL}`].map((n) => scenarios.find((s) => s.name === n));
+    if (pair.some((s) => !s || rows.find((r) => r.name === s.name)?.cpuUs === undefined)) continue;
+    const sums = pair.map(() => ({ cpuUs: 0, requests: 0 }));
+    for (let i = 0; i < slices; i++) {
+      for (const k of i % 2 ? [1, 0] : [0, 1]) {
+        const r = await cannon(base + pathOf(pair[k]!), pair[k]!.opts, seconds, pid);
+        sums[k]!.cpuUs += (r.cpuUs ?? NaN) * r.requests.total;
+        sums[k]!.requests += r.requests.total;
+      }
+    }
+    const [from, to] = sums.map((x) => x.cpuUs / x.requests) as [number, number];
+    out.set(name, { from, to });
+    console.error(`  ${name} → ${BALLOTS_LABEL}, ${slices} alternating slices of ${seconds} s: ${fmt(from)} → ${fmt(to)} µs CPU/req`);
+  }
+  return out;
+}
+
+/**
+ * A province's history must not slow the poll down: CPU per request with 1,000,000 ballots over the same on the
+ * demo poll. Judged on the alternating slices where they ran (the separate runs above are minutes apart).
+ */
+function ballotsCost(rows: Row[], alternating: Alternating): string[] {
+  const row = (name: string) => rows.find((r) => r.name === name);
+  const parts = BALLOT_PAIRS.flatMap(([what, name]) => {
+    const [from, to] = [row(name), row(`${name}, ${BALLOTS_LABEL}`)];
+    const side = alternating.get(name);
+    if (!side || from?.cpuUs === undefined || to?.cpuUs === undefined) return costRatio(what, from, to);
+    const ratio = side.to / side.from;
+    return [`${what} ${fmt(from.cpuUs)} → ${fmt(to.cpuUs)} µs in the runs above, ${fmt(side.from)} → ${fmt(side.to)} µs in alternating slices: ${ratio.toFixed(2)}×${ratio <= 1.2 ? ' ✅' : ' ❌'}`];
   });
   return parts.length ? [`Server CPU per request on the demo poll → a poll of ${BALLOTS_LABEL} (target ≤ 1.2×): ${parts.join('; ')}.`, ''] : [];
 }
@@ -573,19 +612,16 @@ async function main() {
 
     const scenarios = await prepareScenarios(base, adminKey, target);
 
-    const bareRuns: number[] = [];
-    const bareP99: number[] = [];
-    const bareCpu: number[] = [];
+    const bareRuns: { rps: number; p99: number; cpuUs?: number | undefined }[] = [];
     const rows: Row[] = [];
     const runBare = async () => {
       const r = await cannon(`${bare.url}/`, {}, SECONDS, bare.pid);
-      bareRuns.push(r.requests.average);
-      bareP99.push(r.latency.p99);
-      if (r.cpuUs !== undefined) bareCpu.push(r.cpuUs);
+      bareRuns.push({ rps: r.requests.average, p99: r.latency.p99, cpuUs: r.cpuUs });
       console.error(`  bare Express: ${fmt(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${fmt(r.cpuUs)} µs CPU/req`);
     };
-
-    await runBare();
+    // Bare Express runs just before each scenario and once after the last: each scenario is weighed against the
+    // mean of the two runs around it, minutes apart at most, not against runs at the far ends of the whole bench.
+    const measured: { row: Row; bareBefore: number }[] = [];
     for (const s of scenarios) {
       if (ONLY && !ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) continue;
       const problem = await s.probe();
@@ -595,18 +631,36 @@ async function main() {
         continue;
       }
       await warmUp(base, s);
+      await runBare();
       const r = await cannon(base + pathOf(s), s.opts, SECONDS, service.pid);
-      rows.push(rowOf(s.name, r, s.target));
+      const row = rowOf(s.name, r, s.target);
+      rows.push(row);
+      measured.push({ row, bareBefore: bareRuns.length - 1 });
       const codes = Object.entries(r.statusCodeStats ?? {}).map(([c, v]) => `${c}×${v.count}`).join(' ');
       console.error(`  ${s.name}: ${fmt(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${fmt(r.cpuUs)} µs CPU/req (${codes}${r.errors ? `, ${r.errors} errors` : ''})`);
     }
-    // Bare Express again at the end: the baseline is the mean of both runs, which evens out drift from other load on the machine.
     await runBare();
+    const alternating = await alternate(base, service.pid, scenarios, rows);
+    const mean = (xs: (number | undefined)[]) => (xs.every((x) => x !== undefined) ? xs.reduce((a: number, b) => a + b!, 0) / xs.length : undefined);
+    for (const { row, bareBefore } of measured) {
+      const around = bareRuns.slice(bareBefore, bareBefore + 2);
+      row.bare = { rps: mean(around.map((b) => b.rps))!, cpuUs: mean(around.map((b) => b.cpuUs)) };
+    }
 
     const peak = peakRssMb(service.pid);
-    const bareMean = bareRuns.reduce((a, b) => a + b, 0) / bareRuns.length;
-    const cpuMean = bareCpu.length ? bareCpu.reduce((a, b) => a + b, 0) / bareCpu.length : undefined;
-    const allRows: Row[] = [{ name: 'bare Express (mean of first and last run)', rps: bareMean, p99: Math.max(...bareP99), cpuUs: cpuMean, non2xx: 0, errors: 0 }, ...rows];
+    const bareMean = mean(bareRuns.map((b) => b.rps))!;
+    const [slowest, fastest] = [Math.min(...bareRuns.map((b) => b.rps)), Math.max(...bareRuns.map((b) => b.rps))];
+    const allRows: Row[] = [
+      {
+        name: `bare Express (mean of ${bareRuns.length} runs, ${fmt(slowest)}–${fmt(fastest)} req/s; each scenario is weighed against the two beside it)`,
+        rps: bareMean,
+        p99: Math.max(...bareRuns.map((b) => b.p99)),
+        cpuUs: mean(bareRuns.map((b) => b.cpuUs)),
+        non2xx: 0,
+        errors: 0,
+      },
+      ...rows,
+    ];
     const m = machine();
     const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const header = [
@@ -619,7 +673,7 @@ async function main() {
       table(allRows, bareMean),
       '',
       ...onlineCost(rows),
-      ...ballotsCost(rows),
+      ...ballotsCost(rows, alternating),
       `Peak memory of the service (VmHWM) after all scenarios: ${peak === undefined ? 'n/a' : `${peak.toFixed(0)} MB`} (target < 150 MB).`,
     ].join('\n');
     console.log(`\n${out}\n`);

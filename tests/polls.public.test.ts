@@ -103,6 +103,31 @@ describe('public poll API', () => {
     await expectCountersMatchRows(t, p.id);
   });
 
+  it('votes on two polls sent together are each answered with their own poll and their own commit', async () => {
+    // On PostgreSQL the votes one batch commits share one answer (src/polls/polls.service.ts): never another poll's.
+    const t = await makeTestApp();
+    await createSite(t);
+    const p = await createPoll(t, { options: ['Bình thường', 'Đẹp, tiện lợi tra cứu'] });
+    const q = await createPoll(t, { question: 'Bạn có hài lòng với dịch vụ công trực tuyến không?', options: ['Hài lòng', 'Chưa hài lòng'] });
+    const sent = Array.from({ length: 24 }, (_, i) => {
+      const poll = i % 3 ? p : q;
+      return t.http.post(`/v1/polls/${poll.id}/votes`).send({ optionIds: [poll.options[i % 2]!.id], voterId: newVoter() }).then((res) => ({ poll, res }));
+    });
+    const answers = await Promise.all(sent);
+    for (const { poll, res } of answers) {
+      expect(res.status).toBe(201);
+      expect(res.body.pollId).toBe(poll.id);
+      expect(res.body.poll.id).toBe(poll.id);
+      expect(res.body.poll.options.map((o: { id: string }) => o.id)).toEqual(poll.options.map((o) => o.id));
+      expect(res.body.results).toEqual(res.body.poll.results);
+      expect(res.body.results.voters).toBeGreaterThanOrEqual(1);
+    }
+    const most = (poll: typeof p) => Math.max(...answers.filter((a) => a.poll === poll).map((a) => a.res.body.results.voters as number));
+    expect([most(p), most(q)]).toEqual([16, 8]);
+    await expectCountersMatchRows(t, p.id);
+    await expectCountersMatchRows(t, q.id);
+  });
+
   it('multiple choice: total counts choices, voters counts people, percent is of total', async () => {
     const t = await makeTestApp();
     await createSite(t);

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { sendJson } from '../src/http/sendJson.js';
+import { sendJson, sharedJson } from '../src/http/sendJson.js';
 
 /** src/http/sendJson.ts against what it replaces, res.status(201).json(value), on apps set as app.ts sets its own. */
 const appWith = (send: (res: express.Response, value: unknown) => void, value: unknown) => {
@@ -32,5 +32,20 @@ describe('sendJson answers as res.status(201).json does', () => {
       expect(headers(ours)).toEqual(headers(theirs));
       expect(ours.text).toBe(theirs.text);
     }
+  });
+});
+
+describe('sharedJson: one answer object, serialized once', () => {
+  it('gives the bytes JSON.stringify would, once per object, and fresh bytes for the next object', () => {
+    const answer = values[0] as object;
+    const first = sharedJson(answer);
+    expect(first.toString('utf8')).toBe(JSON.stringify(answer));
+    expect(sharedJson(answer)).toBe(first);
+    const other = { ...(values[1] as object) };
+    expect(sharedJson(other).toString('utf8')).toBe(JSON.stringify(other));
+    // An equal but distinct object is another answer: serialized again, not taken for the last one.
+    const equal = { ...other };
+    expect(sharedJson(equal)).not.toBe(sharedJson(other));
+    expect(sharedJson(equal).equals(Buffer.from(JSON.stringify(other)))).toBe(true);
   });
 });

@@ -13,3 +13,15 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }
+
+let last: { value: object; bytes: Buffer } | undefined;
+
+/**
+ * The JSON bytes of an answer that consecutive responses share (the votes of one PostgreSQL batch are answered
+ * one after another with one object: src/polls/polls.service.ts), serialized once: the last one is kept. Only
+ * for objects nobody changes once answered.
+ */
+export function sharedJson(value: object): Buffer {
+  if (last?.value !== value) last = { value, bytes: Buffer.from(JSON.stringify(value)) };
+  return last.bytes;
+}

@@ -1,5 +1,5 @@
 import type { AuditAction } from '../audit/actions.js';
-import type { AdminPoll, PublicPoll, Results, VoteAnswer } from '../api/polls.js';
+import type { AdminPoll, PollStatus, PublicPoll, Results, VoteAnswer } from '../api/polls.js';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../errors.js';
@@ -11,7 +11,7 @@ import { newId } from '../util/ids.js';
 import { pollDefinitions } from './polls.definitions.js';
 import { admitBallot, alreadyVoted, checkOptions, iso, planUpdate, pollNotFound, statusOf } from './polls.domain.js';
 import type { CreatePollInput, StartingFiguresInput, UpdatePollInput, VoteInput } from './polls.schema.js';
-import type { PollDefinition, PollsStore } from './polls.store.js';
+import type { Counters, PollDefinition, PollsStore } from './polls.store.js';
 import { adminPoll, publicPoll } from './polls.views.js';
 
 export type VoteClient = BallotClient;
@@ -34,6 +34,14 @@ export function pollsService(
   }
 
   const voterHash = (voterId: string | undefined) => voterHashOf(deps.hasher, voterId);
+
+  /**
+   * The votes of one group-commit batch on PostgreSQL share one counters object (the poll as the batch leaves
+   * it) and are answered one after another, so their answers are equal: the last one is kept, and the next vote
+   * of its batch answers the same object, which the lane serializes once (src/http/sendJson.ts `sharedJson`).
+   * On SQLite every ballot reads counters of its own, so nothing is shared.
+   */
+  let lastAnswer: { counters: Counters; def: PollDefinition; status: PollStatus; answer: VoteAnswer } | undefined;
 
   async function publicView(id: string, voterId: string | undefined): Promise<PublicPoll> {
     const def = await mustDefine(id);
@@ -193,8 +201,13 @@ export function pollsService(
       }
       if (cast.outcome === 'duplicate') throw alreadyVoted();
       deps.events.emit({ type: 'vote.cast', site: def.poll.siteId });
-      const poll = publicPoll(def, statusOf(cast.poll, ballot.at), true, cast.counters);
-      return { pollId: poll.id, voted: true, resultsVisible: poll.resultsVisible, results: poll.results, poll };
+      const status = statusOf(cast.poll, ballot.at);
+      const kept = lastAnswer;
+      if (kept && kept.counters === cast.counters && kept.def === def && kept.status === status) return kept.answer;
+      const poll = publicPoll(def, status, true, cast.counters);
+      const answer = { pollId: poll.id, voted: true as const, resultsVisible: poll.resultsVisible, results: poll.results, poll };
+      lastAnswer = { counters: cast.counters, def, status, answer };
+      return answer;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { VoteRoute } from '../../polls/polls.routes.js';
 import type { BodyGuard } from '../bodyLimit.js';
+import { sharedJson } from '../sendJson.js';
 import type { JsonBody } from '../jsonBody.js';
 import type { RequestMetrics } from '../metrics.js';
 import type { Limiter, LimitCount } from '../rateLimits.js';
@@ -79,18 +80,18 @@ export function voteLane(d: VoteLaneDeps): (req: IncomingMessage, res: ServerRes
       onError(err, r, s, () => undefined);
     };
     /** As the route's sendJson(res, 201, answer) after the stages' headers. */
-    const send = (answer: unknown, c: LimitCount | undefined) => {
-      let text: string;
+    const send = (answer: object, c: LimitCount | undefined) => {
+      let body: Buffer;
       try {
-        text = JSON.stringify(answer);
+        body = sharedJson(answer);
         const h = ['X-Request-Id', id, ...security.pairs, ...allowance];
         if (c) h.push('RateLimit', c.rateLimit, 'RateLimit-Policy', c.policy);
-        h.push('Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(text)));
+        h.push('Content-Type', JSON_TYPE, 'Content-Length', String(body.length));
         res.writeHead(201, h);
       } catch (err) {
         return fail(err, c);
       }
-      res.end(text);
+      res.end(body);
     };
     json.read(req, (err, body) => {
       if (err !== undefined) return fail(err, undefined);
